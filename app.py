@@ -1,0 +1,49 @@
+"""平安治理一张图 — entry point: page config, first-start data, navigation, global filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from command_center.bootstrap import ensure_warehouse
+from command_center.ui import filters
+from command_center.ui.assets import ensure_static_assets
+
+ROOT = Path(__file__).resolve().parent
+
+# (file, title, url path, group, icon). A page is listed only once its file exists.
+PAGES = [
+    ("pages/overview.py", "一张图", "overview", "综合", "🗺️"),
+    ("pages/briefing.py", "工作简报", "briefing", "综合", "📄"),
+    ("pages/incidents.py", "警情事件", "incidents", "专题", "🚨"),
+    ("pages/disputes.py", "矛盾纠纷", "disputes", "专题", "🤝"),
+    ("pages/social_orgs.py", "社会组织", "social-orgs", "专题", "🏛️"),
+    ("pages/typhoon.py", "防台转移", "typhoon", "专题", "🌀"),
+    ("pages/risk.py", "四色预警", "risk", "专题", "🚦"),
+    ("pages/wall.py", "大屏", "wall", "大屏", "🖥️"),
+    ("pages/data.py", "数据管理", "data", "管理", "🗂️"),
+]
+NO_FILTERS = {"wall", "data"}  # pages that ignore the global period/community filters
+
+st.set_page_config(page_title="平安治理一张图", page_icon="🛡️", layout="wide")
+
+
+@st.cache_resource(show_spinner="首次启动：正在生成样例数据并建立数据仓库…")
+def _first_start() -> None:
+    ensure_warehouse()
+    ensure_static_assets()
+
+
+_first_start()
+
+groups: dict[str, list] = {}
+for file, title, url_path, group, icon in PAGES:
+    if (ROOT / file).exists():
+        groups.setdefault(group, []).append(
+            st.Page(file, title=title, url_path=url_path, icon=icon, default=not groups)
+        )
+page = st.navigation(groups)
+if page.url_path not in NO_FILTERS:
+    filters.render()
+page.run()

@@ -1,0 +1,69 @@
+"""Chinese labels for every column a person sees: the one place they live.
+
+Warehouse columns take the canonical export header from ``schema``; derived columns of query
+results (counts, rates, ...) are listed in ``DERIVED``. Pages call ``label(col)`` or
+``chinese_columns(df)``; a column without a label is a bug that ``tests/test_labels.py`` finds.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from command_center.schema import DATASETS
+
+DERIVED: dict[str, str] = {
+    "community_name": "社区",
+    "status": "状态",
+    "category": "类别",
+    "source": "来源",
+    "community_code": "社区编码",
+    "area_name": "片区",
+    "day": "日期",
+    "week": "周",
+    "month": "月份",
+    "hour": "时段",
+    "weekday": "星期",
+    "n": "数量",
+    "incident_count": "警情数",
+    "open_count": "未办结",
+    "closed_count": "已办结",
+    "rate_per_1000": "每千人警情",
+    "dispute_count": "纠纷数",
+    "success_count": "调解成功",
+    "success_rate": "调解成功率",
+    "overdue_count": "超期件",
+    "days_overdue": "超期天数",
+    "org_count": "社会组织数",
+    "shelter_count": "避灾场所数",
+    "persons_planned": "应转移人数",
+    "persons_moved": "已转移人数",
+    "persons_pending": "应转未转人数",
+    "transfer_rate": "转移率",
+    "occupancy": "在场人数",
+    "occupancy_rate": "使用率",
+    "source_file": "文件",
+    "row_number": "行号",
+    "reason": "原因",
+    "dataset": "数据集",
+}
+
+
+def _schema_labels() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for ds in DATASETS.values():
+        for col in ds.columns:
+            out.setdefault(col.name, col.header)
+    return out
+
+
+LABELS: dict[str, str] = {**_schema_labels(), **DERIVED}
+
+
+def label(column: str) -> str:
+    return LABELS.get(column, column)
+
+
+def chinese_columns(df: pd.DataFrame, extra: dict[str, str] | None = None) -> pd.DataFrame:
+    """A copy of ``df`` with Chinese column headers (``extra`` overrides per call)."""
+    names = {**LABELS, **(extra or {})}
+    return df.rename(columns={c: names.get(c, c) for c in df.columns})

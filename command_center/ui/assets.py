@@ -1,0 +1,47 @@
+"""Front-end assets served by the app itself (no CDN): Leaflet for folium maps.
+
+The files are not committed: they are copied at start-up from an installed PyPI package,
+``folium-offline``, which carries the content of every folium 0.20 default asset keyed by its
+CDN URL. Streamlit's static serving (``server.enableStaticServing``) publishes ``static/`` at
+``app/static/``; from inside the streamlit-folium component iframe the relative URL
+``../../app/static/vendor/<file>`` reaches it and survives ``server.baseUrlPath``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VENDOR_DIR = ROOT / "static" / "vendor"
+# URL of a vendor file as seen from the streamlit-folium component iframe
+IFRAME_PREFIX = "../../app/static/vendor/"
+
+
+def cdn_resources() -> dict[str, str]:
+    from offlinefolium.elements import _res
+
+    return _res
+
+
+def local_name(cdn_url: str) -> str:
+    """A stable local file name for a CDN URL (its path, flattened)."""
+    path = cdn_url.split("://", 1)[-1].split("/", 1)[-1]
+    return path.replace("/", "_").replace("@", "-")
+
+
+def ensure_static_assets(urls: list[str] | None = None) -> list[Path]:
+    """Write the given CDN resources (default: every one the maps use) under static/vendor."""
+    from command_center.maps.offline import REQUIRED_URLS
+
+    resources = cdn_resources()
+    VENDOR_DIR.mkdir(parents=True, exist_ok=True)
+    written = []
+    for url in urls or REQUIRED_URLS:
+        target = VENDOR_DIR / local_name(url)
+        content = resources[url]
+        if not target.exists() or target.read_text(encoding="utf-8") != content:
+            tmp = target.with_suffix(target.suffix + ".tmp")
+            tmp.write_text(content, encoding="utf-8")
+            tmp.replace(target)
+        written.append(target)
+    return written

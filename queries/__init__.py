@@ -1,0 +1,132 @@
+"""Named queries: ``queries/<topic>/<name>.sql``, run by name with DuckDB ``$named`` parameters.
+
+    from queries import run_query
+    df = run_query("incidents/incidents_by_day", start=..., end=..., communities=[...])
+
+- One read-only connection per process and warehouse version; each query runs on its own
+  ``cursor()`` (a shared connection fails under concurrent Streamlit sessions).
+- A name must resolve to a file inside this folder; unknown names, names escaping the folder,
+  and missing or extra parameters are refused with ``QueryError`` before anything runs.
+- Results are cached (``st.cache_data``) keyed by name, parameters and the warehouse version,
+  so a rebuilt or re-imported warehouse is seen at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+from command_center.warehouse import warehouse_version
+
+from command_center import config
+
+QUERY_DIR = Path(__file__).resolve().parent
+_NAME_RE = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
+# $name outside string literals and comments
+_PARAM_RE = re.compile(r"'(?:[^']|'')*'|--[^\n]*|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class QueryError(ValueError):
+    """A query was asked for wrongly (bad name, parameters): a programming error."""
+
+
+@functools.cache
+def _sql_text(name: str) -> str:
+    if not _NAME_RE.match(name):
+        raise QueryError(f"查询名称不合法：{name!r}（只允许 queries/ 下的 小写字母/数字/下划线 路径）")
+    path = (QUERY_DIR / f"{name}.sql").resolve()
+    if QUERY_DIR not in path.parents or not path.is_file():
+        raise QueryError(f"未知查询：{name}")
+    return path.read_text(encoding="utf-8")
+
+
+def query_params(name: str) -> set[str]:
+    """The ``$parameters`` a named query expects, read from its text."""
+    return {m.group(1) for m in _PARAM_RE.finditer(_sql_text(name)) if m.group(1)}
+
+
+def list_queries() -> list[str]:
+    return sorted(
+        p.relative_to(QUERY_DIR).with_suffix("").as_posix() for p in QUERY_DIR.rglob("*.sql")
+    )
+
+
+_lock = threading.Lock()
+_connections: dict[tuple[str, str], duckdb.DuckDBPyConnection] = {}
+
+
+def _connection(path: Path, version: str) -> duckdb.DuckDBPyConnection:
+    key = (str(path), version)
+    with _lock:
+        con = _connections.get(key)
+        if con is None:
+            # an older version's connection is dropped, not closed: a query of another
+            # session may still be running on one of its cursors
+            for old_key in [k for k in _connections if k[0] == str(path)]:
+                del _connections[old_key]
+            con = duckdb.connect(
+                str(path),
+                read_only=True,
+                config={"enable_external_access": False, "threads": 2},
+            )
+            _connections[key] = con
+        return con
+
+
+def _check_params(name: str, params: dict) -> None:
+    expected = query_params(name)
+    missing = expected - params.keys()
+    extra = params.keys() - expected
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append("缺少参数 " + ", ".join(sorted(missing)))
+        if extra:
+            parts.append("多余参数 " + ", ".join(sorted(extra)))
+        raise QueryError(f"查询 {name}：" + "；".join(parts))
+
+
+def run_query_uncached(name: str, warehouse: Path | None = None, **params) -> pd.DataFrame:
+    """Run a named query now (CLI, briefing, tests). Pages use ``run_query``."""
+    sql = _sql_text(name)
+    _check_params(name, params)
+    path = Path(warehouse) if warehouse else config.warehouse_path()
+    con = _connection(path, warehouse_version(path))
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, _normalize(params)).df()
+    finally:
+        cur.close()
+
+
+def _normalize(params: dict) -> dict:
+    # tuples (hashable, for the cache key) go to DuckDB as lists
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+
+
+@st.cache_data(
+    ttl=config.get("cache", "ttl_seconds", 300),
+    max_entries=config.get("cache", "max_entries", 512),
+    show_spinner=False,
+)
+def _cached(name: str, version: str, warehouse: str, params: tuple) -> pd.DataFrame:
+    return run_query_uncached(name, Path(warehouse), **dict(params))
+
+
+def run_query(name: str, **params) -> pd.DataFrame:
+    """Run a named query, cached per (name, parameters, warehouse version).
+
+    List parameters are passed as tuples so they can be hashed for the cache.
+    """
+    _sql_text(name)
+    _check_params(name, params)
+    path = config.warehouse_path()
+    frozen = tuple(
+        sorted((k, tuple(v) if isinstance(v, list | set) else v) for k, v in params.items())
+    )
+    return _cached(name, warehouse_version(path), str(path), frozen)

@@ -1,0 +1,56 @@
+"""Shared test fixtures: one small sample, built once per test session through the real path.
+
+The dashboard's clock is pinned to the fixture's last day (CC_CLOCK_TODAY) and its warehouse
+path points at the fixture warehouse (CC_PATHS_WAREHOUSE), for in-process AppTest runs and for
+the app server the browser tests start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+FIXTURE_DIR = ARTIFACTS / "fixture"
+FIXTURE_END = dt.date(2026, 11, 20)
+FIXTURE_SEED = 7
+FIXTURE_INCIDENTS_PER_YEAR = 6000
+FIXTURE_WAREHOUSE = FIXTURE_DIR / "warehouse.duckdb"
+
+os.environ["CC_PATHS_WAREHOUSE"] = str(FIXTURE_WAREHOUSE)
+os.environ["CC_PATHS_EXPORTS"] = str(FIXTURE_DIR / "exports")
+os.environ["CC_CLOCK_TODAY"] = FIXTURE_END.isoformat()
+
+
+@pytest.fixture(scope="session")
+def fixture_exports() -> Path:
+    from command_center.sample import generate
+
+    out = FIXTURE_DIR / "exports"
+    if out.exists():
+        shutil.rmtree(out)
+    generate(out, incidents_per_year=FIXTURE_INCIDENTS_PER_YEAR, end=FIXTURE_END,
+             seed=FIXTURE_SEED)
+    return out
+
+
+@pytest.fixture(scope="session")
+def fixture_warehouse(fixture_exports) -> Path:
+    from command_center.ingest.build import build_warehouse
+
+    build_warehouse(fixture_exports, FIXTURE_WAREHOUSE, progress=lambda *a, **k: None)
+    return FIXTURE_WAREHOUSE
+
+
+@pytest.fixture()
+def wh(fixture_warehouse):
+    """A read-only connection to the fixture warehouse, for independent checks."""
+    con = duckdb.connect(str(fixture_warehouse), read_only=True)
+    yield con
+    con.close()

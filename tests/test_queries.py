@@ -1,0 +1,100 @@
+"""Every named query runs on the fixture warehouse; the runner refuses what it must."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from queries import QueryError, list_queries, query_params, run_query, run_query_uncached
+
+START = dt.datetime(2026, 10, 1)
+END = dt.datetime(2026, 11, 21)
+
+# Example values by parameter-name convention. A query using a new parameter name must add
+# it here (or follow a convention), so that this test runs it.
+EXAMPLES = {
+    "communities": [],
+    "community_code": "330383001001",
+    "limit": 50,
+    "offset": 0,
+    "q": "%路%",
+    "typhoon_id": "2106",
+    "today": dt.date(2026, 11, 20),
+    "now": dt.datetime(2026, 11, 20, 18, 0),
+    "grain": "day",
+    "cell_deg": 0.005,
+}
+
+
+def example(name: str):
+    if name in EXAMPLES:
+        return EXAMPLES[name]
+    if name == "start" or name.endswith("_start"):
+        return START
+    if name == "end" or name.endswith("_end"):
+        return END
+    if name.endswith("_on") or name.endswith("_date"):
+        return dt.date(2026, 11, 20)
+    if name.endswith("s"):  # plural names are lists; empty means "all"
+        return []
+    if name.startswith("min_") or name.startswith("max_") or name.endswith("_days"):
+        return 0 if name.startswith("min_") else 10_000
+    raise AssertionError(f"no example value for ${name}: add it to EXAMPLES in {__file__}")
+
+
+@pytest.mark.parametrize("name", list_queries())
+def test_every_query_runs(name, fixture_warehouse):
+    params = {p: example(p) for p in query_params(name)}
+    df = run_query_uncached(name, fixture_warehouse, **params)
+    assert list(df.columns), name
+    for col in df.columns:
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", col), f"{name}: column {col!r} is not snake_case"
+
+
+def test_communities_query_matches_table(fixture_warehouse, wh):
+    df = run_query_uncached("shared/communities", fixture_warehouse)
+    assert len(df) == wh.execute("select count(*) from communities").fetchone()[0] == 102
+
+
+def test_refuses_names_outside_queries(fixture_warehouse):
+    for bad in ("../app", "shared/../../app", "/etc/passwd", "Shared/Communities", "nope/none"):
+        with pytest.raises(QueryError):
+            run_query_uncached(bad, fixture_warehouse)
+
+
+def test_refuses_missing_and_extra_parameters(fixture_warehouse):
+    with pytest.raises(QueryError, match="多余参数 start"):
+        run_query_uncached("shared/communities", fixture_warehouse, start=START)
+    with pytest.raises(QueryError, match="多余参数"):
+        run_query("shared/communities", limit=3)
+
+
+def test_param_scan_ignores_strings_and_comments():
+    from queries import _PARAM_RE
+
+    text = "select '$notme', $yes -- $comment\n from t where a = $other"
+    assert {m.group(1) for m in _PARAM_RE.finditer(text) if m.group(1)} == {"yes", "other"}
+
+
+def test_cache_sees_a_rebuilt_warehouse(tmp_path, fixture_warehouse):
+    import shutil
+
+    import duckdb
+    from command_center.warehouse import warehouse_version
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(fixture_warehouse, copy)
+    v1 = warehouse_version(copy)
+    n1 = len(run_query_uncached("shared/communities", copy))
+    # rebuild = a new file swapped in with one community less
+    new = tmp_path / "w.new.duckdb"
+    shutil.copy(fixture_warehouse, new)
+    con = duckdb.connect(str(new))
+    con.execute("delete from communities where community_code = (select max(community_code) "
+                "from communities)")
+    con.close()
+    new.replace(copy)
+    assert warehouse_version(copy) != v1
+    assert len(run_query_uncached("shared/communities", copy)) == n1 - 1
