@@ -1,0 +1,200 @@
+"""The county map every page starts from: boundary, community polygons, optional tiles.
+
+Geometry is stored in WGS-84 (data/geo). With no tile server configured the map is drawn on a
+plain background (works offline). A tile server in GCJ-02 (高德/腾讯) gets every coordinate
+converted for display with ``display_xy``, so points and polygons sit on the right street.
+
+Colors: classed palettes and a Chinese legend drawn as HTML. Not branca colormaps: with one on
+the map, streamlit-folium adds two d3 CDN links and the map stays blank offline.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from collections.abc import Callable, Sequence
+from html import escape
+
+import folium
+import numpy as np
+from branca.element import Element, MacroElement, Template
+
+from command_center import config, crs
+
+# sequential palette (light → dark), 5 classes; colour-blind safe (ColorBrewer YlOrRd)
+SEQUENTIAL = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+BLUES = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+NO_DATA = "#d9d9d9"
+
+
+@functools.cache
+def _geojson(name: str) -> dict:
+    with open(config.geo_dir() / name, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def county_geojson() -> dict:
+    return _geojson("county.geojson")
+
+
+def communities_geojson() -> dict:
+    return _geojson("communities.geojson")
+
+
+def tile_crs() -> str:
+    return (config.get("map", "tile_crs", "wgs84") or "wgs84").lower()
+
+
+def display_xy(lon, lat):
+    """WGS-84 → the coordinate system of the configured tiles (identity without tiles)."""
+    if config.get("map", "tile_url") and tile_crs() != "wgs84":
+        return crs.from_wgs84(np.asarray(lon, float), np.asarray(lat, float), tile_crs())
+    return lon, lat
+
+
+def display_geojson(gj: dict) -> dict:
+    if config.get("map", "tile_url") and tile_crs() != "wgs84":
+        return crs.transform_geojson(gj, lambda x, y: crs.from_wgs84(x, y, tile_crs()))
+    return gj
+
+
+@functools.cache
+def county_bounds() -> tuple[tuple[float, float], tuple[float, float]]:
+    """((south, west), (north, east)) of the county, in display coordinates."""
+    xs, ys = [], []
+
+    def walk(coords):
+        if isinstance(coords[0], int | float):
+            xs.append(coords[0])
+            ys.append(coords[1])
+        else:
+            for c in coords:
+                walk(c)
+
+    for f in county_geojson()["features"]:
+        walk(f["geometry"]["coordinates"])
+    x, y = display_xy(np.array(xs), np.array(ys))
+    return (float(np.min(y)), float(np.min(x))), (float(np.max(y)), float(np.max(x)))
+
+
+def county_map(*, dark: bool = False, boundary: bool = True) -> folium.Map:
+    """A map fitted to the county, boundary drawn, tiles only if configured."""
+    (s, w), (n, e) = county_bounds()
+    m = folium.Map(
+        location=((s + n) / 2, (w + e) / 2),
+        zoom_start=12,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+        attribution_control=bool(config.get("map", "tile_url")),
+    )
+    url = config.get("map", "tile_url")
+    if url:
+        folium.TileLayer(url, attr=config.get("map", "tile_attribution") or " ", name="底图",
+                         max_zoom=18).add_to(m)
+    bg = "#0b1626" if dark else "#f4f6f9"
+    m.get_root().header.add_child(
+        Element(f"<style>.leaflet-container{{background:{bg};font-family:'Noto Sans CJK SC',"
+                "'Microsoft YaHei',sans-serif;}}</style>")
+    )
+    if boundary:
+        folium.GeoJson(
+            display_geojson(county_geojson()),
+            name="县界",
+            style_function=lambda _: {"color": "#7fb2ff" if dark else "#3a4a5c", "weight": 2.5,
+                                      "fill": False},
+            control=False,
+        ).add_to(m)
+    m.fit_bounds([[s, w], [n, e]], padding=(8, 8))
+    return m
+
+
+def class_breaks(values: Sequence[float], k: int = 5) -> list[float]:
+    """Upper bounds of k quantile classes (ties merged), for a classed choropleth."""
+    v = np.asarray([x for x in values if x is not None and np.isfinite(x)], float)
+    if v.size == 0:
+        return []
+    qs = np.unique(np.round(np.quantile(v, np.linspace(0, 1, k + 1)[1:]), 2))
+    return [float(q) for q in qs]
+
+
+def color_for(value, breaks: Sequence[float], palette: Sequence[str] = SEQUENTIAL) -> str:
+    if value is None or not np.isfinite(value) or not breaks:
+        return NO_DATA
+    for i, upper in enumerate(breaks):
+        if value <= upper:
+            return palette[min(i, len(palette) - 1) if len(breaks) >= len(palette)
+                           else round(i * (len(palette) - 1) / max(len(breaks) - 1, 1))]
+    return palette[-1]
+
+
+def community_layer(
+    values: dict[str, float],
+    *,
+    name: str,
+    tooltip: Callable[[dict], str],
+    breaks: Sequence[float] | None = None,
+    palette: Sequence[str] = SEQUENTIAL,
+    colors: dict[str, str] | None = None,
+    show: bool = True,
+    opacity: float = 0.65,
+    line_color: str = "#ffffff",
+) -> folium.FeatureGroup:
+    """Community polygons shaded by ``values`` (code → number) or explicit ``colors``.
+
+    ``tooltip(properties)`` returns the Chinese HTML shown on hover; it also becomes the
+    ``tooltip`` property the click event returns (first line = community name).
+    """
+    gj = copy.deepcopy(display_geojson(communities_geojson()))
+    if breaks is None:
+        breaks = class_breaks(list(values.values()))
+    for f in gj["features"]:
+        p = f["properties"]
+        code = p["community_code"]
+        p["value"] = values.get(code)
+        p["fill"] = (colors or {}).get(code) or color_for(p["value"], breaks, palette)
+        p["tip"] = tooltip(p)
+    group = folium.FeatureGroup(name=name, show=show)
+    folium.GeoJson(
+        gj,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": line_color,
+                                  "weight": 1, "fillOpacity": opacity},
+        highlight_function=lambda f: {"weight": 3, "color": "#1f5fbf"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    ).add_to(group)
+    return group
+
+
+def legend(title: str, items: Sequence[tuple[str, str]], *, dark: bool = False,
+           position: str = "bottomright") -> MacroElement:
+    """A Chinese legend: ``items`` are (colour, label) pairs."""
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:14px;background:{c};'
+        f'margin-right:6px;vertical-align:-2px;border:1px solid #888"></span>{escape(lbl)}</div>'
+        for c, lbl in items
+    )
+    fg, bg = ("#e8eef7", "rgba(11,22,38,.85)") if dark else ("#222", "rgba(255,255,255,.92)")
+    vertical, horizontal = ("bottom", "right") if position == "bottomright" else ("bottom", "left")
+    html = (
+        f'<div style="position:absolute;{vertical}:24px;{horizontal}:10px;z-index:999;'
+        f"background:{bg};color:{fg};padding:8px 10px;border-radius:6px;font-size:13px;"
+        f'line-height:1.6;box-shadow:0 1px 4px rgba(0,0,0,.3)"><b>{escape(title)}</b>{rows}</div>'
+    )
+    macro = MacroElement()
+    macro._template = Template(
+        "{% macro html(this, kwargs) %}" + html.replace("{", "{{ '{' }}").replace("}", "{{ '}' }}")
+        + "{% endmacro %}"
+    )
+    return macro
+
+
+def breaks_legend_items(breaks: Sequence[float], palette: Sequence[str] = SEQUENTIAL,
+                        fmt: Callable[[float], str] = lambda v: f"{v:g}") -> list[tuple[str, str]]:
+    items, lower = [], None
+    for b in breaks:
+        c = color_for(b, breaks, palette)
+        items.append((c, f"≤ {fmt(b)}" if lower is None else f"{fmt(lower)} – {fmt(b)}"))
+        lower = b
+    items.append((NO_DATA, "无数据"))
+    return items
