@@ -1,0 +1,188 @@
+"""Browser fixtures: the real app in Debian's chromium, with no request leaving the machine.
+
+Usage (mark every browser test ``@pytest.mark.browser``)::
+
+    from tests.browser.conftest import goto, screenshot, wait_ready, folium_frame
+
+    @pytest.mark.browser
+    def test_my_page(page, app_server):
+        goto(page, app_server, "/incidents?period=7d")   # navigates and waits (wait_ready)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        screenshot(page, "incidents")                    # test-artifacts/screenshots/incidents.png
+
+Fixtures
+- ``app_server`` (session): base URL (``http://127.0.0.1:<port>``) of
+  ``streamlit run app.py`` started on a free port over the fixture warehouse
+  (``CC_PATHS_WAREHOUSE``) with the clock pinned to 2026-11-20 (``CC_CLOCK_TODAY``). Its log is
+  test-artifacts/app_server.log. Stopped at the end of the session.
+- ``browser`` (session): chromium (/usr/bin/chromium) through Playwright.
+- ``page``: a fresh 1920×1080 zh-CN page. Every request to a host other than
+  127.0.0.1/localhost/[::1] is aborted AND recorded; at teardown the test fails if any was
+  made (the list is also available as the ``external_requests`` fixture).
+
+Helpers
+- ``goto(page, base_url, path="/")``: open a path of the app and ``wait_ready``.
+- ``wait_ready(page, timeout=60_000)``: the script has finished (``stApp`` in state
+  ``notRunning``, stable for a moment, so a rerun just triggered by a click is waited for too)
+  and every component iframe has loaded.
+- ``folium_frame(page, index=0, timeout=30_000)``: the Frame of the index-th st_folium map,
+  once Leaflet has drawn vector paths in it.
+- ``screenshot(page, name)``: writes test-artifacts/screenshots/<name>.png, prints the path
+  and returns it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"  # same folder as tests/conftest.py
+SCREENSHOTS = ARTIFACTS / "screenshots"
+FIXTURE_TODAY = "2026-11-20"  # tests/conftest.py FIXTURE_END
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+VIEWPORT = {"width": 1920, "height": 1080}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_server(fixture_warehouse):
+    port = _free_port()
+    env = {**os.environ, "CC_PATHS_WAREHOUSE": str(fixture_warehouse),
+           "CC_CLOCK_TODAY": FIXTURE_TODAY}
+    log_path = ARTIFACTS / "app_server.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_path, "w", encoding="utf-8")  # closed at teardown
+    streamlit = Path(sys.executable).with_name("streamlit")
+    proc = subprocess.Popen(
+        [str(streamlit), "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not become healthy; see {log_path}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def external_requests() -> list[str]:
+    """Requests to non-loopback hosts the current test's page tried (and was refused)."""
+    return []
+
+
+@pytest.fixture()
+def page(browser, external_requests):
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai", service_workers="block")
+
+    def guard(route):
+        url = route.request.url
+        host = urlsplit(url).hostname or ""
+        if url.startswith(("data:", "blob:", "about:")) or host in LOOPBACK:
+            route.continue_()
+        else:
+            external_requests.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    p = context.new_page()
+    yield p
+    context.close()
+    assert external_requests == [], f"requests left the machine: {external_requests}"
+
+
+def wait_ready(page, timeout: float = 60_000) -> None:
+    """Wait until the script run is over (stably) and component iframes have loaded."""
+    deadline = time.monotonic() + timeout / 1000
+    done = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    stable_since = None
+    while True:
+        remaining = max(deadline - time.monotonic(), 0.1) * 1000
+        page.wait_for_selector(done, timeout=remaining, state="attached")
+        now = time.monotonic()
+        stable_since = stable_since or now
+        if now - stable_since >= 0.8:
+            break
+        page.wait_for_timeout(200)
+        if page.locator(done).count() == 0:
+            stable_since = None
+    for handle in page.query_selector_all("iframe"):
+        frame = handle.content_frame()
+        if frame is not None:
+            frame.wait_for_load_state("load", timeout=max(deadline - time.monotonic(), 1) * 1000)
+
+
+def goto(page, base_url: str, path: str = "/", timeout: float = 60_000) -> None:
+    page.goto(base_url.rstrip("/") + "/" + path.lstrip("/"), wait_until="domcontentloaded",
+              timeout=timeout)
+    wait_ready(page, timeout)
+
+
+def folium_frame(page, index: int = 0, timeout: float = 30_000):
+    """The Frame of the index-th st_folium map, once Leaflet has drawn paths in it."""
+    selector = 'iframe[title="streamlit_folium.st_folium"]'
+    page.locator(selector).nth(index).wait_for(state="attached", timeout=timeout)
+    frame = page.locator(selector).nth(index).element_handle().content_frame()
+    frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=timeout)
+    return frame
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    print(f"screenshot: {path}")
+    return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.glob("*.png")):
+        terminalreporter.write_line(f"browser screenshots: {SCREENSHOTS}")
