@@ -1,0 +1,37 @@
+-- records of the selection, newest first, one page ($limit rows from $offset)
+with selection as (
+    -- the page selection: period, communities and the page filters (empty list = all)
+    select *
+    from incidents
+    where reported_at >= $start and reported_at < $end
+        and (len($communities) = 0 or list_contains($communities, community_code))
+        and (len($sources) = 0 or list_contains($sources, source))
+        and (len($categories) = 0 or list_contains($categories, category))
+        and (len($subcategories) = 0 or list_contains($subcategories, subcategory))
+        and (len($severities) = 0 or list_contains($severities, severity))
+        and (len($statuses) = 0 or list_contains($statuses, status))
+        and (len($weekdays) = 0 or list_contains($weekdays, isodow(reported_at)))
+        and hour(reported_at) between $min_hour and $max_hour
+        and (coalesce($q, '') = ''
+             or address ilike $q escape '\' or summary ilike $q escape '\')
+),
+final as (
+    select
+        s.incident_id,
+        s.reported_at,
+        s.source,
+        s.category,
+        s.subcategory,
+        s.severity,
+        s.status,
+        s.closed_at,
+        c.community_name,
+        s.address,
+        s.summary,
+        s.reporter_name,
+        s.reporter_phone,
+        s.satisfaction
+    from selection s
+    left join communities c using (community_code)
+)
+select * from final order by reported_at desc, incident_id limit $limit offset $offset
