@@ -1,0 +1,150 @@
+"""Coordinates: declared CRS → WGS-84, point-in-county, point → community (vectorized).
+
+The polygons come from ``<geo_dir>/county.geojson`` (the county boundary) and
+``<geo_dir>/communities.geojson`` (one feature per community, property ``community_code``),
+both WGS-84. When a file is missing the matching check is skipped (and said so in the report).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import shapely
+from shapely.geometry import shape
+
+
+@dataclass
+class Geo:
+    county: object | None  # shapely geometry (prepared)
+    codes: np.ndarray | None  # community codes, aligned with polygons
+    polygons: np.ndarray | None
+    tree: object | None  # STRtree over polygons
+    notes: tuple[str, ...] = ()
+
+    def in_county(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        if self.county is None:
+            return np.ones(len(lon), dtype=bool)
+        inside = np.zeros(len(lon), dtype=bool)
+        xmin, ymin, xmax, ymax = self.county.bounds
+        box = (lon >= xmin) & (lon <= xmax) & (lat >= ymin) & (lat <= ymax)
+        if box.any():
+            inside[box] = shapely.contains_xy(self.county, lon[box], lat[box])
+        return inside
+
+    def community_of(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Community code of each point (None outside every polygon)."""
+        out = np.full(len(lon), None, dtype=object)
+        if self.tree is None or len(lon) == 0:
+            return out
+        points = shapely.points(lon, lat)
+        pt_idx, poly_idx = self.tree.query(points, predicate="within")
+        # a point on a shared edge is within neither; one inside two (overlap) takes the first
+        order = np.argsort(pt_idx, kind="stable")
+        pt_idx, poly_idx = pt_idx[order], poly_idx[order]
+        first = np.unique(pt_idx, return_index=True)[1]
+        out[pt_idx[first]] = self.codes[poly_idx[first]]
+        return out
+
+    def representative_points(self) -> dict[str, tuple[float, float]]:
+        if self.polygons is None:
+            return {}
+        pts = shapely.point_on_surface(self.polygons)
+        return {
+            str(c): (float(x), float(y))
+            for c, x, y in zip(self.codes, shapely.get_x(pts), shapely.get_y(pts), strict=True)
+        }
+
+
+def _features(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    if data.get("type") == "FeatureCollection":
+        return data.get("features", [])
+    if data.get("type") == "Feature":
+        return [data]
+    return [{"type": "Feature", "geometry": data, "properties": {}}]
+
+
+@functools.lru_cache(maxsize=4)
+def _load(geo_dir: str, stamp: tuple) -> Geo:
+    notes: list[str] = []
+    d = Path(geo_dir)
+    county = None
+    cpath = d / "county.geojson"
+    if cpath.is_file():
+        geoms = [shape(f["geometry"]) for f in _features(cpath) if f.get("geometry")]
+        if geoms:
+            county = shapely.union_all(geoms)
+            shapely.prepare(county)
+    else:
+        notes.append(f"未找到县域边界 {cpath}，未检查坐标是否在县域内")
+    codes = polygons = tree = None
+    mpath = d / "communities.geojson"
+    if mpath.is_file():
+        feats = [f for f in _features(mpath) if f.get("geometry")]
+        code_list, geom_list = [], []
+        for f in feats:
+            props = f.get("properties") or {}
+            code = props.get("community_code") or props.get("code")
+            if code is None:
+                continue
+            code_list.append(str(code))
+            geom_list.append(shape(f["geometry"]))
+        if code_list:
+            codes = np.array(code_list, dtype=object)
+            polygons = np.array(geom_list, dtype=object)
+            shapely.prepare(polygons)
+            tree = shapely.STRtree(polygons)
+    else:
+        notes.append(f"未找到社区边界 {mpath}，无法按坐标补全社区")
+    return Geo(county, codes, polygons, tree, tuple(notes))
+
+
+def load_geo(geo_dir: Path | None) -> Geo:
+    if geo_dir is None:
+        from command_center import config
+
+        geo_dir = config.geo_dir()
+    d = Path(geo_dir)
+    stamp = tuple(
+        (p.stat().st_mtime_ns, p.stat().st_size) if p.is_file() else None
+        for p in (d / "county.geojson", d / "communities.geojson")
+    )
+    return _load(str(d.resolve()), stamp)
+
+
+def locate(
+    row: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    need_community: np.ndarray,
+    crs: str,
+    geo: Geo,
+) -> pa.Table:
+    """Convert to WGS-84, test the county, find the community where asked. One Arrow table."""
+    lon = np.asarray(lon, dtype=np.float64)
+    lat = np.asarray(lat, dtype=np.float64)
+    if crs != "wgs84" and len(lon):
+        from command_center.crs import to_wgs84
+
+        lon, lat = to_wgs84(lon, lat, crs)
+        lon, lat = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    inside = geo.in_county(lon, lat)
+    community = np.full(len(lon), None, dtype=object)
+    ask = np.asarray(need_community, dtype=bool) & inside
+    if ask.any():
+        community[ask] = geo.community_of(lon[ask], lat[ask])
+    return pa.table(
+        {
+            "_row": pa.array(np.asarray(row, dtype=np.int64)),
+            "w_lon": pa.array(lon),
+            "w_lat": pa.array(lat),
+            "in_county": pa.array(inside),
+            "poly_community": pa.array(community.tolist(), pa.string()),
+        }
+    )

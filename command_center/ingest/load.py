@@ -1,0 +1,459 @@
+"""One export file → ``staged`` rows (warehouse columns) + quarantine rows + counts.
+
+Everything runs in DuckDB on the connection of the warehouse being written: the cells are
+loaded as text (``reading.load_raw``), one generated SELECT parses every column by its schema
+``kind`` (``values.py``), coordinates make one vectorized round trip through numpy/shapely
+(``geo.locate``), and a second SELECT assigns the quarantine reason of each row
+(``validate.py``). Then :func:`merge_staged` upserts the staged rows by key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from command_center import config
+from command_center.ingest import IngestError
+from command_center.ingest import validate as R
+from command_center.ingest import values as V
+from command_center.ingest.geo import Geo, locate
+from command_center.ingest.mapping import (
+    SiteMapping,
+    all_known_headers,
+    column_headers_hint,
+    detect_dataset,
+    header_lookup,
+    map_headers,
+    norm_header,
+)
+from command_center.ingest.reading import RawFile, load_raw, open_file
+from command_center.ingest.report import ImportReport
+from command_center.schema import DATASETS, Column, Dataset
+from command_center.warehouse import table_columns
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass
+class Plan:
+    """How the columns of one opened file map onto one dataset."""
+
+    dataset: Dataset
+    raw: RawFile
+    mapping: dict[int, str]  # source column index → warehouse column
+
+    @property
+    def by_column(self) -> dict[str, int]:
+        return {c: i for i, c in self.mapping.items()}
+
+
+def header_predicate(dataset: Dataset | None, site: SiteMapping | None):
+    known = set(header_lookup(dataset, site)) if dataset else set(all_known_headers())
+    if site:
+        known.update(site.headers)
+    return lambda text: norm_header(text) in known
+
+
+def plan_file(path: Path, dataset: Dataset, site: SiteMapping | None) -> Plan:
+    """Open the file and map its headers; IngestError if it can't be used for ``dataset``."""
+    raw = open_file(path, header_predicate(None, site))
+    try:
+        mapping = map_headers(dataset, raw.headers, site)
+        mapped = set(mapping.values())
+        missing = [c for c in dataset.columns if c.required and c.name not in mapped]
+        if missing:
+            parts = [f"{c.header}（可用表头：{column_headers_hint(dataset, c.name)}）"
+                     for c in missing]
+            msg = f"{Path(path).name} 缺少必需的列：" + "；".join(parts)
+            guess, _ = detect_dataset(raw.headers)
+            if guess and guess != dataset.name:
+                msg += f"。此文件看起来是「{DATASETS[guess].title}」数据（--dataset {guess}）"
+            raise IngestError(msg)
+    except BaseException:
+        raw.cleanup()
+        raise
+    return Plan(dataset, raw, mapping)
+
+
+# ------------------------------------------------------------------ lookups
+def _county_prefix() -> str:
+    county = re.escape(str(config.get("county", "name", "") or ""))
+    return f"^(.{{2,4}}省)?(.{{2,4}}市)?{county}" if county else "^$"
+
+
+def prepare_lookups(con) -> None:
+    """Temp macro ``norm_comm`` and lookup tables built from the warehouse's current tables."""
+    prefix = V.q(_county_prefix())
+    con.execute(
+        "create or replace temp macro norm_comm(x) as "
+        f"regexp_replace(regexp_replace(replace(x, ' ', ''), {prefix}, ''), "
+        "'(社区居民委员会|社区居委会|居委会|社区)$', '')"
+    )
+    name = V.clean("community_name")
+    con.execute(
+        f"""
+        create or replace temp table _community_lookup as
+        select k, min(code) as code from (
+            select community_code as k, community_code as code from communities
+            union all select norm_comm({name}), community_code from communities
+            union all select {name}, community_code from communities
+        ) where k is not null and k <> '' group by k
+        """
+    )
+    org_name = V.clean("org_name")
+    con.execute(
+        f"""
+        create or replace temp table _org_lookup as
+        select k, min(id) as id from (
+            select upper(org_id) as k, org_id as id from social_orgs
+            union all select {org_name}, org_id from social_orgs
+        ) where k is not null group by k
+        """
+    )
+
+
+def _centroids_table(con, dataset: Dataset, geo: Geo) -> None:
+    import pyarrow as pa
+
+    rep = geo.representative_points()
+    con.register(
+        "_rep_points",
+        pa.table({
+            "code": pa.array(list(rep), pa.string()),
+            "lon": pa.array([p[0] for p in rep.values()], pa.float64()),
+            "lat": pa.array([p[1] for p in rep.values()], pa.float64()),
+        }),
+    )
+    try:
+        if dataset.name == "communities":
+            con.execute("create or replace temp table _centroids as select * from _rep_points")
+        else:
+            con.execute(
+                """
+                create or replace temp table _centroids as
+                select coalesce(c.community_code, r.code) as code,
+                       case when c.centroid_lon is not null and c.centroid_lat is not null
+                            then c.centroid_lon else r.lon end as lon,
+                       case when c.centroid_lon is not null and c.centroid_lat is not null
+                            then c.centroid_lat else r.lat end as lat
+                from communities c full outer join _rep_points r on r.code = c.community_code
+                """
+            )
+    finally:
+        con.unregister("_rep_points")
+
+
+# ------------------------------------------------------------------ the SELECTs
+def _first(ds: Dataset, kind: str) -> Column | None:
+    return next((c for c in ds.columns if c.kind == kind), None)
+
+
+def _parse_sql(plan: Plan, communities_known: bool) -> tuple[str, list[tuple[str, str]]]:
+    """SQL creating temp table ``parsed``; returns it and the warning flag list."""
+    ds = plan.dataset
+    idx = plan.by_column
+    v_cols, p_cols, out_cols = [], [], ["_row"]
+    warn_flags: list[tuple[str, str]] = []  # (flag column, warning text)
+    joins = []
+    for c in ds.columns:
+        src = f"c{idx[c.name]}" if c.name in idx else "cast(null as varchar)"
+        vn, pn = ident("v_" + c.name), ident("p_" + c.name)
+        out = ident(c.name)
+        bad = ident("bad_" + c.name)
+        v_cols.append(f"{V.clean_text(src) if c.kind == 'text' else V.clean(src)} as {vn}")
+        if c.kind in ("id", "text"):
+            p_cols.append(f"{vn} as {pn}")
+            out_cols.append(f"{pn} as {out}")
+            continue
+        if c.kind == "timestamp":
+            p_cols.append(f"{V.timestamp_expr(vn)} as {pn}")
+        elif c.kind == "date":
+            p_cols.append(f"{V.date_expr(vn)} as {pn}")
+        elif c.kind == "int":
+            p_cols.append(f"{V.int_expr(vn)} as {pn}")
+        elif c.kind in ("float", "lon", "lat"):
+            p_cols.append(f"{V.float_expr(vn)} as {pn}")
+        elif c.kind == "bool":
+            p_cols.append(f"{V.bool_expr(vn)} as {pn}")
+        elif c.kind == "enum":
+            p_cols.append(f"{V.enum_expr(ds.name, c, vn)} as {pn}")
+        elif c.kind == "community":
+            joins.append(
+                f"left join _community_lookup _lc on _lc.k = norm_comm(_v.{vn})"
+            )
+            fallback = "null" if communities_known else (
+                f"case when regexp_full_match(_v.{vn}, '[0-9]{{12}}') then _v.{vn} end"
+            )
+            p_cols.append(f"coalesce(_lc.code, {fallback}) as {pn}")
+        elif c.kind == "org":
+            joins.append(f"left join _org_lookup _lo on _lo.k = upper(_v.{vn})")
+            p_cols.append(
+                f"coalesce(_lo.id, case when regexp_full_match(upper(_v.{vn}), "
+                f"'[0-9A-HJ-NPQRTUWXY]{{18}}') then upper(_v.{vn}) end) as {pn}"
+            )
+        else:  # pragma: no cover - schema kinds are closed
+            raise ValueError(c.kind)
+        if c.kind == "enum":
+            out_cols.append(f"{V.enum_final(c, pn, vn)} as {out}")
+        elif c.kind not in ("lon", "lat"):
+            out_cols.append(f"{pn} as {out}")
+        out_cols.append(f"({vn} is not null and {pn} is null) as {bad}")
+        if c.kind == "enum":
+            warn_flags.append((bad, R.other(c.header) if "其他" in c.vocab else R.nulled(c.header)))
+        elif c.kind in ("timestamp", "date") and c.required:
+            pass  # a reason, not a warning
+        elif c.kind == "community":
+            pass  # decided with the point
+        else:
+            warn_flags.append((bad, R.nulled(c.header)))
+    lon, lat = _first(ds, "lon"), _first(ds, "lat")
+    if lon and lat:
+        pl, pa_ = ident("p_" + lon.name), ident("p_" + lat.name)
+        swap = f"({pa_} between 73 and 136 and {pl} between 3 and 54)"
+        none = f"({pl} is null or {pa_} is null or ({pl} = 0 and {pa_} = 0))"
+        out_cols += [
+            f"case when {none} then null when {swap} then {pa_} else {pl} end as _src_lon",
+            f"case when {none} then null when {swap} then {pl} else {pa_} end as _src_lat",
+            f"(not {none} and {swap}) as _swapped",
+            f"(({pl} is null) <> ({pa_} is null)) as _partial",
+        ]
+        warn_flags += [("_swapped", R.SWAPPED), ("_partial", R.PARTIAL_POINT)]
+    v_sel = ", ".join(["_row", *v_cols])
+    p_sel = ", ".join(["_v.*", *p_cols])
+    sql = (
+        "create or replace temp table parsed as "
+        f"select {', '.join(out_cols)} from ("
+        f"select {p_sel} from (select {v_sel} from raw) _v {' '.join(joins)}"
+        ")"
+    )
+    return sql, warn_flags
+
+
+def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """SQL creating temp table ``checked``: final values, ``_reason`` and warning flags."""
+    ds = plan.dataset
+    lon, lat = _first(ds, "lon"), _first(ds, "lat")
+    comm = _first(ds, "community")
+    ref = comm.name if comm else (ds.key if ds.name == "communities" else None)
+    cols = []
+    warn_flags: list[tuple[str, str]] = []
+    has_point = "(p._src_lon is not null)" if lon else "false"
+    for c in ds.columns:
+        name = ident(c.name)
+        if comm and c.name == comm.name:
+            cols.append(f"coalesce(p.{name}, g.poly_community) as {name}")
+        elif lon and c.name == lon.name:
+            cols.append(f"case when {has_point} then g.w_lon else ce.lon end as {name}")
+        elif lat and c.name == lat.name:
+            cols.append(f"case when {has_point} then g.w_lat else ce.lat end as {name}")
+        else:
+            cols.append(f"p.{name}")
+    approx = f"(not {has_point} and ce.lon is not null)" if lon and ref else "false"
+    cols.append(f"{approx} as location_is_approx")
+
+    reasons = [(f"p.{ident(ds.key)} is null", R.MISSING_KEY)]
+    for c in ds.columns:
+        if not c.required or c.name == ds.key:
+            continue
+        if c.kind in ("timestamp", "date"):
+            reasons.append((f"p.{ident('bad_' + c.name)}", R.unparseable(c.header)))
+        reasons.append((f"p.{ident(c.name)} is null", R.missing(c.header)))
+    if lon and has_geo_table:
+        reasons.append((f"{has_point} and not g.in_county", R.OUTSIDE))
+    if comm:
+        bad = f"p.{ident('bad_' + comm.name)}"
+        reasons.append((f"{bad} and g.poly_community is null", R.UNKNOWN_COMMUNITY))
+        warn_flags.append((f"({bad} and g.poly_community is not null)",
+                           R.COMMUNITY_FROM_POINT_UNKNOWN))
+        warn_flags.append((f"(not {bad} and p.{ident(comm.name)} is null "
+                           "and g.poly_community is not null)", R.COMMUNITY_FROM_POINT))
+    if lon and ref:
+        warn_flags.append((approx, R.CENTROID_USED))
+    reason = "case " + " ".join(f"when {cond} then {V.q(text)}" for cond, text in reasons) + " end"
+
+    joins = ["from parsed p"]
+    if lon and has_geo_table:
+        joins.append("left join _geo g on g._row = p._row")
+    else:
+        joins.append(
+            "left join (select cast(null as bigint) as _row, cast(null as double) as w_lon, "
+            "cast(null as double) as w_lat, cast(null as boolean) as in_county, "
+            "cast(null as varchar) as poly_community) g on false"
+        )
+    if lon and ref:
+        ref_expr = (f"coalesce(p.{ident(ref)}, g.poly_community)" if comm
+                    else f"p.{ident(ref)}")
+        joins.append(f"left join _centroids ce on ce.code = {ref_expr}")
+    else:
+        joins.append(
+            "left join (select cast(null as varchar) as code, cast(null as double) as lon, "
+            "cast(null as double) as lat) ce on false"
+        )
+    flag_cols = [f"p.{name}" for name, _ in parse_flags]
+    flag_cols += [f"{expr} as _w{i}" for i, (expr, _) in enumerate(warn_flags)]
+    key = ident(ds.key)
+    sql = f"""
+        create or replace temp table checked as
+        with a as (
+            select p._row, {', '.join(cols)}, {reason} as _reason
+                   {''.join(', ' + f for f in flag_cols)}
+            {' '.join(joins)}
+        )
+        select * replace (
+            case when _reason is null and row_number() over (
+                     partition by {key}, _reason is null order by _row desc) > 1
+                 then {V.q(R.DUPLICATE)} else _reason end as _reason)
+        from a
+    """
+    return sql, warn_flags
+
+
+# ------------------------------------------------------------------ one file
+def load_file(
+    con,
+    plan: Plan,
+    *,
+    crs: str,
+    geo: Geo,
+    file_label: str,
+    now,
+) -> ImportReport:
+    """Stage the rows of ``plan`` into temp table ``staged`` and the quarantine table.
+
+    The caller then runs :func:`merge_staged`. ``file_label`` is what the quarantine and the
+    import log record as the file (its name).
+    """
+    ds, raw = plan.dataset, plan.raw
+    report = ImportReport(
+        ds.name, file_label, encoding=raw.encoding, format=raw.format,
+        header_row=raw.header_row, crs=crs,
+        mapping={h: plan.mapping.get(i) for i, h in enumerate(raw.headers)},
+    )
+    report.read = load_raw(con, raw, "raw")
+    communities_known = con.execute("select count(*) from communities").fetchone()[0] > 0
+    prepare_lookups(con)
+    comm = _first(ds, "community")
+    if comm and not communities_known:
+        report.notes.append("社区表为空：社区名称无法识别，仅接受 12 位社区编码")
+    # pass 1: parse
+    parse_sql, warn1 = _parse_sql(plan, communities_known)
+    con.execute(parse_sql)
+    # pass 2: coordinates (vectorized numpy/shapely round trip)
+    lon = _first(ds, "lon")
+    has_geo_table = False
+    if lon:
+        need = f"p.{ident(comm.name)} is null" if comm else "false"
+        arrays = con.execute(
+            f"select _row, _src_lon, _src_lat, {need} as need from parsed p "
+            "where _src_lon is not null"
+        ).fetchnumpy()
+        table = locate(arrays["_row"], arrays["_src_lon"], arrays["_src_lat"],
+                       arrays["need"], crs, geo)
+        con.register("_geo_arrow", table)
+        try:
+            con.execute("create or replace temp table _geo as select * from _geo_arrow")
+        finally:
+            con.unregister("_geo_arrow")
+        has_geo_table = True
+        _centroids_table(con, ds, geo)
+        report.notes.extend(geo.notes)
+    # pass 3: reasons, final values, duplicates
+    check_sql, warn2 = _check_sql(plan, has_geo_table, warn1)
+    con.execute(check_sql)
+
+    # counts
+    for reason, n in con.execute(
+        "select _reason, count(*) from checked where _reason is not null group by 1 order by 2 desc"
+    ).fetchall():
+        report.reasons[reason] = n
+    report.quarantined = sum(report.reasons.values())
+    report.loaded = report.read - report.quarantined
+    sums = [f"count(*) filter (where {n})" for n, _ in warn1]
+    sums += [f"count(*) filter (where _w{i})" for i in range(len(warn2))]
+    if sums:
+        counts = con.execute(
+            f"select {', '.join(sums)} from checked where _reason is null"
+        ).fetchone()
+        texts = [t for _, t in warn1] + [t for _, t in warn2]
+        tally: Counter = Counter()
+        for text, n in zip(texts, counts, strict=True):
+            if n:
+                tally[text] += n
+        report.warnings = tally
+
+    # quarantine rows with the raw cells as JSON
+    if report.quarantined:
+        pairs = ", ".join(f"{V.q(h)}, r.c{i}" for i, h in enumerate(raw.headers))
+        con.execute(
+            f"""
+            insert into quarantine
+            select {V.q(ds.name)}, {V.q(file_label)}, k._row, k._reason,
+                   cast(json_object({pairs}) as varchar), cast(? as timestamp)
+            from checked k join raw r on r._row = k._row
+            where k._reason is not null order by k._row
+            """,
+            [now],
+        )
+    names = ", ".join(ident(c) for c, _ in table_columns(ds.name))
+    # stored in time order: DuckDB's zone maps then skip row groups outside a date filter
+    ts = _first(ds, "timestamp")
+    order = f"{ident(ts.name)}, _row" if ts else "_row"
+    con.execute(
+        f"create or replace temp table staged as select {names} from checked "
+        f"where _reason is null order by {order}"
+    )
+    for t in ("checked", "parsed", "_geo"):
+        con.execute(f"drop table if exists {t}")
+    return report
+
+
+def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
+    """Upsert temp table ``staged`` into the dataset table by key; fills the three counts."""
+    table, key = ident(dataset.table), ident(dataset.key)
+    cols = [c for c, _ in table_columns(dataset.name)]
+    same = " and ".join(f"s.{ident(c)} is not distinct from t.{ident(c)}" for c in cols)
+    con.execute(
+        f"""
+        create or replace temp table _cmp as
+        select s.{key} as k,
+               case when t.{key} is null then 'inserted'
+                    when {same} then 'unchanged' else 'updated' end as st
+        from staged s left join {table} t on t.{key} = s.{key}
+        """
+    )
+    counts = dict(con.execute("select st, count(*) from _cmp group by st").fetchall())
+    report.inserted = counts.get("inserted", 0)
+    report.updated = counts.get("updated", 0)
+    report.unchanged = counts.get("unchanged", 0)
+    if report.updated:
+        con.execute(
+            f"delete from {table} where {key} in (select k from _cmp where st = 'updated')"
+        )
+    if report.inserted or report.updated:
+        if report.unchanged:
+            con.execute(
+                f"insert into {table} select s.* from staged s "
+                f"join _cmp c on c.k = s.{key} where c.st <> 'unchanged'"
+            )
+        else:
+            con.execute(f"insert into {table} select * from staged")
+    con.execute("drop table if exists _cmp")
+    con.execute("drop table if exists staged")
+
+
+def log_import(con, report: ImportReport, now) -> None:
+    con.execute(
+        "insert into import_log values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [now, report.dataset, report.file, report.read, report.loaded, report.quarantined,
+         report.inserted, report.updated, report.unchanged],
+    )
+
+
+def cleanup(con) -> None:
+    for t in ("_cells", "_community_lookup", "_org_lookup", "_centroids"):
+        con.execute(f"drop table if exists {t}")
+    con.execute("drop view if exists raw")

@@ -1,0 +1,364 @@
+"""Reading export files: format, encoding, header row, and loading every cell as text.
+
+* Format from the file's first bytes (``PK`` zip → xlsx, OLE2 → xls), else text (csv/tsv/txt);
+  a ``.xls`` that is really CSV text (some systems do that) is read as text.
+* Encoding of text files: a BOM (UTF-8, UTF-16) decides; otherwise a strict UTF-8 check over
+  the whole file in 1 MiB chunks; otherwise GB18030 (a superset of GBK/GB2312), checked the
+  same way; charset-normalizer only when both fail. Non-UTF-8 files are transcoded in chunks
+  to a temporary UTF-8 file, which DuckDB's CSV reader then reads at full speed.
+* Header row: the first row among the first 30 whose cells include at least two known headers
+  (of any dataset, or of the requested one), so title lines above the table are skipped.
+  Headers are trimmed; empty header cells become ``列N``.
+* Cells arrive in DuckDB as VARCHAR columns ``c0..cN`` plus ``_row``: the row number as a
+  person sees it in Excel or a text editor (1-based, title and header rows counted). Rows
+  whose cells are all empty are dropped (not counted as read). In CSV files DuckDB also skips
+  completely blank lines, so after a blank line inside the data the row numbers count records.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from command_center.ingest import IngestError
+
+HEADER_SEARCH_ROWS = 30
+CHUNK = 1 << 20
+
+TEXT_EXTENSIONS = {".csv", ".txt", ".tsv", ".xls"}
+EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls"}
+
+
+@dataclass
+class RawFile:
+    path: Path
+    format: str  # csv | xlsx | xls
+    encoding: str | None  # text files only
+    header_row: int  # 1-based row number of the header row
+    headers: list[str]
+    head: list[list[str | None]]  # up to a few rows after the header (for previews)
+    delimiter: str = ","
+    sheet: str | None = None
+    _arrow: pa.Table | None = None  # Excel cells as strings
+    _tmpdir: str | None = None
+    _utf8_path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def cleanup(self) -> None:
+        if self._tmpdir:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+            self._utf8_path = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.cleanup()
+
+
+# ------------------------------------------------------------------ format and encoding
+def detect_format(path: Path) -> str:
+    path = Path(path)
+    if not path.is_file():
+        raise IngestError(f"文件不存在：{path}")
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(8)
+    except OSError as exc:
+        raise IngestError(f"文件无法读取：{path}（{exc.strerror}）") from None
+    ext = path.suffix.lower()
+    if magic.startswith(b"PK\x03\x04"):
+        if ext in (".xlsx", ".xlsm", ".xls", ""):
+            return "xlsx"
+        raise IngestError(f"不支持的文件格式：{path.name}（压缩包，请上传 csv、xlsx 或 xls）")
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if ext in TEXT_EXTENSIONS or ext == "":
+        head = magic.lstrip()
+        if head[:5].lower() in (b"<html", b"<!doc", b"<?xml", b"<tabl"):
+            raise IngestError(f"不支持的文件格式：{path.name} 是网页/XML 文件，请另存为 xlsx 或 csv")
+        return "csv"
+    raise IngestError(f"不支持的文件格式：{path.name}（仅支持 csv、xlsx、xls）")
+
+
+def _decodes(path: Path, encoding: str, skip: int = 0) -> bool:
+    dec = codecs.getincrementaldecoder(encoding)("strict")
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(skip)
+            while chunk := fh.read(CHUNK):
+                dec.decode(chunk)
+            dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if _decodes(path, "utf-8"):
+        return "utf-8"
+    if _decodes(path, "gb18030"):
+        return "gb18030"
+    try:
+        from charset_normalizer import from_path
+
+        best = from_path(path).best()
+    except Exception:
+        best = None
+    if best is not None and best.encoding and _decodes(path, best.encoding):
+        return best.encoding
+    raise IngestError(f"无法识别文件编码：{Path(path).name}（请另存为 UTF-8 或 GBK 编码的 csv）")
+
+
+def _transcode(path: Path, encoding: str, out: Path) -> None:
+    dec = codecs.getincrementaldecoder(encoding)("strict")
+    with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(CHUNK):
+            dst.write(dec.decode(chunk))
+        dst.write(dec.decode(b"", final=True))
+
+
+def _head_lines(path: Path, encoding: str, n: int) -> list[str]:
+    lines: list[str] = []
+    with open(path, encoding=encoding, newline="") as fh:
+        for line in fh:
+            lines.append(line)
+            if len(lines) >= n:
+                break
+    return lines
+
+
+def _sniff_delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+# ------------------------------------------------------------------ header row
+def _clean_cell(v) -> str | None:
+    if v is None:
+        return None
+    s = str(v).replace("\u3000", " ").replace("\u00a0", " ").strip()
+    return s or None
+
+
+def find_header_row(rows: list[list], is_header: Callable[[str], bool]) -> int | None:
+    """Index of the first row with at least two cells that are known headers."""
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        hits = sum(1 for v in row if v is not None and is_header(str(v)))
+        if hits >= 2:
+            return i
+    return None
+
+
+def _headers(row: list) -> list[str]:
+    cells = [_clean_cell(v) for v in row]
+    while cells and cells[-1] is None:
+        cells.pop()
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, v in enumerate(cells):
+        h = v if v is not None else f"列{i + 1}"
+        if h in seen:
+            seen[h] += 1
+            h = f"{h}_{seen[h]}"
+        else:
+            seen[h] = 1
+        out.append(h)
+    return out
+
+
+# ------------------------------------------------------------------ Excel
+def _cell_text(v) -> str | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if v.is_integer() and abs(v) < 1e16:
+            return str(int(v))
+        return repr(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, dt.time):
+        return v.strftime("%H:%M:%S")
+    return _clean_cell(v)
+
+
+def _excel_sheets(path: Path, fmt: str):
+    """Yield (sheet name, rows as lists of python values) for each sheet, first to last."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:
+            yield name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return
+    except IngestError:
+        raise
+    except Exception as exc:
+        if fmt != "xls":
+            raise IngestError(f"Excel 文件无法读取：{path.name}（{exc}）") from None
+    try:  # old .xls that calamine can't read
+        import xlrd
+
+        book = xlrd.open_workbook(str(path))
+    except Exception as exc:
+        raise IngestError(f"Excel 文件无法读取：{path.name}（{exc}）") from None
+    for sheet in book.sheets():
+        rows = []
+        for r in range(sheet.nrows):
+            row = []
+            for c in range(sheet.ncols):
+                cell = sheet.cell(r, c)
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    row.append(bool(cell.value))
+                else:
+                    row.append(cell.value)
+            rows.append(row)
+        yield sheet.name, rows
+
+
+def _open_excel(path: Path, fmt: str, is_header) -> RawFile:
+    for sheet, rows in _excel_sheets(path, fmt):
+        head = [[_cell_text(v) for v in row] for row in rows[:HEADER_SEARCH_ROWS]]
+        h = find_header_row(head, is_header)
+        if h is None:
+            continue
+        headers = _headers(rows[h])
+        n = len(headers)
+        body = rows[h + 1:]
+        columns: list[list[str | None]] = [[] for _ in range(n)]
+        row_numbers: list[int] = []
+        for i, row in enumerate(body):
+            cells = [_cell_text(v) for v in row[:n]]
+            if not any(c is not None for c in cells):
+                continue
+            cells.extend([None] * (n - len(cells)))
+            for j in range(n):
+                columns[j].append(cells[j])
+            row_numbers.append(h + 2 + i)
+        arrays = {f"c{j}": pa.array(columns[j], pa.string()) for j in range(n)}
+        arrays["_row"] = pa.array(row_numbers, pa.int64())
+        table = pa.table(arrays)
+        preview_rows = [[columns[j][i] for j in range(n)] for i in range(min(20, len(row_numbers)))]
+        return RawFile(path, fmt, None, h + 1, headers, preview_rows, sheet=sheet, _arrow=table)
+    raise IngestError(f"未找到表头行：{path.name} 前 {HEADER_SEARCH_ROWS} 行中没有可识别的列名")
+
+
+# ------------------------------------------------------------------ CSV
+def _open_csv(path: Path, is_header) -> RawFile:
+    encoding = detect_encoding(path)
+    try:
+        lines = _head_lines(path, encoding, HEADER_SEARCH_ROWS + 20)
+    except UnicodeDecodeError:
+        raise IngestError(f"文件无法按 {encoding} 解码：{path.name}") from None
+    if not lines:
+        raise IngestError(f"文件是空的：{path.name}")
+    # a header candidate line decides the delimiter; parse each head line on its own
+    delimiter = ","
+    for line in lines[:HEADER_SEARCH_ROWS]:
+        d = _sniff_delimiter(line)
+        cells = next(csv.reader(io.StringIO(line), delimiter=d), [])
+        if sum(1 for v in cells if is_header(v)) >= 2:
+            delimiter = d
+            break
+    rows = [next(csv.reader(io.StringIO(line), delimiter=delimiter), []) for line in lines]
+    h = find_header_row(rows, is_header)
+    if h is None:
+        raise IngestError(f"未找到表头行：{path.name} 前 {HEADER_SEARCH_ROWS} 行中没有可识别的列名")
+    headers = _headers(rows[h])
+    head = [[_clean_cell(v) for v in r[: len(headers)]] for r in rows[h + 1:] if any(r)]
+    raw = RawFile(path, "csv", encoding, h + 1, headers, head[:20], delimiter=delimiter)
+    return raw
+
+
+def open_file(path: Path, is_header: Callable[[str], bool]) -> RawFile:
+    """Detect format, encoding and header row; Excel cells are read here, CSV later in SQL."""
+    path = Path(path)
+    fmt = detect_format(path)
+    if fmt == "csv":
+        return _open_csv(path, is_header)
+    return _open_excel(path, fmt, is_header)
+
+
+def _utf8_file(raw: RawFile) -> Path:
+    if raw.encoding in ("utf-8", "utf-8-sig"):
+        return raw.path
+    if raw._utf8_path is None:
+        raw._tmpdir = tempfile.mkdtemp(prefix="cc-ingest-")
+        out = Path(raw._tmpdir) / "utf8.csv"
+        try:
+            _transcode(raw.path, raw.encoding, out)
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"文件无法按 {raw.encoding} 解码：{raw.path.name}（{exc.reason}）") from None
+        raw._utf8_path = out
+    return raw._utf8_path
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def load_raw(con, raw: RawFile, table: str = "raw") -> int:
+    """Create temp table ``table`` (c0..cN VARCHAR, _row BIGINT); returns its row count."""
+    n = len(raw.headers)
+    cols = [f"c{j}" for j in range(n)]
+    not_empty = " or ".join(f"nullif(trim({c}), '') is not null" for c in cols) or "false"
+    if raw._arrow is not None:
+        con.register("_excel_cells", raw._arrow)
+        try:
+            con.execute("create or replace temp table _cells as select * from _excel_cells")
+        finally:
+            con.unregister("_excel_cells")
+        row = "_row"
+    else:
+        src = _utf8_file(raw)
+        columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
+        base = (
+            f"read_csv({_sql_str(os.fspath(src))}, header=false, skip={raw.header_row}, "
+            f"delim={_sql_str(raw.delimiter)}, quote='\"', escape='\"', columns={columns}, "
+            f"auto_detect=false, strict_mode=false, encoding='utf-8'"
+        )
+        attempts = [base + ")", base + ", null_padding=true, parallel=false)"]
+        last: Exception | None = None
+        for source in attempts:
+            try:
+                con.execute(f"create or replace temp table _cells as select * from {source}")
+                last = None
+                break
+            except Exception as exc:
+                last = exc
+        if last is not None:
+            msg = str(last).splitlines()[0]
+            raise IngestError(f"CSV 文件无法解析：{raw.path.name}（{msg}）")
+        # rowid follows the file order (insertion order is preserved)
+        row = f"rowid + {raw.header_row + 1}"
+    con.execute(
+        f"create or replace temp view {table} as "
+        f"select {', '.join(cols)}, {row} as _row from _cells where {not_empty}"
+    )
+    return con.execute(f"select count(*) from {table}").fetchone()[0]

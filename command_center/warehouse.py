@@ -1,0 +1,190 @@
+"""The warehouse file: tables from the schema, atomic replacement, version, freshness.
+
+Tables: one per dataset (``schema.DATASETS``: the canonical columns in order, then
+``schema.EXTRA_COLUMNS``), plus
+
+    quarantine(dataset, file, row_number, reason, raw_json, quarantined_at)
+    import_log(imported_at, dataset, file, read, loaded, quarantined, inserted, updated, unchanged)
+    meta(key, value)      build_id, built_at, updated_at (last import), schema_version
+
+Writers never modify the live file in place: they write a new file next to it (same
+directory, so ``os.replace`` is an atomic rename), fsync it, and rename it over the old one.
+A reader that opened the old file keeps reading the old inode; the query runner notices the
+change through :func:`warehouse_version` and reconnects. Writers serialise on an exclusive
+``flock`` of ``<warehouse>.writer.lock``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import uuid
+from pathlib import Path
+
+from command_center import config
+from command_center.schema import BUILD_ORDER, DATASETS, EXTRA_COLUMNS
+
+SCHEMA_VERSION = "1"
+
+SYSTEM_TABLES = {
+    "quarantine": (
+        ("dataset", "VARCHAR"),
+        ("file", "VARCHAR"),
+        ("row_number", "BIGINT"),
+        ("reason", "VARCHAR"),
+        ("raw_json", "VARCHAR"),
+        ("quarantined_at", "TIMESTAMP"),
+    ),
+    "import_log": (
+        ("imported_at", "TIMESTAMP"),
+        ("dataset", "VARCHAR"),
+        ("file", "VARCHAR"),
+        ("read", "BIGINT"),
+        ("loaded", "BIGINT"),
+        ("quarantined", "BIGINT"),
+        ("inserted", "BIGINT"),
+        ("updated", "BIGINT"),
+        ("unchanged", "BIGINT"),
+    ),
+    "meta": (("key", "VARCHAR"), ("value", "VARCHAR")),
+}
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_columns(dataset: str) -> list[tuple[str, str]]:
+    ds = DATASETS[dataset]
+    return [(c.name, c.type) for c in ds.columns] + list(EXTRA_COLUMNS)
+
+
+def ddl() -> list[str]:
+    statements = []
+    for name in BUILD_ORDER:
+        cols = ", ".join(f"{_ident(c)} {t}" for c, t in table_columns(name))
+        statements.append(f"create table if not exists {_ident(name)} ({cols})")
+    for name, columns in SYSTEM_TABLES.items():
+        cols = ", ".join(f"{_ident(c)} {t}" for c, t in columns)
+        statements.append(f"create table if not exists {_ident(name)} ({cols})")
+    return statements
+
+
+def create_tables(con) -> None:
+    for sql in ddl():
+        con.execute(sql)
+
+
+def now_local() -> dt.datetime:
+    """Local wall-clock time (naive, like every timestamp in the warehouse)."""
+    return dt.datetime.now(config.tz()).replace(tzinfo=None, microsecond=0)
+
+
+def set_meta(con, **values) -> None:
+    for key, value in values.items():
+        con.execute("delete from meta where key = ?", [key])
+        con.execute("insert into meta values (?, ?)", [key, None if value is None else str(value)])
+
+
+def get_meta(con) -> dict[str, str]:
+    return dict(con.execute("select key, value from meta").fetchall())
+
+
+def new_build_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+# ------------------------------------------------------------------ files
+def temp_path(warehouse: Path, purpose: str) -> Path:
+    warehouse = Path(warehouse)
+    return warehouse.with_name(f".{warehouse.name}.{purpose}-{os.getpid()}-{uuid.uuid4().hex[:6]}")
+
+
+def discard(path: Path) -> None:
+    for p in (Path(path), Path(str(path) + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def swap_in(new_file: Path, warehouse: Path) -> None:
+    """Atomically replace ``warehouse`` by ``new_file`` (closed, checkpointed, same directory)."""
+    new_file, warehouse = Path(new_file), Path(warehouse)
+    wal = Path(str(new_file) + ".wal")
+    if wal.exists():  # a clean close leaves none; never ship a file that needs its WAL
+        raise RuntimeError(f"{new_file} still has a WAL file")
+    _fsync_file(new_file)
+    os.replace(new_file, warehouse)
+    with contextlib.suppress(FileNotFoundError):  # a WAL of the old file belongs to nobody now
+        Path(str(warehouse) + ".wal").unlink()
+    _fsync_dir(warehouse.parent)
+
+
+@contextlib.contextmanager
+def writer_lock(warehouse: Path):
+    """Exclusive lock held while a writer builds or imports (readers never take it)."""
+    warehouse = Path(warehouse)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with open(warehouse.with_name(warehouse.name + ".writer.lock"), "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def warehouse_version(path: Path | None = None) -> str:
+    """Cheap identity of the current warehouse file: changes whenever it is replaced."""
+    path = Path(path) if path is not None else config.warehouse_path()
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "missing"
+    return f"{st.st_mtime_ns}-{st.st_ino}-{st.st_size}"
+
+
+def dataset_freshness(con) -> list[dict]:
+    """Per dataset: Chinese title, row count, and when its data last changed.
+
+    ``updated_at`` is the last import of a file of that dataset (the build logs every file it
+    reads), falling back to the build time. Rows come in ``BUILD_ORDER``.
+    """
+    meta = get_meta(con)
+    built_at = meta.get("built_at")
+    last = dict(
+        con.execute(
+            "select dataset, max(imported_at) from import_log group by dataset"
+        ).fetchall()
+    )
+    out = []
+    for name in BUILD_ORDER:
+        rows = con.execute(f"select count(*) from {_ident(name)}").fetchone()[0]
+        updated = last.get(name)
+        if updated is None and built_at:
+            updated = dt.datetime.fromisoformat(built_at)
+        out.append(
+            {"dataset": name, "title": DATASETS[name].title, "rows": rows, "updated_at": updated}
+        )
+    return out

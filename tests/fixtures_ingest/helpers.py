@@ -1,0 +1,54 @@
+"""Helpers for the ingest tests: small export files written into tmp_path."""
+
+from __future__ import annotations
+
+import csv
+import json
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import shapely
+from shapely.geometry import shape
+
+ROOT = Path(__file__).resolve().parents[2]
+GEO = ROOT / "data" / "geo"
+
+COMMUNITY_HEADERS = ["社区编码", "社区名称", "所属片区", "户籍人口", "流动人口", "户数", "网格数",
+                     "中心经度", "中心纬度"]
+
+
+@cache
+def communities() -> list[dict]:
+    data = json.loads((GEO / "communities.geojson").read_text(encoding="utf-8"))
+    out = []
+    for f in data["features"]:
+        p = dict(f["properties"])
+        pt = shapely.point_on_surface(shape(f["geometry"]))
+        p["inner_lon"], p["inner_lat"] = round(pt.x, 6), round(pt.y, 6)
+        out.append(p)
+    return out
+
+
+def write_csv(path: Path, rows: list[list], encoding: str = "utf-8-sig") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def write_communities(folder: Path) -> Path:
+    rows = [COMMUNITY_HEADERS]
+    for p in communities():
+        rows.append([p["community_code"], p["community_name"], p["area_name"], p["population"],
+                     p["floating_population"], p["households"], p["grid_count"],
+                     p["centroid_lon"], p["centroid_lat"]])
+    return write_csv(folder / "communities.csv", rows)
+
+
+def query(db: Path, sql: str, params=None):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()

@@ -1,0 +1,111 @@
+"""Full warehouse build from an exports folder of small hand-made files."""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+import pytest
+from fixtures_ingest.helpers import GEO, communities, query, write_communities, write_csv
+
+from command_center.ingest.build import build_warehouse
+from command_center.schema import BUILD_ORDER, DATASETS, EXTRA_COLUMNS
+from command_center.warehouse import dataset_freshness, warehouse_version
+
+HEADERS = ["接警单编号", "报警时间", "报警方式", "警情类别", "警情细类", "处置状态", "所属社区",
+           "经度", "纬度", "案发地址"]
+
+
+@pytest.fixture()
+def exports(tmp_path):
+    out = tmp_path / "exports"
+    write_communities(out / "communities")
+    c = communities()
+    rows = [
+        ["龙港市公安局警情导出（2026年7月）"],
+        HEADERS,
+        ["J1", "2026/7/25 14:03", "110报警", "刑事案件", "盗窃", "已结案", c[0]["community_name"],
+         c[0]["inner_lon"], c[0]["inner_lat"], "某路1号"],
+        ["J2", "20260725140300", "12345", "治安", "", "受理中", "",
+         c[1]["inner_lon"], c[1]["inner_lat"], ""],
+        ["J3", "2026年7月25日 14时03分", "xx", "未知", "", "处置中", c[2]["community_code"], "", "", ""],
+        ["J4", "不是时间", "110", "刑事", "", "处置中", "", "", "", ""],
+        ["J5", "2026-07-25", "110", "刑事", "", "处置中", "", "121.9", "28.9", ""],
+        ["", "2026-07-25", "110", "刑事", "", "处置中", "", "", "", ""],
+    ]
+    write_csv(out / "incidents" / "incidents.csv", rows, encoding="gbk")
+    return out
+
+
+def test_build_counts_types_and_quarantine(exports, tmp_path):
+    wh = tmp_path / "warehouse.duckdb"
+    lines: list[str] = []
+    report = build_warehouse(exports, wh, progress=lines.append, geo_dir=GEO)
+
+    inc = report.datasets["incidents"]
+    assert (inc.read, inc.loaded, inc.quarantined) == (6, 3, 3)
+    for d in report.datasets.values():
+        assert d.read == d.loaded + d.quarantined
+    assert report.datasets["communities"].loaded == len(communities())
+    assert any(line.startswith("警情事件：读取 6 行 / 入库 3 / 隔离 3") for line in lines)
+    # missing folders: empty tables and a Chinese note
+    assert report.datasets["disputes"].loaded == 0
+    assert "矛盾纠纷表为空" in report.datasets["disputes"].notes[0]
+
+    assert query(wh, "select count(*) from incidents")[0][0] == 3
+    reasons = dict(query(wh, "select row_number, reason from quarantine order by 1"))
+    assert reasons == {6: "上报时间无法识别", 7: "坐标不在县域范围内", 8: "缺少编号"}
+
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        for name in BUILD_ORDER:
+            described = con.execute(f"describe {name}").fetchall()
+            expected = [(c.name, c.type) for c in DATASETS[name].columns] + list(EXTRA_COLUMNS)
+            assert [(r[0], r[1]) for r in described] == expected
+        meta = dict(con.execute("select key, value from meta").fetchall())
+        assert meta["build_id"] == report.build_id
+        fresh = {r["dataset"]: r for r in dataset_freshness(con)}
+        assert fresh["incidents"]["rows"] == 3
+        assert fresh["incidents"]["updated_at"] is not None
+        row = con.execute(
+            "select source, category, status, community_code, location_is_approx "
+            "from incidents where incident_id = 'J1'").fetchone()
+        assert row == ("110", "刑事", "已办结", communities()[0]["community_code"], False)
+        # J2: community filled from the point; J3: centroid used, flagged approximate
+        assert con.execute("select community_code from incidents where incident_id = 'J2'"
+                           ).fetchone()[0] == communities()[1]["community_code"]
+        j3 = con.execute("select source, category, lon, lat, location_is_approx "
+                         "from incidents where incident_id = 'J3'").fetchone()
+        assert j3 == ("其他", "其他", communities()[2]["centroid_lon"],
+                      communities()[2]["centroid_lat"], True)
+    finally:
+        con.close()
+
+
+def test_rebuild_swaps_atomically_and_skips_unusable_files(exports, tmp_path):
+    wh = tmp_path / "warehouse.duckdb"
+    build_warehouse(exports, wh, progress=None, geo_dir=GEO)
+    v1 = warehouse_version(wh)
+    reader = duckdb.connect(str(wh), read_only=True)
+    # a file without the key column is skipped with its reason, the build goes on
+    write_csv(exports / "incidents" / "other.csv", [["报警时间", "警情类别"], ["2026-07-25", "刑事"]])
+    (exports / "incidents" / "_notes.csv").write_text("ignored", encoding="utf-8")
+    report = build_warehouse(exports, wh, progress=None, geo_dir=GEO)
+    inc = report.datasets["incidents"]
+    assert [f.file for f in inc.unusable] == ["other.csv"]
+    assert "缺少必需的列：事件编号" in inc.unusable[0].notes[0]
+    assert inc.loaded == 3
+    # the old reader still sees a complete (old) file; the version changed
+    assert reader.execute("select count(*) from incidents").fetchone()[0] == 3
+    reader.close()
+    assert warehouse_version(wh) != v1
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".warehouse")]
+    assert leftovers == []
+    assert not os.path.exists(str(wh) + ".wal")
+
+
+def test_missing_exports_dir_gives_empty_tables(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    report = build_warehouse(tmp_path / "nothing", wh, progress=None, geo_dir=GEO)
+    assert report.read == 0
+    assert query(wh, "select count(*) from incidents")[0][0] == 0
