@@ -25,6 +25,27 @@ EXAMPLES = {
     "now": dt.datetime(2026, 11, 20, 18, 0),
     "grain": "day",
     "cell_deg": 0.005,
+    # queries/risk (the model of risk.toml, as command_center.risk.Model.params() passes it)
+    "period_starts": [dt.datetime(2026, 11, 1), dt.datetime(2026, 10, 1)],
+    "period_ends": [dt.datetime(2026, 11, 21), dt.datetime(2026, 11, 1)],
+    "risk_indicators": ["incident_rate", "incident_yoy", "open_disputes", "overdue_disputes",
+                        "repeat_disputes", "floating_share", "evacuation_shortfall"],
+    "risk_weights": [30.0, 15.0, 15.0, 15.0, 10.0, 5.0, 10.0],
+    "risk_methods": ["minmax", "cap", "minmax", "cap", "minmax", "minmax", "cap"],
+    "risk_lows": [0.0, -0.3, 0.0, 0.0, 0.0, 0.0, 0.0],
+    "risk_highs": [0.0, 0.5, 0.0, 5.0, 0.0, 0.0, 0.2],
+    "risk_higher_is_worse": [True] * 7,
+    "risk_per_1000": [False, False, True, False, False, False, False],
+    "risk_categories": ["刑事", "治安"],
+    "risk_category_weights": [3.0, 2.0],
+    "risk_other_weight": 1.0,
+    "risk_yoy_smoothing": 5.0,
+    "risk_repeat_window_days": 180,
+    "risk_shortfall_statuses": ["待转移", "拒绝转移"],
+    "risk_closed_statuses": ["调解成功", "调解不成功", "已转诉讼", "已撤回"],
+    "risk_level_names": ["绿", "蓝", "黄", "红"],
+    "risk_level_colors": ["#2e9d5b", "#2f7bd4", "#f0b400", "#d7301f"],
+    "risk_level_mins": [0.0, 25.0, 45.0, 65.0],
 }
 
 

@@ -1,0 +1,311 @@
+-- 四色预警: risk score of every community for one or more periods.
+-- The model (weights, normalization, thresholds, colours) is risk.toml, passed in by
+-- command_center/risk.py as $risk_* parameters; this file only measures the raw indicators
+-- and applies the model. Normalization is across all communities of a period; the
+-- $communities filter (empty = all) is applied at the very end.
+with periods as (
+    select
+        unnest(range(1, len($period_starts) + 1)) as period_no,
+        unnest($period_starts)::timestamp as period_start,
+        unnest($period_ends)::timestamp as period_end
+),
+
+spans as (
+    select
+        period_no,
+        period_start,
+        period_end,
+        (period_start - interval 1 year)::timestamp as yoy_start,
+        (period_end - interval 1 year)::timestamp as yoy_end,
+        greatest(date_diff('day', period_start, period_end), 1) as days
+    from periods
+),
+
+model as (
+    select
+        unnest($risk_indicators) as indicator,
+        unnest($risk_weights)::double as weight,
+        unnest($risk_methods) as method,
+        unnest($risk_lows)::double as low,
+        unnest($risk_highs)::double as high,
+        unnest($risk_higher_is_worse) as higher_is_worse,
+        unnest($risk_per_1000) as per_1000
+),
+
+total_weight as (
+    select nullif(sum(weight), 0) as total from model
+),
+
+category_weights as (
+    select
+        unnest($risk_categories) as category,
+        unnest($risk_category_weights)::double as category_weight
+),
+
+levels as (
+    select
+        unnest(range(len($risk_level_names))) as level_rank,
+        unnest($risk_level_names) as level,
+        unnest($risk_level_colors) as color,
+        unnest($risk_level_mins)::double as min_score
+),
+
+bounds as (
+    select min(yoy_start) as lo, max(period_end) as hi from spans
+),
+
+-- one scan of incidents: weighted counts per community and day
+incident_days as (
+    select
+        i.community_code,
+        i.reported_at::date as day,
+        sum(coalesce(cw.category_weight, $risk_other_weight)) as weighted
+    from incidents as i
+    left join category_weights as cw on i.category = cw.category
+    where i.reported_at >= (select lo from bounds)
+      and i.reported_at < (select hi from bounds)
+      and i.community_code is not null
+    group by all
+),
+
+incident_now as (
+    select s.period_no, d.community_code, sum(d.weighted) as weighted
+    from spans as s
+    join incident_days as d
+      on d.day >= s.period_start::date and d.day < s.period_end::date
+    group by all
+),
+
+incident_yoy as (
+    select s.period_no, d.community_code, sum(d.weighted) as weighted
+    from spans as s
+    join incident_days as d
+      on d.day >= s.yoy_start::date and d.day < s.yoy_end::date
+    group by all
+),
+
+-- disputes still open at the end of the period (closed_at after it, or never closed)
+dispute_backlog as (
+    select
+        s.period_no,
+        d.community_code,
+        count(*) as open_count,
+        count(*) filter (where d.deadline_on < s.period_end::date) as overdue_count
+    from spans as s
+    join disputes as d
+      on d.received_at < s.period_end
+     and (d.closed_at >= s.period_end
+          or (d.closed_at is null and not list_contains($risk_closed_statuses, d.status)))
+    where d.community_code is not null
+    group by all
+),
+
+-- a repeat: the same parties in the same community within the window before
+dispute_repeats as (
+    select
+        community_code,
+        received_at,
+        received_at - lag(received_at) over (
+            partition by community_code, trim(party_names) order by received_at
+        ) <= to_days($risk_repeat_window_days::integer) as is_repeat
+    from disputes
+    where community_code is not null
+      and nullif(trim(party_names), '') is not null
+),
+
+repeat_counts as (
+    select s.period_no, r.community_code, count(*) as repeat_count
+    from spans as s
+    join dispute_repeats as r
+      on r.received_at >= s.period_start and r.received_at < s.period_end
+    where r.is_repeat
+    group by all
+),
+
+-- the last typhoon whose warning started before the end of the period
+last_typhoon as (
+    select s.period_no, arg_max(t.typhoon_id, t.warning_start_at) as typhoon_id
+    from spans as s
+    join typhoons as t on t.warning_start_at < s.period_end
+    group by all
+),
+
+evacuation_gaps as (
+    select
+        lt.period_no,
+        e.community_code,
+        sum(e.person_count) as planned,
+        coalesce(sum(e.person_count) filter (
+            where list_contains($risk_shortfall_statuses, e.status)
+        ), 0) as pending
+    from last_typhoon as lt
+    join evacuations as e on e.typhoon_id = lt.typhoon_id
+    where e.community_code is not null
+    group by all
+),
+
+per_1000 as (
+    select
+        max(per_1000) filter (where indicator = 'open_disputes') as open_disputes,
+        max(per_1000) filter (where indicator = 'overdue_disputes') as overdue_disputes,
+        max(per_1000) filter (where indicator = 'repeat_disputes') as repeat_disputes
+    from model
+),
+
+raw as (
+    select
+        s.period_no,
+        s.period_start,
+        c.community_code,
+        c.community_name,
+        c.area_name,
+        coalesce(n.weighted, 0) as weighted_incidents,
+        coalesce(y.weighted, 0) as weighted_incidents_yoy,
+        coalesce(n.weighted, 0) * 1000.0 / nullif(c.population, 0) * 365.0 / s.days
+            as incident_rate,
+        (coalesce(n.weighted, 0) - coalesce(y.weighted, 0))
+            / (coalesce(y.weighted, 0) + $risk_yoy_smoothing) as incident_yoy,
+        case when pk.open_disputes
+            then coalesce(b.open_count, 0) * 1000.0 / nullif(c.population, 0)
+            else coalesce(b.open_count, 0) end as open_disputes,
+        case when pk.overdue_disputes
+            then coalesce(b.overdue_count, 0) * 1000.0 / nullif(c.population, 0)
+            else coalesce(b.overdue_count, 0) end as overdue_disputes,
+        case when pk.repeat_disputes
+            then coalesce(r.repeat_count, 0) * 1000.0 / nullif(c.population, 0)
+            else coalesce(r.repeat_count, 0) end as repeat_disputes,
+        least(c.floating_population * 1.0 / nullif(c.population, 0), 1.0) as floating_share,
+        coalesce(g.pending * 1.0 / nullif(g.planned, 0), 0.0) as evacuation_shortfall,
+        t.name_cn as typhoon_name
+    from spans as s
+    cross join communities as c
+    cross join per_1000 as pk
+    left join incident_now as n on n.period_no = s.period_no and n.community_code = c.community_code
+    left join incident_yoy as y on y.period_no = s.period_no and y.community_code = c.community_code
+    left join dispute_backlog as b
+      on b.period_no = s.period_no and b.community_code = c.community_code
+    left join repeat_counts as r
+      on r.period_no = s.period_no and r.community_code = c.community_code
+    left join evacuation_gaps as g
+      on g.period_no = s.period_no and g.community_code = c.community_code
+    left join last_typhoon as lt on lt.period_no = s.period_no
+    left join typhoons as t on t.typhoon_id = lt.typhoon_id
+),
+
+long as (
+    select period_no, community_code, indicator, raw_value
+    from (
+        select
+            period_no,
+            community_code,
+            incident_rate::double as incident_rate,
+            incident_yoy::double as incident_yoy,
+            open_disputes::double as open_disputes,
+            overdue_disputes::double as overdue_disputes,
+            repeat_disputes::double as repeat_disputes,
+            floating_share::double as floating_share,
+            evacuation_shortfall::double as evacuation_shortfall
+        from raw
+    ) unpivot include nulls (
+        raw_value for indicator in (
+            incident_rate, incident_yoy, open_disputes, overdue_disputes, repeat_disputes,
+            floating_share, evacuation_shortfall
+        )
+    )
+),
+
+normalized as (
+    select
+        l.period_no,
+        l.community_code,
+        l.indicator,
+        l.raw_value,
+        m.weight,
+        case m.method
+            when 'minmax' then
+                (l.raw_value - min(l.raw_value) over w)
+                / nullif(max(l.raw_value) over w - min(l.raw_value) over w, 0)
+            when 'cap' then
+                least(greatest((l.raw_value - m.low) / nullif(m.high - m.low, 0), 0.0), 1.0)
+            when 'rank' then
+                (rank() over (partition by l.period_no, l.indicator order by l.raw_value) - 1)
+                / nullif(count(l.raw_value) over w - 1, 0)
+        end as norm
+    from long as l
+    join model as m on m.indicator = l.indicator
+    window w as (partition by l.period_no, l.indicator)
+),
+
+points as (
+    select
+        n.period_no,
+        n.community_code,
+        n.indicator,
+        100.0 * n.weight / tw.total * case
+            when n.raw_value is null or n.norm is null then 0.0
+            when m.higher_is_worse then n.norm
+            else 1.0 - n.norm
+        end as points
+    from normalized as n
+    join model as m on m.indicator = n.indicator
+    cross join total_weight as tw
+),
+
+scored as (
+    select
+        period_no,
+        community_code,
+        round(sum(points), 2) as score,
+        sum(points) filter (where indicator = 'incident_rate') as incident_rate_points,
+        sum(points) filter (where indicator = 'incident_yoy') as incident_yoy_points,
+        sum(points) filter (where indicator = 'open_disputes') as open_disputes_points,
+        sum(points) filter (where indicator = 'overdue_disputes') as overdue_disputes_points,
+        sum(points) filter (where indicator = 'repeat_disputes') as repeat_disputes_points,
+        sum(points) filter (where indicator = 'floating_share') as floating_share_points,
+        sum(points) filter (where indicator = 'evacuation_shortfall')
+            as evacuation_shortfall_points
+    from points
+    group by all
+),
+
+leveled as (
+    select sc.*, lv.level, lv.level_rank, lv.color
+    from scored as sc
+    asof left join levels as lv on sc.score >= lv.min_score
+),
+
+final as (
+    select
+        r.period_no,
+        r.period_start,
+        r.community_code,
+        r.community_name,
+        r.area_name,
+        lv.score,
+        lv.level,
+        lv.level_rank,
+        lv.color,
+        r.incident_rate,
+        lv.incident_rate_points,
+        r.incident_yoy,
+        lv.incident_yoy_points,
+        r.open_disputes,
+        lv.open_disputes_points,
+        r.overdue_disputes,
+        lv.overdue_disputes_points,
+        r.repeat_disputes,
+        lv.repeat_disputes_points,
+        r.floating_share,
+        lv.floating_share_points,
+        r.evacuation_shortfall,
+        lv.evacuation_shortfall_points,
+        r.weighted_incidents,
+        r.weighted_incidents_yoy,
+        r.typhoon_name
+    from raw as r
+    join leveled as lv on lv.period_no = r.period_no and lv.community_code = r.community_code
+    where len($communities) = 0 or list_contains($communities, r.community_code)
+)
+
+select * from final
+order by period_no, score desc, community_code
