@@ -1,0 +1,40 @@
+-- typhoons whose warning window overlaps the period (an open window counts as 3 days), with
+-- evacuation progress: 应转移 = every person on the list (refusals included), 已转移 = moved
+-- (already returned included)
+with typhoons_in_period as (
+    select typhoon_id, name_cn, response_level, warning_start_at, warning_end_at, landfall_at
+    from typhoons
+    where warning_start_at < $end
+      and coalesce(warning_end_at, warning_start_at + interval 3 day) >= $start
+),
+
+progress as (
+    select
+        typhoon_id,
+        sum(person_count) as persons_planned,
+        sum(person_count) filter (where status in ('已转移', '已返回')) as persons_moved,
+        sum(person_count) filter (where status in ('待转移', '拒绝转移')) as persons_pending
+    from evacuations
+    where typhoon_id in (select typhoon_id from typhoons_in_period)
+      and (len($communities) = 0 or list_contains($communities, community_code))
+    group by typhoon_id
+),
+
+final as (
+    select
+        t.typhoon_id,
+        t.name_cn,
+        t.response_level,
+        t.warning_start_at,
+        t.warning_end_at,
+        t.landfall_at,
+        coalesce(p.persons_planned, 0) as persons_planned,
+        coalesce(p.persons_moved, 0) as persons_moved,
+        coalesce(p.persons_pending, 0) as persons_pending,
+        p.persons_moved / nullif(p.persons_planned, 0) as transfer_rate
+    from typhoons_in_period as t
+    left join progress as p using (typhoon_id)
+)
+
+select * from final
+order by warning_start_at desc

@@ -1,0 +1,43 @@
+-- disputes still open (已受理 / 调处中) at the end of the period, as map points: the riskiest
+-- and oldest first, at most $limit; total_open tells the page whether the list was cut
+with filtered as (
+    select
+        d.dispute_id,
+        d.dispute_type,
+        d.risk_level,
+        d.status,
+        d.received_at,
+        d.deadline_on,
+        d.community_code,
+        d.lon,
+        d.lat
+    from disputes as d
+    where d.status in ('已受理', '调处中')
+      and d.received_at < $end
+      and d.lon is not null
+      and d.lat is not null
+      and (len($communities) = 0 or list_contains($communities, d.community_code))
+),
+
+final as (
+    select
+        f.dispute_id,
+        f.dispute_type,
+        f.risk_level,
+        f.status,
+        f.received_at,
+        f.deadline_on,
+        coalesce(f.deadline_on < $today, false) as is_overdue,
+        c.community_name,
+        f.lon,
+        f.lat,
+        count(*) over () as total_open
+    from filtered as f
+    left join communities as c using (community_code)
+)
+
+select * from final
+order by
+    case risk_level when '红' then 0 when '橙' then 1 when '黄' then 2 when '蓝' then 3 else 4 end,
+    received_at
+limit $limit
