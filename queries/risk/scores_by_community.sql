@@ -174,7 +174,10 @@ raw as (
         case when pk.repeat_disputes
             then coalesce(r.repeat_count, 0) * 1000.0 / nullif(c.population, 0)
             else coalesce(r.repeat_count, 0) end as repeat_disputes,
-        least(c.floating_population * 1.0 / nullif(c.population, 0), 1.0) as floating_share,
+        -- least() skips nulls: keep 'no population' null explicitly
+        case when c.population > 0
+            then least(coalesce(c.floating_population, 0) * 1.0 / c.population, 1.0)
+        end as floating_share,
         coalesce(g.pending * 1.0 / nullif(g.planned, 0), 0.0) as evacuation_shortfall,
         t.name_cn as typhoon_name
     from spans as s
