@@ -69,6 +69,32 @@ DERIVED: dict[str, str] = {
     "weighted_incidents": "加权警情数",
     "weighted_incidents_yoy": "去年同期加权警情数",
     "typhoon_name": "最近台风",
+    # 社会组织 page
+    "rated_3a_count": "3A及以上",
+    "staff_total": "专职人员合计",
+    "volunteer_total": "志愿者合计",
+    "days_listed": "列入天数",
+    "orgs_per_10k": "每万人组织数",
+    "brand_count": "品牌调解室案件",
+    # 防台转移 page
+    "persons_refused": "拒绝转移人数",
+    "persons_returned": "已返回人数",
+    "persons_central": "集中安置人数",
+    "persons_relatives": "投亲靠友人数",
+    "households_planned": "应转移户数",
+    "households_pending": "应转未转户数",
+    "households_refused": "拒绝转移户数",
+    "shortfall": "缺口人数",
+    "planned_shelter_name": "计划安置点",
+    "persons_assigned": "计划安置人数",
+    "shelter_level": "场所等级",
+    "fill_status": "使用状态",
+    "transferred_cum": "累计转移人数",
+    "returned_cum": "累计返回人数",
+    "in_shelter": "在场安置人数",
+    "peak_in_shelter": "峰值在场人数",
+    "shelters_near_full": "达九成容量场所数",
+    "hours_to_90": "完成九成用时（小时）",
 }
 
 

@@ -25,6 +25,7 @@ EXAMPLES = {
     "now": dt.datetime(2026, 11, 20, 18, 0),
     "grain": "day",
     "cell_deg": 0.005,
+    "ref_at": dt.datetime(2021, 7, 25, 12, 0),  # a moment inside typhoon 2106's window
     # queries/risk (the model of risk.toml, as command_center.risk.Model.params() passes it)
     "period_starts": [dt.datetime(2026, 11, 1), dt.datetime(2026, 10, 1)],
     "period_ends": [dt.datetime(2026, 11, 21), dt.datetime(2026, 11, 1)],
