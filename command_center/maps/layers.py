@@ -1,0 +1,277 @@
+"""The overview's map layers, reusable by other pages (the wall display).
+
+Data in (DataFrames from the ``overview/*`` queries), folium ``FeatureGroup`` out; everything on
+top of ``maps.base`` (county map, community polygons, class breaks, palettes). Points and grid
+cells go into ONE GeoJson layer each (not one folium object per point), so the HTML stays small:
+its size depends on the number of features, which the queries bound.
+
+Tooltips are Chinese HTML; a community's tooltip starts with its name, which is what
+``community_from_tooltip`` reads back from a st_folium click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from html import escape
+
+import folium
+import pandas as pd
+from branca.element import MacroElement, Template
+
+from command_center.formatting import fmt_count
+from command_center.maps.base import (
+    BLUES,
+    NO_DATA,
+    breaks_legend_items,
+    class_breaks,
+    color_for,
+    community_layer,
+    display_geojson,
+    display_xy,
+)
+
+RISK_COLORS = {"红": "#d7191c", "橙": "#fd8d3c", "黄": "#ffd92f", "蓝": "#2b83ba"}
+ORG_COLOR = "#7b3294"
+SHELTER_COLOR = "#1a9641"
+UNSELECTED = "#eceff3"
+SELECTED_OUTLINE = "#1f5fbf"
+
+LAYER_NAMES = {
+    "rate": "社区警情率（每千人）",
+    "density": "警情密度",
+    "disputes": "在办矛盾纠纷",
+    "orgs": "社会组织",
+    "shelters": "避灾安置场所",
+}
+
+
+def _fmt_rate(v) -> str:
+    return "—" if v is None or pd.isna(v) else f"{v:.2f}"
+
+
+def community_tooltip(row: dict) -> str:
+    """Chinese HTML for a community; the name comes first (read back on click)."""
+    return (
+        f"<b>{escape(str(row['community_name']))}</b><br>"
+        f"{escape(str(row.get('area_name') or ''))} · 人口 {fmt_count(row.get('population'))}<br>"
+        f"本期警情 {fmt_count(row.get('incident_count'))} 件，"
+        f"每千人 {_fmt_rate(row.get('rate_per_1000'))}<br>"
+        f"未办结警情 {fmt_count(row.get('open_count'))} 件<br>"
+        f"在办纠纷 {fmt_count(row.get('dispute_open_count'))} 件<br>"
+        f"社会组织 {fmt_count(row.get('org_count'))} 家 · "
+        f"避灾场所 {fmt_count(row.get('shelter_count'))} 处<br>"
+        "<i>点击查看详情</i>"
+    )
+
+
+def community_rate_layer(
+    figures: pd.DataFrame, *, name: str = LAYER_NAMES["rate"], show: bool = True,
+    dark: bool = False,
+) -> tuple[folium.FeatureGroup, list[tuple[str, str]]]:
+    """Communities shaded by incidents per 1,000 residents (``figures_by_community`` rows).
+
+    Communities with ``is_selected`` false (outside the community filter) are drawn pale.
+    Returns the layer and its legend items (colour, label).
+    """
+    rows = {r["community_code"]: r for r in figures.to_dict("records")}
+    selected = figures[figures["is_selected"]] if "is_selected" in figures else figures
+    values = {code: float(r["rate_per_1000"]) for code, r in rows.items()
+              if r["rate_per_1000"] is not None and not pd.isna(r["rate_per_1000"])}
+    breaks = class_breaks(selected["rate_per_1000"].dropna().tolist())
+    colors = {code: UNSELECTED for code, r in rows.items() if not r.get("is_selected", True)}
+
+    def tooltip(props: dict) -> str:
+        r = rows.get(props["community_code"])
+        return community_tooltip(r) if r else f"<b>{escape(props['community_name'])}</b>"
+
+    layer = community_layer(values, name=name, tooltip=tooltip, breaks=breaks, colors=colors,
+                            show=show, line_color="#ffffff" if not dark else "#0b1626")
+    items = breaks_legend_items(breaks, fmt=lambda v: f"{v:.2f}")
+    items = [it for it in items if it[0] != NO_DATA]
+    if colors:
+        items.append((UNSELECTED, "未选中社区"))
+    return layer, items
+
+
+def selected_outline(code: str | None, geojson: dict) -> folium.FeatureGroup | None:
+    """A thick outline around the selected community (not clickable, not in the layer list)."""
+    if not code:
+        return None
+    feats = [f for f in geojson["features"] if f["properties"]["community_code"] == code]
+    if not feats:
+        return None
+    group = folium.FeatureGroup(name="选中社区", control=False)
+    folium.GeoJson(
+        display_geojson({"type": "FeatureCollection", "features": feats}),
+        style_function=lambda _: {"color": SELECTED_OUTLINE, "weight": 4, "fill": False,
+                                  "interactive": False},
+        control=False,
+    ).add_to(group)
+    return group
+
+
+def density_layer(
+    cells: pd.DataFrame, *, name: str = LAYER_NAMES["density"], show: bool = False,
+    palette: Sequence[str] = BLUES,
+) -> tuple[folium.FeatureGroup, list[tuple[str, str]]]:
+    """Grid cells (``west, south, east, north, incident_count``) shaded by count."""
+    breaks = class_breaks(cells["incident_count"].tolist()) if len(cells) else []
+    features = []
+    if len(cells):
+        w, s = display_xy(cells["west"].to_numpy(float), cells["south"].to_numpy(float))
+        e, n = display_xy(cells["east"].to_numpy(float), cells["north"].to_numpy(float))
+        for i, count in enumerate(cells["incident_count"].tolist()):
+            x0, y0, x1, y1 = (round(float(v[i]), 6) for v in (w, s, e, n))
+            features.append({
+                "type": "Feature",
+                "properties": {"fill": color_for(count, breaks, palette),
+                               "tip": f"该网格本期警情 {fmt_count(count)} 件"},
+                "geometry": {"type": "Polygon",
+                             "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]},
+            })
+    group = folium.FeatureGroup(name=name, show=show)
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#08306b",
+                                      "weight": 0.3, "fillOpacity": 0.75},
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+        ).add_to(group)
+    items = breaks_legend_items(breaks, palette, fmt=lambda v: f"{v:g}")
+    return group, [it for it in items if it[0] != NO_DATA]
+
+
+def points_layer(
+    df: pd.DataFrame, *, name: str, tooltip: Callable[[dict], str],
+    color: str | Callable[[dict], str], radius: float = 5, show: bool = True,
+    line_color: str = "#333333",
+) -> folium.FeatureGroup:
+    """Points (``lon``, ``lat`` in WGS-84) as circle markers in one GeoJson layer."""
+    group = folium.FeatureGroup(name=name, show=show)
+    if df.empty:
+        return group
+    x, y = display_xy(df["lon"].to_numpy(float), df["lat"].to_numpy(float))
+    features = []
+    for i, row in enumerate(df.to_dict("records")):
+        features.append({
+            "type": "Feature",
+            "properties": {"tip": tooltip(row),
+                           "fill": color(row) if callable(color) else color},
+            "geometry": {"type": "Point",
+                         "coordinates": [round(float(x[i]), 6), round(float(y[i]), 6)]},
+        })
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        marker=folium.CircleMarker(radius=radius),
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": line_color,
+                                  "weight": 1, "fillOpacity": 0.9, "radius": radius},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+    ).add_to(group)
+    return group
+
+
+def _date(v) -> str:
+    if v is None or pd.isna(v):
+        return "—"
+    v = pd.Timestamp(v)
+    return f"{v.year}年{v.month}月{v.day}日"
+
+
+def disputes_layer(df: pd.DataFrame, *, name: str = LAYER_NAMES["disputes"],
+                   show: bool = True) -> folium.FeatureGroup:
+    """Open disputes (``open_disputes_by_point`` rows), coloured by risk level."""
+    def tip(r: dict) -> str:
+        overdue = "，<b style='color:#d7191c'>已超期</b>" if r.get("is_overdue") else ""
+        return (f"<b>{escape(str(r['dispute_type']))}纠纷</b>（{escape(str(r['status']))}）<br>"
+                f"风险等级 {escape(str(r.get('risk_level') or '—'))}<br>"
+                f"受理 {_date(r.get('received_at'))}，时限 {_date(r.get('deadline_on'))}{overdue}"
+                f"<br>{escape(str(r.get('community_name') or ''))}")
+
+    return points_layer(df, name=name, tooltip=tip, show=show, radius=5,
+                        color=lambda r: RISK_COLORS.get(r.get("risk_level"), "#999999"))
+
+
+def orgs_layer(df: pd.DataFrame, *, name: str = LAYER_NAMES["orgs"],
+               show: bool = False) -> folium.FeatureGroup:
+    """Registered social organizations (``social_orgs_by_point`` rows)."""
+    def tip(r: dict) -> str:
+        return (f"<b>{escape(str(r['org_name']))}</b><br>"
+                f"{escape(str(r.get('legal_form') or ''))} · {escape(str(r.get('category') or ''))}"
+                f"<br>评估等级 {escape(str(r.get('rating') or '—'))} · "
+                f"信用 {escape(str(r.get('credit_status') or '—'))}<br>"
+                f"{escape(str(r.get('community_name') or ''))}")
+
+    return points_layer(df, name=name, tooltip=tip, color=ORG_COLOR, radius=4, show=show,
+                        line_color="#ffffff")
+
+
+def shelters_layer(df: pd.DataFrame, *, name: str = LAYER_NAMES["shelters"],
+                   show: bool = False) -> folium.FeatureGroup:
+    """Shelters (``shelters_by_point`` rows); radius grows with capacity."""
+    def tip(r: dict) -> str:
+        return (f"<b>{escape(str(r['shelter_name']))}</b><br>"
+                f"{escape(str(r.get('level') or ''))} · 可容纳 {fmt_count(r.get('capacity'))} 人"
+                f"<br>{escape(str(r.get('host_type') or ''))} · "
+                f"{escape(str(r.get('community_name') or ''))}")
+
+    return points_layer(df, name=name, tooltip=tip, color=SHELTER_COLOR, radius=6, show=show,
+                        line_color="#ffffff")
+
+
+def legend_panel(sections: Iterable[tuple[str, Sequence[tuple[str, str]], str]], *,
+                 dark: bool = False) -> MacroElement:
+    """One Chinese legend box for several layers: (title, [(colour, label)], shape) per
+    section, shape "square" (areas) or "circle" (points)."""
+    parts = []
+    for title, items, shape in sections:
+        if not items:
+            continue
+        radius = "50%" if shape == "circle" else "2px"
+        rows = "".join(
+            f'<div><span style="display:inline-block;width:12px;height:12px;background:{c};'
+            f'border-radius:{radius};margin-right:6px;vertical-align:-1px;'
+            f'border:1px solid #777"></span>{escape(lbl)}</div>'
+            for c, lbl in items
+        )
+        parts.append(f'<div style="margin-top:4px"><b>{escape(title)}</b>{rows}</div>')
+    fg, bg = ("#e8eef7", "rgba(11,22,38,.85)") if dark else ("#222", "rgba(255,255,255,.93)")
+    html = (
+        f'<div style="position:absolute;bottom:24px;right:10px;z-index:999;background:{bg};'
+        f"color:{fg};padding:6px 10px;border-radius:6px;font-size:12px;line-height:1.5;"
+        f'max-height:80%;overflow:auto;box-shadow:0 1px 4px rgba(0,0,0,.3)">{"".join(parts)}</div>'
+    )
+    macro = MacroElement()
+    macro._template = Template(
+        "{% macro html(this, kwargs) %}" + html.replace("{", "{{ '{' }}").replace("}", "{{ '}' }}")
+        + "{% endmacro %}"
+    )
+    return macro
+
+
+def risk_legend_items() -> list[tuple[str, str]]:
+    return [(c, f"{lvl}色风险") for lvl, c in RISK_COLORS.items()]
+
+
+def community_from_tooltip(text: str | None, communities: pd.DataFrame) -> str | None:
+    """The code of the community whose tooltip was clicked (``communities``: community_code,
+    community_name, area_name); None for anything else (a point, a grid cell).
+
+    st_folium returns the tooltip's text: the name, then the area (``community_tooltip``), with
+    or without a line break between them depending on the browser."""
+    if not text:
+        return None
+    text = text.strip()
+    best, best_len = None, 0
+    for code, name, area in communities[["community_code", "community_name", "area_name"]
+                                        ].itertuples(index=False):
+        if not name or not text.startswith(name) or len(name) <= best_len:
+            continue
+        rest = text[len(name):].lstrip()
+        if not area or rest.startswith(str(area)):
+            best, best_len = code, len(name)
+    return best
+
+
+def payload_bytes(m: folium.Map) -> int:
+    """Size of the map's HTML as sent to the browser (UTF-8 bytes)."""
+    return len(m.get_root().render().encode("utf-8"))
