@@ -95,6 +95,11 @@ DERIVED: dict[str, str] = {
     "peak_in_shelter": "峰值在场人数",
     "shelters_near_full": "达九成容量场所数",
     "hours_to_90": "完成九成用时（小时）",
+    # 警情事件 · 矛盾纠纷 pages
+    "median_close_days": "办结天数中位数",
+    "mediator_org_name": "调解组织",
+    "same_place_count": "90天内同社区同类型",
+    "same_party_count": "90天内同当事人",
 }
 
 
