@@ -21,7 +21,7 @@ final as (
         d.source,
         c.community_name,
         d.mediation_channel,
-        o.org_name,
+        o.org_name as mediator_org_name,
         d.status,
         d.deadline_on,
         d.closed_at,

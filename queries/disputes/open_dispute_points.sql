@@ -14,16 +14,18 @@ with open_now as (
 ),
 final as (
     select
-        dispute_id,
-        received_at,
-        dispute_type,
-        status,
-        risk_level,
-        deadline_on,
-        deadline_on < $today as is_overdue,
-        lon,
-        lat
-    from open_now
-    where lon is not null and lat is not null
+        d.dispute_id,
+        d.received_at,
+        d.dispute_type,
+        d.status,
+        d.risk_level,
+        d.deadline_on,
+        d.deadline_on < $today as is_overdue,
+        c.community_name,
+        d.lon,
+        d.lat
+    from open_now d
+    left join communities c using (community_code)
+    where d.lon is not null and d.lat is not null
 )
 select * from final order by is_overdue desc, deadline_on limit $limit

@@ -19,7 +19,7 @@ final as (
         d.dispute_type,
         c.community_name,
         d.mediation_channel,
-        o.org_name,
+        o.org_name as mediator_org_name,
         d.status,
         d.risk_level,
         d.deadline_on,

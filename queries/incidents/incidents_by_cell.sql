@@ -26,8 +26,10 @@ final as (
     select
         cell_x,
         cell_y,
-        (cell_x + 0.5) * $cell_deg as cell_lon,
-        (cell_y + 0.5) * $cell_deg as cell_lat,
+        cell_x * $cell_deg as west,
+        cell_y * $cell_deg as south,
+        (cell_x + 1) * $cell_deg as east,
+        (cell_y + 1) * $cell_deg as north,
         count(*) as incident_count
     from binned
     group by cell_x, cell_y

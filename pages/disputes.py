@@ -1,0 +1,308 @@
+"""矛盾纠纷: accepted / closed / success rate with 同比/环比, funnel, types and channels,
+overdue cases, repeat-dispute warnings, mediator organizations, map and records."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from command_center import config
+from command_center.formatting import fmt_count, fmt_pct
+from command_center.maps import base, layers
+from command_center.ui import dispute_filters as dsp
+from command_center.ui import filters
+from command_center.ui.export import csv_bytes, xlsx_bytes
+from command_center.ui.kpi import kpi
+from command_center.ui.maps import show_map
+from command_center.ui.tables import mask_frame, records_table
+from queries import run_query, run_query_uncached
+
+PAGE_SIZE = 50
+POINTS_MAX = 3000
+LIST_MAX = 500  # rows of the overdue and repeat lists
+EXPORT_MAX = 200_000
+AMOUNT_BANDS = {0: "无金额", 1: "1万元以下", 2: "1万–5万元", 3: "5万–10万元", 4: "10万–50万元",
+                5: "50万元以上"}
+BLUE, GREEN, GREY, RED = "#1f5fbf", "#2b8a3e", "#9aa5b1", "#c92a2a"
+OVERDUE_COLOR, OPEN_COLOR = "#c92a2a", "#1f5fbf"
+FONT = dict(family="Noto Sans CJK SC, Microsoft YaHei, sans-serif")
+NOCFG = {"displayModeBar": False}
+
+
+def layout(fig: go.Figure, height: int = 320, **kwargs) -> go.Figure:
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=36, b=10), font=FONT,
+                      hoverlabel=dict(font=FONT), dragmode=False, **kwargs)
+    return fig
+
+
+def fmt_days(d) -> str:
+    return "—" if d is None or pd.isna(d) else f"{d:.1f}天"
+
+
+def fmt_yuan(v) -> str:
+    return "—" if v is None or pd.isna(v) else f"{fmt_count(round(float(v)))}元"
+
+
+def rate_bars(df: pd.DataFrame, label_col: str, title: str) -> go.Figure:
+    """Cases per group (bars, clickable) with the success rate and median days in the hover
+    and the rate written on each bar."""
+    df = df.iloc[::-1]
+    text = [f"{fmt_count(n)}件 · 成功率 {fmt_pct(r)}"
+            for n, r in zip(df["dispute_count"], df["success_rate"], strict=True)]
+    fig = go.Figure(go.Bar(
+        x=df["dispute_count"], y=df[label_col], orientation="h", marker_color=BLUE,
+        customdata=df[label_col], text=text, textposition="auto",
+        hovertext=[f"{t}<br>办结天数中位数 {fmt_days(d)}"
+                   for t, d in zip(text, df["median_close_days"], strict=True)],
+        hovertemplate="%{y}：%{hovertext}<extra>点击筛选</extra>",
+    ))
+    return layout(fig, height=max(240, 26 * len(df) + 70), title=dict(text=title, x=0),
+                  xaxis_title="受理件数", yaxis_title=None)
+
+
+def group_table(df: pd.DataFrame, label_col: str, key: str) -> None:
+    show = df[[label_col, "dispute_count", "closed_count", "success_count", "success_rate",
+               "median_close_days"]]
+    records_table(show, key=key, height=min(36 * (len(show) + 1) + 4, 400), column_config={
+        "调解成功率": st.column_config.ProgressColumn(
+            "调解成功率", format="percent", min_value=0.0, max_value=1.0),
+        "办结天数中位数": st.column_config.NumberColumn("办结天数中位数", format="%.1f"),
+    })
+
+
+st.title("矛盾纠纷")
+g = filters.current()
+period = g.period
+today = config.today()
+
+orgs = run_query("disputes/mediator_orgs_by_name")
+org_names = dict(zip(orgs["org_id"], orgs["org_name"], strict=True))
+sel = dsp.render(org_names)
+page_params = sel.params()
+
+
+def q(name: str, flt=g, **extra):
+    return run_query(f"disputes/{name}", **flt.params(), **page_params, **extra)
+
+
+def q_now(name: str, **extra):
+    """Queries of what is open today: no period, only communities and page filters."""
+    return run_query(f"disputes/{name}", communities=list(g.communities), **page_params,
+                     today=today, **extra)
+
+
+names = filters.community_options()
+scope = "、".join(names.get(c, c) for c in g.communities) if g.communities else "全县"
+narrowing = " · ".join(f"{k}：{v}" for k, v in sel.describe(org_names).items())
+st.caption(f"按受理时间统计：{period.label()} · {scope}" + (f" · {narrowing}" if narrowing else "")
+           + f" · 同比对照 {period.year_ago().label()}")
+
+# ---------------------------------------------------------------- headline figures
+now = q("totals").iloc[0]
+ya = q("totals", g.with_period(period.year_ago())).iloc[0]
+prev = q("totals", g.with_period(period.previous())).iloc[0]
+overdue = q_now("overdue_disputes", limit=LIST_MAX)
+overdue_total = int(overdue["overdue_total"].iloc[0]) if len(overdue) else 0
+open_now = q_now("open_disputes_by_community")
+total = int(now["dispute_count"])
+
+cols = st.columns(6)
+with cols[0]:
+    kpi("受理", total, year_ago=int(ya["dispute_count"]), previous=int(prev["dispute_count"]),
+        help="受理时间在所选范围内的矛盾纠纷件数")
+with cols[1]:
+    kpi("办结", int(now["closed_count"]), year_ago=int(ya["closed_count"]),
+        previous=int(prev["closed_count"]), lower_is_better=False, help=dsp.CLOSED_HELP)
+with cols[2]:
+    kpi("调解成功率", now["success_rate"], year_ago=ya["success_rate"],
+        previous=prev["success_rate"], fmt=fmt_pct, lower_is_better=False,
+        help=dsp.CLOSED_HELP)
+with cols[3]:
+    kpi("在办", int(open_now["open_count"].sum()),
+        help="当前状态为已受理或调处中的纠纷（不限受理时间）")
+with cols[4]:
+    kpi("当前超期", overdue_total,
+        help="在办且已过化解时限的纠纷（不限受理时间），见下方超期清单")
+with cols[5]:
+    kpi("涉及金额", now["amount_total"], year_ago=ya["amount_total"],
+        previous=prev["amount_total"], fmt=fmt_yuan, help="所选纠纷登记的涉及金额合计")
+
+# ---------------------------------------------------------------- funnel and amounts
+c1, c2 = st.columns([3, 2])
+with c1:
+    stages = ["受理", "进入调处", "调解成功", "调解不成功", "已转诉讼"]
+    values = [total, int(now["mediated_count"]), int(now["success_count"]),
+              int(now["failed_count"]), int(now["litigation_count"])]
+    funnel = go.Figure(go.Funnel(
+        y=stages, x=values, textinfo="value+percent initial",
+        marker=dict(color=[BLUE, "#4c6ef5", GREEN, "#f59f00", RED]),
+        hovertemplate="%{y}：%{x}件（占受理 %{percentInitial:.1%}）<extra></extra>",
+    ))
+    layout(funnel, height=320, title=dict(text="办理漏斗：受理 → 调处 → 结果", x=0))
+    st.plotly_chart(funnel, key="dsp_funnel", config=NOCFG)
+    st.caption(f"进入调处 = 调处中及已有调处结果（成功、不成功、转诉讼）的件数；"
+               f"另有已撤回 {fmt_count(int(now['withdrawn_count']))} 件、"
+               f"尚待调处（已受理）{fmt_count(total - int(now['mediated_count']) - int(now['withdrawn_count']))} 件。")
+with c2:
+    bands = q("disputes_by_amount")
+    by_band = dict(zip(bands["amount_band"], bands["dispute_count"], strict=True))
+    sums = dict(zip(bands["amount_band"], bands["amount_total"], strict=True))
+    amount_fig = go.Figure(go.Bar(
+        x=list(AMOUNT_BANDS.values()), y=[int(by_band.get(b, 0)) for b in AMOUNT_BANDS],
+        marker_color=[GREY, "#a5d8ff", "#74c0fc", "#339af0", "#1c7ed6", "#1864ab"],
+        hovertext=[fmt_yuan(sums.get(b, 0)) for b in AMOUNT_BANDS],
+        hovertemplate="%{x}：%{y}件，合计 %{hovertext}<extra></extra>",
+    ))
+    layout(amount_fig, height=320, title=dict(text="涉及金额分布", x=0),
+           xaxis_title="涉及金额", yaxis_title="纠纷件数")
+    st.plotly_chart(amount_fig, key="dsp_amounts", config=NOCFG)
+    st.caption(f"涉及金额合计 {fmt_yuan(now['amount_total'])}，"
+               f"中位数 {fmt_yuan(now['amount_median'])}。")
+
+# ---------------------------------------------------------------- by type and by channel
+st.subheader("按纠纷类型与调解方式")
+st.caption("点击柱条可按该项筛选本页（写入链接），用上方“清除图表筛选”撤销。" + dsp.CLOSED_HELP + "。")
+c1, c2 = st.columns(2)
+by_type = q("disputes_by_type")
+by_channel = q("disputes_by_channel")
+with c1:
+    st.plotly_chart(rate_bars(by_type, "dispute_type", "按纠纷类型"),
+                    key=dsp.chart_key("type"), on_select=dsp.on_select("type", dsp.DTYPE),
+                    selection_mode="points", config=NOCFG)
+    with st.expander("按类型明细（成功率、办结天数中位数）"):
+        group_table(by_type, "dispute_type", "dsp_type_table")
+with c2:
+    st.plotly_chart(rate_bars(by_channel, "mediation_channel", "按调解方式"),
+                    key=dsp.chart_key("channel"),
+                    on_select=dsp.on_select("channel", dsp.CHANNEL),
+                    selection_mode="points", config=NOCFG)
+    with st.expander("按调解方式明细（成功率、办结天数中位数）", expanded=True):
+        group_table(by_channel, "mediation_channel", "dsp_channel_table")
+
+# ---------------------------------------------------------------- mediator organizations
+st.subheader("调解组织排名")
+by_org = q("disputes_by_org")
+c1, c2 = st.columns([2, 3])
+with c1:
+    top = by_org.head(12).rename(columns={"org_id": "org_key"})
+    fig = rate_bars(top.assign(org_label=top["org_name"]), "org_label", "受理件数前12的调解组织")
+    fig.update_traces(customdata=top["org_key"].iloc[::-1])
+    st.plotly_chart(fig, key=dsp.chart_key("org"), on_select=dsp.on_select("org", dsp.ORG),
+                    selection_mode="points", config=NOCFG)
+with c2:
+    st.caption(f"共 {len(by_org)} 个调解组织（社会组织库关联）参与调处，按受理件数、调解成功率排序。"
+               "未登记调解组织的纠纷不计入。")
+    records_table(
+        by_org[["org_name", "dispute_count", "closed_count", "success_count", "success_rate",
+                "median_close_days"]].rename(columns={"org_name": "mediator_org_name"}),
+        key="dsp_org_table", height=380, column_config={
+            "调解成功率": st.column_config.ProgressColumn(
+                "调解成功率", format="percent", min_value=0.0, max_value=1.0),
+            "办结天数中位数": st.column_config.NumberColumn("办结天数中位数", format="%.1f"),
+        })
+
+# ---------------------------------------------------------------- overdue and repeats
+c1, c2 = st.columns(2)
+with c1:
+    st.subheader(f"超期未结（{fmt_count(overdue_total)} 件）")
+    st.caption("在办（已受理、调处中）且已过化解时限的纠纷，不限受理时间；按化解时限由早到晚排列。"
+               + (f"仅列出最早的 {LIST_MAX} 件。" if overdue_total > LIST_MAX else ""))
+    if overdue.empty:
+        st.success("当前没有超期未结的纠纷。")
+    else:
+        records_table(overdue.drop(columns=["overdue_total"]), key="dsp_overdue", height=360)
+repeats = q("repeat_disputes", limit=LIST_MAX)
+repeat_total = int(repeats["repeat_total"].iloc[0]) if len(repeats) else 0
+with c2:
+    st.subheader(f"重复纠纷预警（{fmt_count(repeat_total)} 件）")
+    st.caption("所选纠纷中，此前90天内已有同一社区同一类型纠纷，或同一当事人纠纷的件数；"
+               "同当事人者排在前面。" + (f"仅列出前 {LIST_MAX} 件。" if repeat_total > LIST_MAX
+                                   else ""))
+    if repeats.empty:
+        st.success("所选范围内没有重复纠纷。")
+    else:
+        records_table(repeats.drop(columns=["repeat_total"]), key="dsp_repeats", height=360)
+
+# ---------------------------------------------------------------- map
+st.subheader("在办与超期纠纷地图")
+open_total = int(open_now["open_count"].sum())
+show_points = 0 < open_total <= POINTS_MAX
+st.caption("社区按当前在办纠纷数着色（不限受理时间）；"
+           + ("在办纠纷不超过3,000件，叠加单条点位：红色为超期，蓝色为在办未超期。" if show_points
+              else "在办纠纷较多，仅显示社区聚合。"))
+fmap = base.county_map()
+rows = {r["community_code"]: r for r in open_now.to_dict("records")}
+values = {c: float(r["open_count"]) for c, r in rows.items()}
+breaks = base.class_breaks([v for v in values.values() if v > 0])
+base.community_layer(
+    values, name="社区在办纠纷", breaks=breaks, palette=base.BLUES,
+    tooltip=lambda p: (f"<b>{escape(p['community_name'])}</b><br>在办纠纷 "
+                       f"{fmt_count((rows.get(p['community_code']) or {}).get('open_count', 0))}"
+                       f" 件，其中超期 "
+                       f"{fmt_count((rows.get(p['community_code']) or {}).get('overdue_count', 0))}"
+                       " 件"),
+).add_to(fmap)
+sections = [("社区在办纠纷（件）", base.breaks_legend_items(
+    breaks, base.BLUES, fmt=lambda v: f"{v:.0f}")[:-1], "square")]
+if show_points:
+    pts = q_now("open_dispute_points", limit=POINTS_MAX)
+    layers.points_layer(
+        pts, name="在办纠纷点位", radius=5, line_color="#ffffff",
+        color=lambda r: OVERDUE_COLOR if r["is_overdue"] else OPEN_COLOR,
+        tooltip=lambda r: (
+            f"<b>{escape(str(r['dispute_type']))}纠纷</b>（{escape(str(r['status']))}）"
+            f"<br>受理：{r['received_at']:%Y-%m-%d}"
+            f"<br>化解时限：{r['deadline_on']:%Y-%m-%d}"
+            + ("<b style='color:#c92a2a'>（已超期）</b>" if r["is_overdue"] else "")
+            + f"<br>风险等级：{escape(str(r['risk_level'] or '—'))}"
+            f"<br>{escape(str(r['community_name'] or ''))}"),
+    ).add_to(fmap)
+    sections.append(("纠纷点位", [(OVERDUE_COLOR, "超期未结"), (OPEN_COLOR, "在办未超期")],
+                     "circle"))
+fmap.get_root().add_child(layers.legend_panel(sections))
+show_map(fmap, key="dsp_map_view", height=520, returned_objects=())
+
+# ---------------------------------------------------------------- records
+st.subheader("纠纷记录")
+pages = max(1, -(-total // PAGE_SIZE))
+if int(st.session_state.get(dsp.PAGE) or 1) > pages:
+    st.session_state[dsp.PAGE] = pages
+r1, r2, r3, r4 = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
+page_no = r1.number_input(f"页码（共 {pages} 页）", min_value=1, max_value=pages, value=1,
+                          step=1, key=dsp.PAGE, bind="query-params")
+r2.caption(f"共 {fmt_count(total)} 条，每页 {PAGE_SIZE} 条，按受理时间倒序；当事人姓名已脱敏。")
+records = q("dispute_records", limit=PAGE_SIZE, offset=(int(page_no) - 1) * PAGE_SIZE)
+records_table(records, key="dsp_records", height=420)
+
+export_filters = {
+    "数据": "矛盾纠纷",
+    "时间范围（受理时间）": period.label(),
+    "社区": scope,
+    **sel.describe(org_names),
+    "导出时间": config.now().strftime("%Y-%m-%d %H:%M"),
+    "说明": "当事人姓名已脱敏",
+}
+stem = f"矛盾纠纷_{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+too_many = total > EXPORT_MAX
+
+
+def _export_frame():
+    df = run_query_uncached("disputes/dispute_records", **g.params(), **page_params,
+                            limit=EXPORT_MAX, offset=0)
+    return mask_frame(df)
+
+
+r3.download_button("导出 CSV", data=lambda: csv_bytes(_export_frame(), export_filters),
+                   file_name=f"{stem}.csv", mime="text/csv", key="dsp_export_csv",
+                   on_click="ignore", disabled=too_many or total == 0, width="stretch")
+r4.download_button(
+    "导出 Excel", data=lambda: xlsx_bytes(_export_frame(), export_filters, sheet="矛盾纠纷"),
+    file_name=f"{stem}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="dsp_export_xlsx", on_click="ignore", disabled=too_many or total == 0, width="stretch")
+if too_many:
+    st.warning(f"所选记录共 {fmt_count(total)} 条，超过单次导出上限 {fmt_count(EXPORT_MAX)} 条，"
+               "请缩小时间范围或增加筛选条件后再导出。")

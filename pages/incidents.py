@@ -1,0 +1,292 @@
+"""警情事件: totals with 同比/环比, trend, breakdowns, handling time, map and records."""
+
+from __future__ import annotations
+
+from html import escape
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from command_center import config
+from command_center.formatting import fmt_count, fmt_pct
+from command_center.maps import base, layers
+from command_center.ui import filters
+from command_center.ui import incident_filters as inc
+from command_center.ui.export import csv_bytes, xlsx_bytes
+from command_center.ui.kpi import kpi
+from command_center.ui.maps import show_map
+from command_center.ui.tables import mask_frame, records_table
+from queries import run_query, run_query_uncached
+
+PAGE_SIZE = 50
+POINTS_MAX = 3000  # individual points on the map only up to this many incidents
+EXPORT_MAX = 200_000
+CELL_DEG = 0.005  # map grid cell, about 500 m
+AGE_BUCKETS = {1: "24小时内", 2: "1–3天", 3: "3–7天", 4: "7–30天", 5: "30天以上"}
+GRAIN_AXIS = {"day": "日期", "week": "周（起始日）", "month": "月份"}
+BLUE, GREY, RED = "#1f5fbf", "#9aa5b1", "#d9480f"
+FONT = dict(family="Noto Sans CJK SC, Microsoft YaHei, sans-serif")
+
+
+def layout(fig: go.Figure, height: int = 320, **kwargs) -> go.Figure:
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=36, b=10), font=FONT,
+                      hoverlabel=dict(font=FONT), dragmode=False, **kwargs)
+    return fig
+
+
+def fmt_hours(h) -> str:
+    if h is None or h != h:
+        return "—"
+    return f"{h:.1f}小时" if h < 48 else f"{h / 24:.1f}天"
+
+
+def hbar(df, label_col: str, value_col: str, key_col: str, title: str, x_title: str,
+         color: str = BLUE, text_fmt=fmt_count) -> go.Figure:
+    df = df.iloc[::-1]
+    fig = go.Figure(go.Bar(
+        x=df[value_col], y=df[label_col], orientation="h", marker_color=color,
+        customdata=df[key_col], text=[text_fmt(v) for v in df[value_col]], textposition="auto",
+        hovertemplate="%{y}：%{text}<extra>点击筛选</extra>",
+    ))
+    return layout(fig, height=max(220, 28 * len(df) + 70), title=dict(text=title, x=0),
+                  xaxis_title=x_title, yaxis_title=None)
+
+
+st.title("警情事件")
+g = filters.current()
+period = g.period
+
+subcats = run_query("incidents/subcategories_by_category")
+sub_map: dict[str, list[str]] = {}
+for cat, sub in zip(subcats["category"], subcats["subcategory"], strict=True):
+    sub_map.setdefault(cat, []).append(sub)
+sel = inc.render(sub_map)
+page_params = sel.params()
+
+
+def q(name: str, flt=g, **extra):
+    return run_query(f"incidents/{name}", **flt.params(), **page_params, **extra)
+
+
+names = filters.community_options()
+scope = "、".join(names.get(c, c) for c in g.communities) if g.communities else "全县"
+narrowing = " · ".join(f"{k}：{v}" for k, v in sel.describe().items())
+st.caption(f"{period.label()} · {scope}" + (f" · {narrowing}" if narrowing else "")
+           + f" · 同比对照 {period.year_ago().label()}")
+
+# ---------------------------------------------------------------- headline figures
+now = q("totals").iloc[0]
+ya = q("totals", g.with_period(period.year_ago())).iloc[0]
+prev = q("totals", g.with_period(period.previous())).iloc[0]
+total = int(now["incident_count"])
+
+
+def rate24(row):
+    n = int(row["incident_count"])
+    return row["closed_24h_count"] / n if n else None
+
+
+cols = st.columns(6)
+with cols[0]:
+    kpi("警情总数", total, year_ago=int(ya["incident_count"]),
+        previous=int(prev["incident_count"]), help="所选时间范围内上报的警情、事件数")
+with cols[1]:
+    kpi("未办结", int(now["open_count"]), help="状态为待受理或处置中的件数")
+with cols[2]:
+    kpi("已办结", int(now["closed_count"]), year_ago=int(ya["closed_count"]),
+        previous=int(prev["closed_count"]), lower_is_better=False)
+with cols[3]:
+    kpi("办结时长中位数", now["median_close_hours"], year_ago=ya["median_close_hours"],
+        fmt=fmt_hours, help="已办结警情从上报到办结的时长中位数")
+with cols[4]:
+    kpi("办结时长90分位", now["p90_close_hours"], year_ago=ya["p90_close_hours"],
+        fmt=fmt_hours, help="90%的已办结警情在此时长内办结")
+with cols[5]:
+    kpi("24小时办结率", rate24(now), year_ago=rate24(ya), fmt=fmt_pct, lower_is_better=False,
+        help="上报后24小时内办结的件数 ÷ 全部警情数")
+
+if total == 0:
+    st.info("所选范围内没有警情。可放宽时间范围或清除筛选条件。")
+
+# ---------------------------------------------------------------- trend
+head, ctl = st.columns([3, 2], vertical_alignment="bottom")
+head.subheader("趋势")
+choice = ctl.segmented_control("统计粒度", list(inc.GRAINS), format_func=inc.GRAINS.get,
+                               default="auto", key=inc.GRAIN, bind="query-params",
+                               required=True, label_visibility="collapsed")
+grain = inc.auto_grain(period.days) if choice in (None, "auto") else choice
+trend = q("incidents_by_period", grain=grain)
+fig = go.Figure()
+fig.add_scatter(x=trend["bucket_on"], y=trend["year_ago_count"], name="去年同期", mode="lines",
+                line=dict(color=GREY, dash="dash"),
+                hovertemplate="%{x|%Y-%m-%d}（去年同期）：%{y}起<extra></extra>")
+fig.add_scatter(x=trend["bucket_on"], y=trend["incident_count"], name="本期",
+                mode="lines+markers" if len(trend) <= 62 else "lines", line=dict(color=BLUE),
+                hovertemplate="%{x|%Y-%m-%d}：%{y}起<extra></extra>")
+layout(fig, height=300, xaxis_title=GRAIN_AXIS[grain], yaxis_title="警情数",
+       legend=dict(orientation="h", y=1.12, x=1, xanchor="right"),
+       xaxis=dict(tickformat="%m-%d" if grain != "month" else "%Y-%m"))
+st.plotly_chart(fig, key="inc_trend", config={"displayModeBar": False})
+st.caption(f"粒度：{inc.GRAINS[grain] if choice != 'auto' else '自动（' + inc.GRAINS[grain] + '）'}"
+           "；虚线为去年同期（日期后移一年对齐）。")
+
+# ---------------------------------------------------------------- breakdowns
+st.subheader("构成")
+st.caption("点击柱条可按该项筛选本页，筛选写入链接；用上方“清除图表筛选”撤销。")
+c1, c2, c3 = st.columns(3)
+by_cat = q("incidents_by_category")
+with c1:
+    st.plotly_chart(
+        hbar(by_cat, "category", "incident_count", "category", "按类别", "警情数"),
+        key=inc.chart_key("category"), on_select=inc.on_select("category", inc.pick_category),
+        selection_mode="points", config={"displayModeBar": False})
+by_src = q("incidents_by_source")
+with c2:
+    st.plotly_chart(
+        hbar(by_src, "source", "incident_count", "source", "按来源", "警情数", color="#2b8a3e"),
+        key=inc.chart_key("source"), on_select=inc.on_select("source", inc.pick_source),
+        selection_mode="points", config={"displayModeBar": False})
+by_status = q("incidents_by_status")
+with c3:
+    st.plotly_chart(
+        hbar(by_status, "status", "incident_count", "status", "按处置状态", "警情数",
+             color="#7048e8"),
+        key=inc.chart_key("status"), on_select=inc.on_select("status", inc.pick_status),
+        selection_mode="points", config={"displayModeBar": False})
+
+# ---------------------------------------------------------------- when, and how long open
+c1, c2 = st.columns([3, 2])
+hm = q("incidents_by_weekday_hour")
+with c1:
+    z = [[0] * 24 for _ in range(7)]
+    for d, h, n in zip(hm["weekday"], hm["hour"], hm["incident_count"], strict=True):
+        z[int(d) - 1][int(h)] = int(n)
+    heat = go.Figure(go.Heatmap(
+        z=z, x=list(range(24)), y=list(inc.WEEKDAYS.values()),
+        customdata=[[[d, h] for h in range(24)] for d in inc.WEEKDAYS],
+        colorscale="YlOrRd", colorbar=dict(title="警情数"), xgap=1, ygap=1,
+        hovertemplate="%{y} %{x}时：%{z}起<extra>点击筛选</extra>",
+    ))
+    layout(heat, height=320, title=dict(text="星期 × 时段（点击格子筛选）", x=0),
+           xaxis=dict(title="时段（时）", dtick=2), yaxis=dict(title="星期", autorange="reversed"))
+    st.plotly_chart(heat, key=inc.chart_key("heat"),
+                    on_select=inc.on_select("heat", inc.pick_weekday_hour),
+                    selection_mode="points", config={"displayModeBar": False})
+ages = q("open_incidents_by_age", now=config.now())
+with c2:
+    counts = dict(zip(ages["age_bucket"], ages["incident_count"], strict=True))
+    age_fig = go.Figure(go.Bar(
+        x=list(AGE_BUCKETS.values()), y=[int(counts.get(b, 0)) for b in AGE_BUCKETS],
+        marker_color=[GREY, "#fab005", "#fd7e14", RED, "#a61e4d"],
+        hovertemplate="已挂起%{x}：%{y}起<extra></extra>",
+    ))
+    layout(age_fig, height=320, title=dict(text="未办结警情挂起时长", x=0),
+           xaxis_title="距上报时长", yaxis_title="未办结件数")
+    st.plotly_chart(age_fig, key="inc_age", config={"displayModeBar": False})
+
+# ---------------------------------------------------------------- communities
+st.subheader("社区")
+by_com = q("incidents_by_community")
+c1, c2 = st.columns(2)
+with c1:
+    top = by_com[by_com["incident_count"] > 0].head(10)
+    st.plotly_chart(
+        hbar(top, "community_name", "incident_count", "community_code", "警情数前10社区",
+             "警情数"),
+        key=inc.chart_key("com_count"), on_select=inc.on_select("com_count", inc.pick_community),
+        selection_mode="points", config={"displayModeBar": False})
+with c2:
+    top_rate = (by_com[by_com["incident_count"] > 0]
+                .sort_values(["rate_per_1000", "community_code"], ascending=[False, True])
+                .head(10))
+    st.plotly_chart(
+        hbar(top_rate, "community_name", "rate_per_1000", "community_code",
+             "每千名户籍人口警情数前10社区", "每千人警情数", color=RED,
+             text_fmt=lambda v: f"{v:.1f}"),
+        key=inc.chart_key("com_rate"), on_select=inc.on_select("com_rate", inc.pick_community),
+        selection_mode="points", config={"displayModeBar": False})
+st.caption("每千人警情 = 所选时间范围内警情数 ÷ 户籍人口 × 1000（不折算年率）。点击柱条可筛选到该社区。")
+
+# ---------------------------------------------------------------- map
+st.subheader("地图")
+m1, m2 = st.columns([2, 3], vertical_alignment="center")
+shading = m1.segmented_control("地图图层", ["grid", "community"],
+                               format_func={"grid": "网格聚合", "community": "社区着色"}.get,
+                               default="grid", key="inc_map", bind="query-params", required=True)
+show_points = total <= POINTS_MAX
+m2.caption(f"共 {fmt_count(total)} 起；" + (
+    "数量不超过3,000起，叠加显示单条点位（悬停查看时间、类别、状态、地址）。" if show_points
+    else "超过3,000起，仅显示聚合结果；缩小筛选范围后可显示单条点位。"))
+fmap = base.county_map()
+legend_sections = []
+if shading == "community":
+    values = {c: float(n) for c, n in zip(by_com["community_code"], by_com["incident_count"],
+                                          strict=True)}
+    breaks = base.class_breaks([v for v in values.values() if v > 0])
+    base.community_layer(
+        values, name="社区警情数", breaks=breaks,
+        tooltip=lambda p: f"<b>{escape(p['community_name'])}</b><br>"
+                          f"警情 {fmt_count(p['value'] or 0)} 起",
+    ).add_to(fmap)
+    legend_sections.append(("社区警情数（起）", base.breaks_legend_items(
+        breaks, fmt=lambda v: f"{v:.0f}")[:-1], "square"))
+else:
+    cells = q("incidents_by_cell", cell_deg=CELL_DEG)
+    layer, items = layers.density_layer(cells, name="网格聚合（约500米）", show=True,
+                                        palette=base.SEQUENTIAL)
+    layer.add_to(fmap)
+    legend_sections.append(("网格警情数（起）", items, "square"))
+if show_points and total:
+    pts = q("incident_points", limit=POINTS_MAX)
+    layers.points_layer(
+        pts, name="警情点位", color=BLUE, radius=4, line_color="#ffffff",
+        tooltip=lambda r: (f"<b>{escape(str(r['category']))}·{escape(str(r['subcategory']))}</b>"
+                           f"<br>时间：{r['reported_at']:%Y-%m-%d %H:%M}"
+                           f"<br>状态：{escape(str(r['status']))}"
+                           f"<br>地址：{escape(str(r['address'] or '—'))}"),
+    ).add_to(fmap)
+    legend_sections.append(("点位", [(BLUE, "单条警情")], "circle"))
+fmap.get_root().add_child(layers.legend_panel(legend_sections))
+show_map(fmap, key="inc_map_view", height=560, returned_objects=())
+
+# ---------------------------------------------------------------- records
+st.subheader("警情记录")
+pages = max(1, -(-total // PAGE_SIZE))
+if int(st.session_state.get(inc.PAGE) or 1) > pages:
+    st.session_state[inc.PAGE] = pages
+r1, r2, r3, r4 = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
+page_no = r1.number_input(f"页码（共 {pages} 页）", min_value=1, max_value=pages, value=1,
+                          step=1, key=inc.PAGE, bind="query-params")
+r2.caption(f"共 {fmt_count(total)} 条，每页 {PAGE_SIZE} 条，按上报时间倒序；姓名、电话已脱敏。")
+records = q("incident_records", limit=PAGE_SIZE, offset=(int(page_no) - 1) * PAGE_SIZE)
+records_table(records, key="inc_records", height=420)
+
+export_filters = {
+    "数据": "警情事件",
+    "时间范围": period.label(),
+    "社区": scope,
+    **sel.describe(),
+    "导出时间": config.now().strftime("%Y-%m-%d %H:%M"),
+    "说明": "姓名、电话已脱敏",
+}
+stem = f"警情事件_{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+too_many = total > EXPORT_MAX
+
+
+def _export_frame():
+    df = run_query_uncached("incidents/incident_records", **g.params(), **page_params,
+                            limit=EXPORT_MAX, offset=0)
+    return mask_frame(df)
+
+
+r3.download_button("导出 CSV", data=lambda: csv_bytes(_export_frame(), export_filters),
+                   file_name=f"{stem}.csv", mime="text/csv", key="inc_export_csv",
+                   on_click="ignore", disabled=too_many or total == 0, width="stretch")
+r4.download_button(
+    "导出 Excel", data=lambda: xlsx_bytes(_export_frame(), export_filters, sheet="警情事件"),
+    file_name=f"{stem}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="inc_export_xlsx", on_click="ignore", disabled=too_many or total == 0, width="stretch")
+if too_many:
+    st.warning(f"所选记录共 {fmt_count(total)} 条，超过单次导出上限 {fmt_count(EXPORT_MAX)} 条，"
+               "请缩小时间范围或增加筛选条件后再导出。")
