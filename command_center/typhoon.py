@@ -1,0 +1,128 @@
+"""Typhoon evacuation logic that needs no Streamlit: which typhoon to show, which moment to
+look at, how full a shelter is.
+
+A typhoon is *active* when its warning window contains the reference time (``start ≤ now ≤
+end``; a window without an end is open). The page shows the latest active typhoon first, else
+the most recent one that has started.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+
+NEARLY_FULL = 0.9  # occupancy rate from which a shelter is flagged 将满
+FULL = 1.0  # … and 已满
+
+FILL_COLORS = {  # map and table colours by fill status
+    "已满": "#bd0026",
+    "将满": "#f03b20",
+    "使用中": "#fd8d3c",
+    "未使用": "#9e9e9e",
+    "容量不详": "#d9d9d9",
+}
+
+
+def _ts(value) -> dt.datetime | None:
+    """A naive datetime from a datetime / pandas Timestamp / NaT / None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+        if isinstance(value, pd.Timestamp):
+            return value.to_pydatetime()
+    except ImportError:  # pragma: no cover
+        pass
+    return value
+
+
+def is_active(typhoon: Mapping, now: dt.datetime) -> bool:
+    start, end = _ts(typhoon.get("warning_start_at")), _ts(typhoon.get("warning_end_at"))
+    return start is not None and start <= now and (end is None or now <= end)
+
+
+def ordered(typhoons: Iterable[Mapping], now: dt.datetime) -> list[Mapping]:
+    """Active typhoons first (latest start first), then the others, most recent first;
+    typhoons whose warning has not started yet come last."""
+    rows = list(typhoons)
+
+    def key(t):
+        start = _ts(t.get("warning_start_at")) or dt.datetime.min
+        group = 0 if is_active(t, now) else (1 if start <= now else 2)
+        return (group, -start.timestamp() if start != dt.datetime.min else math.inf,
+                str(t.get("typhoon_id")))
+
+    return sorted(rows, key=key)
+
+
+def pick_default(typhoons: Iterable[Mapping], now: dt.datetime) -> str | None:
+    """The typhoon to show first: the latest active one, else the most recent one."""
+    rows = ordered(typhoons, now)
+    return str(rows[0]["typhoon_id"]) if rows else None
+
+
+def window(typhoon: Mapping, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The warning window; an open window (no end yet) runs until ``now``."""
+    start = _ts(typhoon["warning_start_at"])
+    end = _ts(typhoon.get("warning_end_at")) or max(now, start)
+    return start, end
+
+
+def hour_floor(t: dt.datetime) -> dt.datetime:
+    return t.replace(minute=0, second=0, microsecond=0)
+
+
+def default_moment(typhoon: Mapping, now: dt.datetime, peak_hour: dt.datetime | None,
+                   first: dt.datetime, last: dt.datetime) -> dt.datetime:
+    """The moment the shelter figures start at: now (on the hour) for an active typhoon, the
+    peak of shelter use for a past one (else the end of its window), kept in [first, last]."""
+    if is_active(typhoon, now):
+        moment = hour_floor(now)
+    elif peak_hour is not None:
+        moment = peak_hour
+    else:
+        moment = window(typhoon, now)[1]
+    return min(max(moment, first), last)
+
+
+def fill_status(occupancy, capacity) -> str:
+    """已满 (≥ 100 %), 将满 (≥ 90 %), 使用中, 未使用, or 容量不详 without a capacity."""
+    occupancy = 0 if occupancy is None or (isinstance(occupancy, float) and
+                                           math.isnan(occupancy)) else occupancy
+    if capacity is None or (isinstance(capacity, float) and math.isnan(capacity)) \
+            or capacity <= 0:
+        return "使用中" if occupancy > 0 else "容量不详"
+    rate = occupancy / capacity
+    if rate >= FULL:
+        return "已满"
+    if rate >= NEARLY_FULL:
+        return "将满"
+    return "使用中" if occupancy > 0 else "未使用"
+
+
+def option_label(typhoon: Mapping, now: dt.datetime) -> str:
+    """'2106 烟花（In-Fa）· 2021年7月 · 进行中' for the typhoon selectbox."""
+    start = _ts(typhoon.get("warning_start_at"))
+    name = str(typhoon.get("name_cn") or "")
+    en = typhoon.get("name_en")
+    if en and not (isinstance(en, float) and math.isnan(en)):
+        name += f"（{en}）"
+    text = f"{typhoon['typhoon_id']} {name}"
+    if start:
+        text += f" · {start.year}年{start.month}月"
+    if is_active(typhoon, now):
+        text += " · 进行中"
+    return text
+
+
+def fmt_moment(t) -> str:
+    t = _ts(t)
+    if t is None:
+        return "—"
+    return f"{t.year}年{t.month}月{t.day}日 {t.hour:02d}:{t.minute:02d}"

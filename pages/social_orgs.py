@@ -1,0 +1,259 @@
+"""社会组织: the register of social organizations and their part in dispute mediation."""
+
+from __future__ import annotations
+
+from html import escape
+
+import plotly.express as px
+import streamlit as st
+
+from command_center.formatting import fmt_count, fmt_pct
+from command_center.maps import base, layers
+from command_center.ui import filters, org_filters
+from command_center.ui.export import download_buttons
+from command_center.ui.kpi import kpi
+from command_center.ui.maps import show_map
+from command_center.ui.tables import mask_frame, records_table
+from queries import run_query
+
+CREDIT_COLORS = {"正常": "#2b8cbe", "活动异常名录": "#fd8d3c", "严重违法失信": "#bd0026"}
+FORM_COLORS = {"社会团体": "#1f5fbf", "社会服务机构": "#4daf4a", "基金会": "#ff7f00",
+               "未填报": "#9e9e9e"}
+MAP_POINTS = 3000  # organizations drawn on the map at most (listed ones first)
+RECORDS = 5000  # rows of the records table / export at most
+GRAIN_NAMES = {"day": "日", "month": "月", "year": "年"}
+
+
+def chart_layout(fig, height=360, **kwargs):
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      legend_title_text="", font_family="Noto Sans CJK SC, Microsoft YaHei",
+                      **kwargs)
+    return fig
+
+
+def grain_for(days: int) -> str:
+    return "day" if days <= 62 else "month" if days <= 731 else "year"
+
+
+g = filters.current()
+period = g.period
+
+st.title("社会组织")
+st.caption(
+    f"社会组织是登记名录，不是事件：统计的是当前在册情况，按组织所在社区筛选；"
+    f"时间范围（{period.label()}）只作用于“新登记”和“参与调解纠纷”两部分。"
+)
+
+of = org_filters.render()
+params = of.params(g.communities)
+
+summary = run_query("social_orgs/org_summary", **params, **period.params()).iloc[0]
+year_ago = run_query("social_orgs/org_summary", **params, **period.year_ago().params()).iloc[0]
+previous = run_query("social_orgs/org_summary", **params, **period.previous().params()).iloc[0]
+
+org_count = int(summary["org_count"])
+c = st.columns(7)
+with c[0]:
+    kpi("在册组织", org_count, help="登记状态为“正常”的组织（可在筛选中包含已注销、已撤销）")
+with c[1]:
+    kpi("3A及以上", fmt_pct(summary["rated_3a_count"] / org_count if org_count else None),
+        fmt=str, help=f"评估等级 3A、4A、5A 的组织占比（{fmt_count(summary['rated_3a_count'])} 家）")
+with c[2]:
+    kpi("活动异常名录", int(summary["abnormal_count"]))
+with c[3]:
+    kpi("严重违法失信", int(summary["dishonest_count"]))
+with c[4]:
+    kpi("专职人员", int(summary["staff_total"]))
+with c[5]:
+    kpi("志愿者", int(summary["volunteer_total"]))
+with c[6]:
+    kpi("本期新登记", int(summary["registered_count"]),
+        year_ago=int(year_ago["registered_count"]), previous=int(previous["registered_count"]),
+        lower_is_better=False, help=f"{period.label()}内成立登记的组织")
+
+# ---------------------------------------------------------------- structure
+left, right = st.columns(2)
+by_fc = run_query("social_orgs/orgs_by_form_category", **params)
+with left:
+    st.subheader("组织类型与业务类别")
+    tab_count, tab_people = st.tabs(["组织数量", "人员与志愿者"])
+    with tab_count:
+        if by_fc.empty:
+            st.info("没有符合筛选条件的组织。")
+        else:
+            totals = by_fc.groupby("legal_form", as_index=False)["org_count"].sum()
+            st.caption("　".join(f"{r.legal_form} {fmt_count(r.org_count)} 家"
+                                for r in totals.itertuples()))
+            order = (by_fc.groupby("category")["org_count"].sum()
+                     .sort_values(ascending=True).index.tolist())
+            fig = px.bar(by_fc, y="category", x="org_count", color="legal_form",
+                         orientation="h", color_discrete_map=FORM_COLORS,
+                         category_orders={"category": order[::-1]},
+                         labels={"category": "业务类别", "org_count": "组织数",
+                                 "legal_form": "组织类型"})
+            chart_layout(fig, xaxis_title="组织数（家）", yaxis_title="业务类别")
+            st.plotly_chart(fig, key="org_fc_chart")
+    with tab_people:
+        if not by_fc.empty:
+            people = by_fc.groupby("category", as_index=False)[
+                ["staff_total", "volunteer_total"]].sum()
+            people = people.melt(id_vars="category", var_name="kind", value_name="n")
+            people["kind"] = people["kind"].map({"staff_total": "专职人员",
+                                                 "volunteer_total": "志愿者"})
+            fig = px.bar(people, x="category", y="n", color="kind", barmode="group",
+                         color_discrete_sequence=["#1f5fbf", "#74c476"],
+                         labels={"category": "业务类别", "n": "人数", "kind": "人员"})
+            chart_layout(fig, xaxis_title="业务类别", yaxis_title="人数")
+            st.plotly_chart(fig, key="org_people_chart")
+
+with right:
+    grain = grain_for(period.days)
+    st.subheader("新登记组织")
+    reg = run_query("social_orgs/registrations_by_period", **params, **period.params(),
+                    grain=grain)
+    st.caption(f"{period.label()}，按{GRAIN_NAMES[grain]}统计成立登记的组织数")
+    if reg.empty:
+        st.info("本期没有新登记的组织。")
+    else:
+        fig = px.bar(reg, x="period_start", y="org_count", color="legal_form",
+                     color_discrete_map=FORM_COLORS,
+                     labels={"period_start": "登记日期", "org_count": "新登记组织数",
+                             "legal_form": "组织类型"})
+        chart_layout(fig, xaxis_title="登记日期", yaxis_title="新登记组织数（家）")
+        fig.update_xaxes(tickformat="%Y-%m-%d" if grain == "day" else
+                         "%Y年%m月" if grain == "month" else "%Y年")
+        st.plotly_chart(fig, key="org_reg_chart")
+
+# ---------------------------------------------------------------- credit lists
+st.subheader("信用异常名单")
+listed = run_query("social_orgs/credit_listed_orgs", **params, today=g.period.end)
+if listed.empty:
+    st.success("筛选范围内没有列入活动异常名录或严重违法失信名单的组织。")
+else:
+    st.caption(f"列入活动异常名录 {int((listed['credit_status'] == '活动异常名录').sum())} 家，"
+               f"严重违法失信名单 {int((listed['credit_status'] == '严重违法失信').sum())} 家；"
+               "按名单严重程度、列入时间排序。")
+    records_table(listed, key="org_listed_table", height=260,
+                  column_config={"列入天数": st.column_config.NumberColumn(format="%d 天")})
+
+# ---------------------------------------------------------------- mediation
+st.subheader("参与矛盾纠纷调解")
+med = run_query("social_orgs/mediation_by_org", **params, **period.params())
+med_ya = run_query("social_orgs/mediation_by_org", **params, **period.year_ago().params())
+med_prev = run_query("social_orgs/mediation_by_org", **params, **period.previous().params())
+
+
+def _rate(df):
+    closed = df["closed_count"].sum()
+    return df["success_count"].sum() / closed if closed else None
+
+
+st.caption(f"{period.label()}受理、由社会组织调解的纠纷（按纠纷的调解组织关联）；"
+           "调解成功率 = 调解成功 ÷ 已结案（含撤回），与“矛盾纠纷”页一致。")
+m = st.columns(4)
+with m[0]:
+    kpi("调解纠纷", int(med["dispute_count"].sum()), year_ago=int(med_ya["dispute_count"].sum()),
+        previous=int(med_prev["dispute_count"].sum()), lower_is_better=False)
+with m[1]:
+    rate = _rate(med)
+    st.metric("调解成功率", fmt_pct(rate), border=True,
+              delta=None if rate is None or _rate(med_ya) is None
+              else f"{(rate - _rate(med_ya)) * 100:+.1f}个百分点",
+              delta_description="同比" if rate is not None and _rate(med_ya) is not None
+              else None)
+with m[2]:
+    kpi("参与调解组织", len(med), year_ago=len(med_ya), previous=len(med_prev),
+        lower_is_better=False)
+with m[3]:
+    kpi("品牌调解室案件", int(med["brand_count"].sum()),
+        year_ago=int(med_ya["brand_count"].sum()), lower_is_better=False)
+
+if med.empty:
+    st.info("本期没有由筛选范围内的社会组织调解的纠纷。")
+else:
+    left, right = st.columns([3, 2])
+    with left:
+        top = med.head(12).iloc[::-1]
+        fig = px.bar(top, y="org_name", x=["success_count"], orientation="h",
+                     labels={"org_name": "组织", "value": "案件数"})
+        fig.data[0].name = "调解成功"
+        fig.add_bar(y=top["org_name"], x=top["dispute_count"] - top["success_count"],
+                    orientation="h", name="其他", marker_color="#c6dbef")
+        fig.update_traces(hovertemplate="%{y}<br>%{x} 件<extra>%{fullData.name}</extra>")
+        fig.update_layout(barmode="stack")
+        chart_layout(fig, height=420, xaxis_title="调解纠纷（件）", yaxis_title="",
+                     title_text="调解案件最多的组织")
+        st.plotly_chart(fig, key="org_med_chart")
+    with right:
+        brands = med[med["brand_count"] > 0].sort_values(
+            ["brand_count", "success_rate"], ascending=False).head(10)
+        st.markdown("**最活跃的品牌调解室**")
+        if brands.empty:
+            st.caption("本期没有品牌调解室案件。")
+        else:
+            records_table(brands[["org_name", "brand_count", "dispute_count", "success_rate"]],
+                          key="org_brand_table", height=390,
+                          column_config={"调解成功率": st.column_config.ProgressColumn(
+                              format="percent", min_value=0, max_value=1)})
+
+# ---------------------------------------------------------------- coverage + map
+st.subheader("社区覆盖与分布")
+cov = run_query("social_orgs/orgs_by_community", **params)
+points = run_query("social_orgs/org_points", **params, limit=MAP_POINTS)
+left, right = st.columns([2, 3])
+with left:
+    thin = cov.dropna(subset=["orgs_per_10k"]).head(15).iloc[::-1]
+    st.caption("每万名户籍人口拥有的社会组织数，最少的 15 个社区（覆盖薄弱处）")
+    fig = px.bar(thin, y="community_name", x="orgs_per_10k", orientation="h",
+                 color_discrete_sequence=["#6baed6"],
+                 hover_data={"org_count": True, "population": True},
+                 labels={"community_name": "社区", "orgs_per_10k": "每万人组织数",
+                         "org_count": "组织数", "population": "户籍人口"})
+    chart_layout(fig, height=520, xaxis_title="每万人组织数（家）", yaxis_title="")
+    st.plotly_chart(fig, key="org_cov_chart")
+with right:
+    per10k = dict(zip(cov["community_code"], cov["orgs_per_10k"], strict=True))
+    names = dict(zip(cov["community_code"], cov["org_count"], strict=True))
+    breaks = base.class_breaks(list(per10k.values()))
+    fmap = base.county_map()
+
+    def tip(p):
+        v = p.get("value")
+        return (f"<b>{escape(str(p.get('community_name', '')))}</b><br>"
+                f"社会组织 {fmt_count(names.get(p['community_code'], 0))} 家<br>"
+                f"每万人 {'—' if v is None else f'{v:.1f}'} 家")
+
+    base.community_layer(per10k, name="每万人组织数", tooltip=tip, palette=base.BLUES,
+                         breaks=breaks, opacity=0.55).add_to(fmap)
+    def org_tip(r):
+        return (f"<b>{escape(str(r['org_name']))}</b><br>{escape(str(r['legal_form']))} · "
+                f"{escape(str(r['category']))}<br>评估等级 {escape(str(r['rating']))} · "
+                f"{escape(str(r['credit_status']))}")
+
+    layers.points_layer(points, name="社会组织", tooltip=org_tip, radius=5,
+                        color=lambda r: CREDIT_COLORS.get(r["credit_status"], "#636363"),
+                        line_color="#ffffff").add_to(fmap)
+    fmap.add_child(layers.legend_panel([
+        ("信用状态", [(v, k) for k, v in CREDIT_COLORS.items()], "circle"),
+        ("每万人组织数", [it for it in base.breaks_legend_items(
+            breaks, base.BLUES, lambda v: f"{v:.1f}") if it[0] != base.NO_DATA], "square"),
+    ]))
+    show_map(fmap, key="org_map", height=520, returned_objects=())
+    shown = len(points)
+    st.caption(f"地图显示 {fmt_count(shown)} 家有坐标的组织"
+               + ("（已达上限，信用异常的组织优先显示）" if shown >= MAP_POINTS else "")
+               + "；底色为社区每万人组织数。")
+
+# ---------------------------------------------------------------- records
+st.subheader("组织名录")
+records = run_query("social_orgs/org_records", **params, limit=RECORDS)
+st.caption(f"共 {fmt_count(org_count)} 家" + (f"，显示前 {fmt_count(RECORDS)} 家"
+                                               if org_count > RECORDS else ""))
+records_table(records, key="org_records_table")
+names_by_code = filters.community_options()
+export_filters = {
+    "社区": "、".join(names_by_code.get(code, code) for code in g.communities) or "全县",
+    "新登记与调解统计期": period.label(),
+    **of.describe(),
+}
+download_buttons(mask_frame(records), export_filters, "社会组织名录", key="org_export")

@@ -1,0 +1,32 @@
+-- the filtered register in one row: size, ratings, credit lists, people; plus the
+-- registrations inside [$start, $end) (the only part the period filter touches)
+with orgs as (
+    select *
+    from social_orgs
+    where (len($statuses) = 0 or list_contains($statuses, status))
+        and (len($communities) = 0 or list_contains($communities, community_code))
+        and (len($legal_forms) = 0 or list_contains($legal_forms, legal_form))
+        and (len($categories) = 0 or list_contains($categories, category))
+        and (len($ratings) = 0 or list_contains($ratings, coalesce(rating, '未评估')))
+        and (len($credit_statuses) = 0 or list_contains($credit_statuses, credit_status))
+        and (len($party_flags) = 0 or list_contains($party_flags, coalesce(is_party_alliance, false)))
+        and (registered_on is null or year(registered_on) between $min_year and $max_year)
+),
+
+final as (
+    select
+        count(*) as org_count,
+        count(*) filter (where rating in ('5A', '4A', '3A')) as rated_3a_count,
+        count(*) filter (where rating in ('5A', '4A', '3A', '2A', '1A')) as rated_count,
+        count(*) filter (where credit_status = '活动异常名录') as abnormal_count,
+        count(*) filter (where credit_status = '严重违法失信') as dishonest_count,
+        count(*) filter (where is_party_alliance) as party_count,
+        cast(coalesce(sum(staff_count), 0) as bigint) as staff_total,
+        cast(coalesce(sum(volunteer_count), 0) as bigint) as volunteer_total,
+        count(*) filter (
+            where registered_on >= cast($start as date) and registered_on < cast($end as date)
+        ) as registered_count
+    from orgs
+)
+
+select * from final
