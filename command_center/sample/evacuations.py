@@ -34,7 +34,7 @@ from command_center.sample.draws import lognormal, pick, pick_by_group, rng_for
 from command_center.sample.geo import Communities
 from command_center.sample.names import mobiles, person_names
 from command_center.sample.typhoons import Typhoon, known
-from command_center.schema import EVACUATION_CATEGORIES
+from command_center.schema import EVACUATION_CATEGORIES, EVACUATIONS
 
 CATEGORY_MIX = {"危旧房": 32, "低洼易涝": 27, "工棚临房": 18, "渔船渔排": 4, "地质灾害隐患点": 2,
                 "景区游客": 4, "其他": 13}  # share of records
@@ -153,4 +153,6 @@ def generate(geo: Communities, shelters: pa.Table, end: dt.date, seed: int) -> p
     ranked = np.argsort(geo.nearest(s_lon, s_lat), axis=1, kind="stable")[:, :NEAREST_SHELTERS]
     as_of = cal.seconds(end + dt.timedelta(days=1))
     tables = [_one(geo, t, seed, weights, coastal, shelters, ranked, as_of) for t in known(end)]
+    if not tables:
+        return pa.table({c: pa.array([], pa.string()) for c in EVACUATIONS.column_names})
     return pa.concat_tables(tables)
