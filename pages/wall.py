@@ -21,11 +21,13 @@ import streamlit as st
 from branca.element import Element, MacroElement, Template
 from streamlit_folium import st_folium
 
-from command_center import config
+from command_center import config, risk
 from command_center import wall as w
 from command_center.formatting import fmt_change, fmt_count, fmt_pct
 from command_center.maps.base import communities_geojson, county_map, display_geojson, display_xy
+from command_center.maps.layers import SHELTER_COLOR, shelters_layer
 from command_center.maps.offline import make_offline
+from command_center.periods import Period
 from queries import run_query
 
 STATIC_CSS_VERSION = "1"
@@ -37,11 +39,8 @@ TEXT = "#e8f0ff"
 MUTED = "#9fb3d1"
 ACCENT = "#4fc3ff"
 STATUS_COLORS = {"ok": "#2ecc71", "amber": "#ffb020", "red": "#ff4d4f", "unknown": "#8a99b3"}
-# four-colour community warning (fallback order if the risk model is not there yet)
-RISK_FALLBACK = {"红": "#e53935", "黄": "#fdd835", "蓝": "#1e88e5", "绿": "#43a047"}
 INCIDENT_COLOR = "#ff7043"
 DISPUTE_COLOR = "#ba68c8"
-SHELTER_COLOR = "#26c6da"
 EVAC_COLOR = "#ffd54f"
 MAP_CELL_DEG = 0.01
 
@@ -188,24 +187,16 @@ def _num(x, default=0.0) -> float:
     return default if math.isnan(v) else v
 
 
-def _risk_levels(now: dt.datetime) -> tuple[dict[str, str], dict[str, str], list[tuple[str, str]]]:
-    """(community code → level, level → colour, legend items) from the four-colour model,
-    or empty when the model is not available."""
+def _risk_levels(now: dt.datetime) -> tuple[dict[str, str], dict[str, str]]:
+    """(community code → level name, level name → colour) from the four-colour model
+    (``command_center.risk``) for the current month, as the 四色预警 page shows by default."""
+    today = now.date()
     try:
-        from command_center import risk  # the four-colour model (another module's job)
-    except ImportError:
-        return {}, {}, []
-    try:
-        df = risk.scores()
-    except Exception:  # the wall must keep running; the tile then shows —
-        return {}, {}, []
-    level_col = next((c for c in ("level", "risk_level", "color") if c in df.columns), None)
-    if level_col is None or "community_code" not in df.columns:
-        return {}, {}, []
-    levels = dict(zip(df["community_code"], df[level_col], strict=False))
-    names = list(getattr(risk, "LEVELS", RISK_FALLBACK))
-    colors = {lv: risk.level_color(lv) for lv in names}
-    return levels, colors, [(colors[lv], f"{lv}色") for lv in names]
+        df = risk.scores(Period(today.replace(day=1), today))
+        colors = risk.level_colors()
+    except Exception:  # a bad risk.toml must not take the wall down; the tile then shows —
+        return {}, {}
+    return dict(zip(df["community_code"], df["level"], strict=True)), colors
 
 
 def _freshness(cfg: w.WallConfig) -> w.Freshness:
@@ -342,16 +333,25 @@ def _community_layer(values: dict[str, str], colors: dict[str, str],
 
 def _points_layer(df: pd.DataFrame, value_col: str, name: str, color: str, tip,
                   scale: float, min_radius: float = 3.0) -> folium.FeatureGroup:
+    """Aggregated points as circles sized by ``value_col``, in ONE GeoJson layer."""
     group = folium.FeatureGroup(name=name)
-    if len(df):
-        xs, ys = display_xy(df["lon"].to_numpy(float), df["lat"].to_numpy(float))
-        for x, y, row in zip(xs, ys, df.itertuples(), strict=True):
-            v = _num(getattr(row, value_col))
-            folium.CircleMarker(
-                (float(y), float(x)), radius=max(min_radius, scale * math.sqrt(max(v, 0))),
-                color=color, weight=1.5, fill=True, fill_color=color, fill_opacity=0.55,
-                tooltip=tip(row),
-            ).add_to(group)
+    if df.empty:
+        return group
+    xs, ys = display_xy(df["lon"].to_numpy(float), df["lat"].to_numpy(float))
+    feats = [
+        {"type": "Feature",
+         "properties": {"tip": tip(row), "r": round(max(min_radius, scale * math.sqrt(
+             max(_num(getattr(row, value_col)), 0))), 1)},
+         "geometry": {"type": "Point", "coordinates": [round(float(x), 6), round(float(y), 6)]}}
+        for x, y, row in zip(xs, ys, df.itertuples(), strict=True)
+    ]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats},
+        marker=folium.CircleMarker(radius=min_radius),
+        style_function=lambda f: {"radius": f["properties"]["r"], "color": color, "weight": 1.5,
+                                  "fill": True, "fillColor": color, "fillOpacity": 0.55},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+    ).add_to(group)
     return group
 
 
@@ -360,14 +360,14 @@ def _map_layers(now: dt.datetime, cfg: w.WallConfig, typhoon: dict,
     # the layers follow the clock only every map_interval_seconds (imports: at once)
     t = w.minute_floor(now, cfg.map_refresh_seconds)
     start = _today_start(t)
-    levels, colors, _ = risk
+    levels, colors = risk
     per_comm = run_query("wall/incidents_by_community", start=start, now=t)
     counts = dict(zip(per_comm["community_code"], per_comm["incident_count"].astype(int),
                       strict=True))
     names = dict(zip(per_comm["community_code"], per_comm["community_name"], strict=True))
     layers = [_community_layer(levels, colors, counts, names)]
     legend: list[tuple[str, str, str]] = [("sq", c, f"{lv}色社区")
-                                          for lv, c in colors.items()] if colors else []
+                                          for lv, c in reversed(colors.items())]
     cells = run_query("wall/incidents_by_cell", start=start, now=t, cell_deg=MAP_CELL_DEG)
     layers.append(_points_layer(cells, "incident_count", "今日警情", INCIDENT_COLOR,
                                 lambda r: f"今日警情 {int(r.incident_count)} 起", 4.0))
@@ -376,11 +376,7 @@ def _map_layers(now: dt.datetime, cfg: w.WallConfig, typhoon: dict,
     layers.append(_points_layer(disputes, "dispute_count", "在办纠纷", DISPUTE_COLOR,
                                 lambda r: f"在办矛盾纠纷 {int(r.dispute_count)} 件", 2.2))
     legend.append(("dot", DISPUTE_COLOR, "在办纠纷"))
-    shelters = run_query("wall/shelters_by_site")
-    layers.append(_points_layer(
-        shelters, "capacity", "避灾场所", SHELTER_COLOR,
-        lambda r: f"{escape(str(r.shelter_name))}（{r.level}，可容纳 {fmt_count(r.capacity)} 人）",
-        0.0, 3.5))
+    layers.append(shelters_layer(run_query("wall/shelters_by_site"), name="避灾场所", show=True))
     legend.append(("dot", SHELTER_COLOR, "避灾场所"))
     if typhoon:
         evac = run_query("wall/evacuations_by_community", typhoon_id=typhoon["typhoon_id"])
@@ -420,7 +416,7 @@ def _kpi_tiles(now: dt.datetime, typhoon: dict | None, risk: tuple) -> None:
                          now=now, today=now.date()))
     rate = dis.get("success_rate")
     rate = None if rate is None or pd.isna(rate) else float(rate)
-    levels, _colors, _ = risk
+    levels, _colors = risk
     with st.container(key="wall_kpis"):
         _tile("incidents_today", "今日警情", fmt_count(today_n), unit="起",
               sub=_change_html(today_n, avg, f"近8周{w.weekday_name(now.date())}同时段均值"))
@@ -590,11 +586,11 @@ def wall_body() -> None:
     tick = st.session_state.get("wall_tick", -1) + 1
     st.session_state["wall_tick"] = tick
     panel = w.current_panel(CFG, state)
-    risk = _risk_levels(now)
+    risk_info = _risk_levels(now)
     with st.container(key="wall"):
         _title_bar(now, _freshness(CFG), panel, PROBLEMS)
         with st.container(key="wall_body"):
-            PANEL_VIEWS[panel](now, CFG, tick, typhoon, risk)
+            PANEL_VIEWS[panel](now, CFG, tick, typhoon, risk_info)
 
 
 wall_body()
