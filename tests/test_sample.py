@@ -83,7 +83,7 @@ def test_returns_the_written_files(runs):
     for name, paths in written.items():
         assert paths == [_path(out, name)]
         assert paths[0].is_file()
-        assert not list((out / name).glob("*.part"))
+        assert not list((out / name).glob("*.part")) and not list((out / name).glob(".*"))
 
 
 def test_deterministic(runs):

@@ -112,6 +112,11 @@ def _header_line(dataset: Dataset) -> str:
     return ",".join(c.header for c in dataset.columns) + "\n"
 
 
+def _part(path: Path) -> Path:
+    """A hidden, process-unique temporary name beside ``path`` (ingest skips dot files)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.part")
+
+
 def _replace(tmp: Path, path: Path) -> None:
     os.replace(tmp, path)
 
@@ -119,21 +124,25 @@ def _replace(tmp: Path, path: Path) -> None:
 def write_csv(dataset: Dataset, tables: Iterable[pa.Table], path: Path, crs: str) -> Path:
     """Stream ``tables`` (canonical columns, WGS-84) into one CSV at ``path``."""
     encoding = dataset.sample_encoding.lower().replace("_", "-")
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "wb") as fh:
-        if encoding == "utf-8-sig":
-            fh.write(BOM)
-            fh.write(_header_line(dataset).encode("utf-8"))
-        else:
-            fh.write(_header_line(dataset).encode(encoding))
-        for table in tables:
-            if table.num_rows == 0:
-                continue
-            data = _csv_bytes(as_text(convert_coords(table, dataset, crs), dataset))
-            if encoding not in ("utf-8-sig", "utf-8", "utf8"):
-                data = data.decode("utf-8").encode(encoding)
-            fh.write(data)
-    _replace(tmp, path)
+    tmp = _part(path)
+    try:
+        with open(tmp, "wb") as fh:
+            if encoding == "utf-8-sig":
+                fh.write(BOM)
+                fh.write(_header_line(dataset).encode("utf-8"))
+            else:
+                fh.write(_header_line(dataset).encode(encoding))
+            for table in tables:
+                if table.num_rows == 0:
+                    continue
+                data = _csv_bytes(as_text(convert_coords(table, dataset, crs), dataset))
+                if encoding not in ("utf-8-sig", "utf-8", "utf8"):
+                    data = data.decode("utf-8").encode(encoding)
+                fh.write(data)
+        _replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -178,16 +187,20 @@ def write_xlsx(dataset: Dataset, table: pa.Table, path: Path, crs: str,
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # not save_workbook: it stamps "modified" with now
     # Rewrite the zip with fixed entry times so the same input gives the same bytes.
-    tmp = path.with_name(path.name + ".part")
+    tmp = _part(path)
     zstamp = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
-            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=zstamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            dst.writestr(entry, src.read(info.filename))
-    _replace(tmp, path)
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
+                zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                entry = zipfile.ZipInfo(info.filename, date_time=zstamp)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = info.external_attr
+                dst.writestr(entry, src.read(info.filename))
+        _replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 
