@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import folium
 import plotly.express as px
 import streamlit as st
 
 from command_center import config
 from command_center.formatting import fmt_change, fmt_count, fmt_pct
 from command_center.labels import chinese_columns
-from command_center.maps import base, layers
+from command_center.maps import layers
 from command_center.ui import filters
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
@@ -44,7 +43,7 @@ window = {**period.params(), **period.previous().params("prev_"),
           **period.year_ago().params("ya_"), "communities": communities}
 scope = "全县" if not communities else f"已选 {len(communities)} 个社区"
 
-st.markdown("## 🗺️ 一张图")
+st.markdown("## 一张图")
 st.caption(f"{config.get('county', 'name', '')} · {period.label()} · {scope}")
 
 # ------------------------------------------------------------------ KPI row
@@ -67,7 +66,7 @@ with cards[0]:
     st.metric(
         "今日警情", fmt_count(today["today_count"]),
         delta=0 if today_delta == "持平" else today_delta,
-        delta_description="较近4周同日同时段均值",
+        delta_description="较4周同日均值",
         delta_color="inverse", border=True,
         help=f"今日截至 {now:%H:%M} 的警情；近4周同一星期几同时段平均 {avg:.1f} 件",
     )
@@ -135,32 +134,10 @@ orgs_pts = run_query("overview/social_orgs_by_point", end=period.end_before,
 shelters = run_query("overview/shelters_by_point", communities=communities)
 
 
-def build_map() -> folium.Map:
-    m = base.county_map()
-    rate_layer, rate_items = layers.community_rate_layer(figures)
-    rate_layer.add_to(m)
-    density, density_items = layers.density_layer(cells, show=False)
-    density.add_to(m)
-    layers.disputes_layer(disputes, show=True).add_to(m)
-    layers.orgs_layer(orgs_pts, show=False).add_to(m)
-    layers.shelters_layer(shelters, show=False).add_to(m)
-    outline = layers.selected_outline(selected, base.communities_geojson())
-    if outline is not None:
-        outline.add_to(m)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    m.get_root().add_child(layers.legend_panel([
-        ("社区每千人警情（本期）", rate_items, "square"),
-        ("警情密度（每格件数）", density_items, "square"),
-        ("在办矛盾纠纷", layers.risk_legend_items(), "circle"),
-        ("其他图层", [(layers.ORG_COLOR, "社会组织"), (layers.SHELTER_COLOR, "避灾安置场所")],
-         "circle"),
-    ]))
-    return m
-
-
 map_col, panel = st.columns([3, 1], gap="medium")
 with map_col:
-    clicked = show_map(build_map(), key="ov_map", height=MAP_HEIGHT)
+    m = layers.overview_map(figures, cells, disputes, orgs_pts, shelters, selected=selected)
+    clicked = show_map(m, key="ov_map", height=MAP_HEIGHT)
     notes = ["社区边界为示例数据", f"警情密度按约 500 米网格汇总（{fmt_count(len(cells))} 个网格）"]
     if len(disputes):
         total_open = int(disputes["total_open"].iloc[0])
@@ -229,7 +206,8 @@ with panel:
             fig = px.bar(cats.iloc[::-1], x="incident_count", y="category", orientation="h",
                          labels={"incident_count": "警情数", "category": "类别"},
                          text="incident_count")
-            fig.update_traces(marker_color="#1f5fbf",
+            fig.update_traces(marker_color="#1f5fbf", textposition="outside", textangle=0,
+                              cliponaxis=False,
                               hovertemplate="%{y}：%{x} 件<extra></extra>")
             fig.update_layout(height=40 + 26 * len(cats), margin=dict(l=0, r=10, t=30, b=0),
                               title=dict(text="本期警情类别", font=dict(size=14)),

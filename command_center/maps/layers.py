@@ -25,7 +25,9 @@ from command_center.maps.base import (
     breaks_legend_items,
     class_breaks,
     color_for,
+    communities_geojson,
     community_layer,
+    county_map,
     display_geojson,
     display_xy,
 )
@@ -163,8 +165,9 @@ def points_layer(
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         marker=folium.CircleMarker(radius=radius),
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": line_color,
-                                  "weight": 1, "fillOpacity": 0.9, "radius": radius},
+        style_function=lambda f: {"fill": True, "fillColor": f["properties"]["fill"],
+                                  "color": line_color, "weight": 1, "fillOpacity": 0.9,
+                                  "radius": radius},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
     ).add_to(group)
     return group
@@ -275,3 +278,35 @@ def community_from_tooltip(text: str | None, communities: pd.DataFrame) -> str |
 def payload_bytes(m: folium.Map) -> int:
     """Size of the map's HTML as sent to the browser (UTF-8 bytes)."""
     return len(m.get_root().render().encode("utf-8"))
+
+
+def overview_map(figures: pd.DataFrame, cells: pd.DataFrame, disputes: pd.DataFrame,
+                 orgs: pd.DataFrame, shelters: pd.DataFrame, *, selected: str | None = None,
+                 dark: bool = False) -> folium.Map:
+    """The 一张图 map: county boundary, communities shaded by rate (clickable), density grid,
+    open disputes, organizations, shelters, a layer switcher and one legend (all Chinese).
+
+    Inputs are the ``overview/*`` query results; ``selected`` (a community code) is outlined.
+    """
+    m = county_map(dark=dark)
+    # SVG, not canvas: each polygon is a DOM path (clickable, testable); the feature count is
+    # bounded by the queries, so SVG stays light
+    m.options["prefer_canvas"] = False
+    rate_layer, rate_items = community_rate_layer(figures, dark=dark)
+    rate_layer.add_to(m)
+    density, density_items = density_layer(cells, show=False)
+    density.add_to(m)
+    disputes_layer(disputes, show=True).add_to(m)
+    orgs_layer(orgs, show=False).add_to(m)
+    shelters_layer(shelters, show=False).add_to(m)
+    outline = selected_outline(selected, communities_geojson())
+    if outline is not None:
+        outline.add_to(m)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    m.get_root().add_child(legend_panel([
+        ("社区每千人警情（本期）", rate_items, "square"),
+        ("警情密度（每格件数）", density_items, "square"),
+        ("在办矛盾纠纷", risk_legend_items(), "circle"),
+        ("其他图层", [(ORG_COLOR, "社会组织"), (SHELTER_COLOR, "避灾安置场所")], "circle"),
+    ], dark=dark))
+    return m

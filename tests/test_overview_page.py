@@ -1,0 +1,251 @@
+"""一张图 (overview): page figures against independent SQL on the fixture warehouse, the
+overview queries, the map's layers and payload bound."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from command_center.formatting import fmt_count
+from command_center.periods import Period
+from queries import run_query_uncached
+
+MONTH = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 20))  # default preset 本月 on 11-20
+CODE = "330383001030"
+
+
+@pytest.fixture()
+def wh(fixture_warehouse):
+    """Independent read-only connection. Same config as the query runner's: DuckDB refuses a
+    second in-process connection to one file with a different configuration."""
+    con = duckdb.connect(str(fixture_warehouse), read_only=True,
+                         config={"enable_external_access": False, "threads": 2})
+    yield con
+    con.close()
+
+
+def _window(period: Period, communities=()) -> dict:
+    return {**period.params(), **period.previous().params("prev_"),
+            **period.year_ago().params("ya_"), "communities": list(communities)}
+
+
+def _count(wh, sql: str, *params) -> int:
+    return wh.execute(sql, list(params)).fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def at(fixture_warehouse):
+    app = AppTest.from_file("../app.py", default_timeout=90)
+    app.run()
+    app.switch_page("pages/overview.py")
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _metric(app, label: str, nth: int = 0):
+    found = [m for m in app.metric if m.label == label or m.label.startswith(label)]
+    assert len(found) > nth, f"no metric {label!r}: {[m.label for m in app.metric]}"
+    return found[nth]
+
+
+def test_kpis_match_independent_counts(at, wh):
+    start, end = MONTH.start_at, MONTH.end_before
+    n = _count(wh, "select count(*) from incidents where reported_at >= ? and reported_at < ?",
+               start, end)
+    assert n > 0
+    assert _metric(at, "本期警情").value == fmt_count(n)
+    open_n = _count(wh, "select count(*) from incidents where reported_at >= ? and "
+                        "reported_at < ? and status in ('待受理', '处置中')", start, end)
+    assert _metric(at, "未办结警情").value == fmt_count(open_n)
+    d = _count(wh, "select count(*) from disputes where received_at >= ? and received_at < ?",
+               start, end)
+    assert _metric(at, "纠纷受理").value == fmt_count(d)
+    orgs = _count(wh, "select count(*) from social_orgs where status = '正常' and "
+                      "(registered_on is null or registered_on <= ?)", MONTH.end)
+    assert _metric(at, "社会组织").value == fmt_count(orgs)
+    # 同比 delta: against the same dates of 2025
+    ya = MONTH.year_ago()
+    n_ya = _count(wh, "select count(*) from incidents where reported_at >= ? and "
+                      "reported_at < ?", ya.start_at, ya.end_before)
+    if n_ya and round((n - n_ya) / n_ya * 100, 1) != 0:
+        assert _metric(at, "本期警情").delta == f"{(n - n_ya) / n_ya * 100:+.1f}%"
+
+
+def test_success_rate_and_today(at, wh):
+    start, end = MONTH.start_at, MONTH.end_before
+    ok, concluded = wh.execute(
+        "select count(*) filter (where status = '调解成功'), count(*) filter (where status in "
+        "('调解成功', '调解不成功', '已转诉讼')) from disputes where received_at >= ? and "
+        "received_at < ?", [start, end]).fetchone()
+    expected = f"{ok / concluded * 100:.1f}%" if concluded else "—"
+    assert _metric(at, "调解成功率").value == expected
+    # today up to "now" (the page rounds now down to the minute): bounded by the whole day
+    day = dt.datetime(2026, 11, 20)
+    full_day = _count(wh, "select count(*) from incidents where reported_at >= ? and "
+                          "reported_at < ?", day, day + dt.timedelta(days=1))
+    shown = int(_metric(at, "今日警情").value.replace(",", ""))
+    assert 0 <= shown <= full_day
+
+
+def test_no_typhoon_card_in_november(at):
+    assert not [m for m in at.metric if "转移进度" in m.label]
+
+
+def test_selected_community_panel(fixture_warehouse, wh):
+    app = AppTest.from_file("../app.py", default_timeout=90)
+    app.query_params["ov_community"] = CODE
+    app.run()
+    assert not app.exception, app.exception
+    name = wh.execute("select community_name from communities where community_code = ?",
+                      [CODE]).fetchone()[0]
+    assert any(name in md.value for md in app.markdown)
+    n = _count(wh, "select count(*) from incidents where community_code = ? and reported_at >= ? "
+                   "and reported_at < ?", CODE, MONTH.start_at, MONTH.end_before)
+    assert _metric(app, "本期警情", nth=1).value == fmt_count(n)
+    orgs = _count(wh, "select count(*) from social_orgs where community_code = ? and status = "
+                      "'正常' and (registered_on is null or registered_on <= ?)", CODE, MONTH.end)
+    assert _metric(app, "社会组织", nth=1).value == fmt_count(orgs)
+    links = app.get("page_link")
+    assert links, "no links to topic pages"
+    for link in links:
+        assert f"communities={CODE}" in link.proto.query_string
+    # clearing the selection drops it from the URL
+    app.button(key="ov_clear").click().run()
+    assert "ov_community" not in app.query_params
+    assert not [m for m in app.metric if m.label == "每千人警情"]
+
+
+def test_unknown_community_in_url_is_ignored(fixture_warehouse):
+    app = AppTest.from_file("../app.py", default_timeout=90)
+    app.query_params["ov_community"] = "nope"
+    app.run()
+    assert not app.exception
+    assert not [m for m in app.metric if m.label == "每千人警情"]
+
+
+# ------------------------------------------------------------------ queries
+
+
+def test_evacuation_progress_for_a_typhoon_period(fixture_warehouse, wh):
+    july = Period(dt.date(2025, 7, 1), dt.date(2025, 7, 31))
+    df = run_query_uncached("overview/evacuation_by_typhoon", fixture_warehouse,
+                            start=july.start_at, end=july.end_before, communities=[])
+    expected_ids = [r[0] for r in wh.execute(
+        "select typhoon_id from typhoons where warning_start_at < ? and "
+        "coalesce(warning_end_at, warning_start_at + interval 3 day) >= ? "
+        "order by warning_start_at desc", [july.end_before, july.start_at]).fetchall()]
+    assert expected_ids, "the fixture has a typhoon in July 2025"
+    assert df["typhoon_id"].tolist() == expected_ids
+    tid = expected_ids[0]
+    planned, moved = wh.execute(
+        "select coalesce(sum(person_count), 0), coalesce(sum(person_count) filter (where status "
+        "in ('已转移', '已返回')), 0) from evacuations where typhoon_id = ?", [tid]).fetchone()
+    row = df.iloc[0]
+    assert (int(row["persons_planned"]), int(row["persons_moved"])) == (planned, moved)
+    nov = run_query_uncached("overview/evacuation_by_typhoon", fixture_warehouse,
+                             start=MONTH.start_at, end=MONTH.end_before, communities=[])
+    assert nov.empty
+
+
+def test_figures_by_community(fixture_warehouse, wh):
+    df = run_query_uncached("overview/figures_by_community", fixture_warehouse,
+                            start=MONTH.start_at, end=MONTH.end_before, communities=[CODE])
+    assert len(df) == 102
+    assert df["is_selected"].sum() == 1 and df.loc[df["is_selected"], "community_code"].item() == CODE
+    total = _count(wh, "select count(*) from incidents where reported_at >= ? and reported_at < ? "
+                       "and community_code is not null", MONTH.start_at, MONTH.end_before)
+    assert df["incident_count"].sum() == total
+    row = df.set_index("community_code").loc[CODE]
+    pop = _count(wh, "select population from communities where community_code = ?", CODE)
+    assert row["rate_per_1000"] == pytest.approx(row["incident_count"] * 1000 / pop, abs=0.01)
+    shelters = _count(wh, "select count(*) from shelters where community_code = ?", CODE)
+    assert row["shelter_count"] == shelters
+
+
+def test_density_cells_sum_to_located_incidents(fixture_warehouse, wh):
+    year = Period(dt.date(2026, 1, 1), dt.date(2026, 11, 20))
+    cells = run_query_uncached("overview/incident_density_by_cell", fixture_warehouse,
+                               start=year.start_at, end=year.end_before, communities=[],
+                               cell_deg=0.005)
+    located = _count(wh, "select count(*) from incidents where reported_at >= ? and "
+                         "reported_at < ? and lon is not null and lat is not null and "
+                         "not coalesce(location_is_approx, false)", year.start_at, year.end_before)
+    assert cells["incident_count"].sum() == located
+    assert len(cells) < 3000  # bounded by the county's area, not the data
+    assert ((cells["east"] - cells["west"]).round(6) == 0.005).all()
+
+
+def test_kpi_queries_respect_community_filter(fixture_warehouse, wh):
+    inc = run_query_uncached("overview/kpi_incidents", fixture_warehouse,
+                             **_window(MONTH, [CODE])).iloc[0]
+    n = _count(wh, "select count(*) from incidents where community_code = ? and reported_at >= ? "
+                   "and reported_at < ?", CODE, MONTH.start_at, MONTH.end_before)
+    assert inc["incident_count"] == n
+    prev = MONTH.previous()
+    n_prev = _count(wh, "select count(*) from incidents where community_code = ? and "
+                        "reported_at >= ? and reported_at < ?", CODE, prev.start_at, prev.end_before)
+    assert inc["previous_count"] == n_prev
+
+
+def test_open_disputes_are_bounded(fixture_warehouse, wh):
+    df = run_query_uncached("overview/open_disputes_by_point", fixture_warehouse,
+                            end=MONTH.end_before, communities=[], today=MONTH.end, limit=5)
+    total = _count(wh, "select count(*) from disputes where status in ('已受理', '调处中') and "
+                       "received_at < ? and lon is not null and lat is not null", MONTH.end_before)
+    assert len(df) == min(5, total)
+    if total:
+        assert int(df["total_open"].iloc[0]) == total
+        assert "party_names" not in df.columns
+
+
+# ------------------------------------------------------------------ map
+
+
+def _overview_map(warehouse, period: Period, selected=None):
+    from command_center.maps import layers
+
+    p = {"start": period.start_at, "end": period.end_before, "communities": []}
+    q = lambda name, **kw: run_query_uncached(f"overview/{name}", warehouse, **kw)  # noqa: E731
+    return layers.overview_map(
+        q("figures_by_community", **p),
+        q("incident_density_by_cell", **p, cell_deg=0.005),
+        q("open_disputes_by_point", end=period.end_before, communities=[], today=period.end,
+          limit=1000),
+        q("social_orgs_by_point", end=period.end_before, communities=[], limit=2000),
+        q("shelters_by_point", communities=[]),
+        selected=selected,
+    )
+
+
+def test_map_layers_payload_and_offline(fixture_warehouse):
+    from command_center.maps import layers
+    from command_center.maps.offline import make_offline
+
+    year = Period(dt.date(2026, 1, 1), dt.date(2026, 11, 20))
+    m = make_offline(_overview_map(fixture_warehouse, year, selected=CODE))
+    html = m.get_root().render()
+    assert layers.payload_bytes(m) < 2_000_000
+    for name in layers.LAYER_NAMES.values():  # the layer switcher holds them JSON-escaped
+        assert name in html or json.dumps(name)[1:-1] in html, name
+    assert "社区每千人警情" in html and "红色风险" in html
+    assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html
+    assert html.count('"community_code"') >= 102
+
+
+def test_community_from_tooltip():
+    from command_center.maps.layers import community_from_tooltip
+
+    names = pd.DataFrame({"community_code": ["a", "b"], "community_name": ["龙港社区", "港社区"],
+                          "area_name": ["龙港片区", "芦浦片区"]})
+    assert community_from_tooltip("龙港社区龙港片区 · 人口 4,121", names) == "a"
+    assert community_from_tooltip("龙港社区\n龙港片区 · 人口", names) == "a"
+    assert community_from_tooltip("港社区芦浦片区", names) == "b"
+    assert community_from_tooltip("龙港社区志愿者协会社会团体", names) is None
+    assert community_from_tooltip("该网格本期警情 3 件", names) is None
+    assert community_from_tooltip(None, names) is None
