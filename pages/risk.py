@@ -56,8 +56,8 @@ for col, lv in zip(cols, levels, strict=True):
     p = int((before["level"] == lv.name).sum())
     worse_is_up = lv.rank >= 2  # more 黄/红 is bad, more 绿/蓝 is good
     col.metric(
-        f"{lv.label}",
-        f"{n} 个社区",
+        f"{lv.label}社区",
+        n,
         delta=None if n == p else f"{n - p:+d}",
         delta_description="较上期" if n != p else "较上期持平",
         delta_color="inverse" if worse_is_up else "normal",
@@ -69,6 +69,7 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     st.subheader("社区风险分布")
     m = county_map()
+    m.options["prefer_canvas"] = False  # SVG: 102 clickable, testable polygons
     layer, items = risk_layer(now)
     layer.add_to(m)
     m.add_child(legend("预警等级（风险分）", items))
@@ -95,13 +96,13 @@ with right:
             f"{r.community_name}（{r.previous_level}→{r.level}）" for r in df.itertuples())
 
     if len(turned_red):
-        st.error(f"**新转红色 {len(turned_red)} 个**：{_names(turned_red)}", icon="🚨")
+        st.error(f"**新转红色 {len(turned_red)} 个**：{_names(turned_red)}")
     else:
-        st.success("本期没有新转为红色的社区。", icon="✅")
-    st.markdown(f"**{CHANGE_ICON['worse']} 等级上升 {len(worse)} 个**")
-    st.write(_names(worse) or "无")
-    st.markdown(f"**{CHANGE_ICON['better']} 等级下降（好转）{len(better)} 个**")
-    st.write(_names(better) or "无")
+        st.success("本期没有新转为红色的社区。")
+    for title, df in ((f"{CHANGE_ICON['worse']} 等级上升 {len(worse)} 个", worse),
+                      (f"{CHANGE_ICON['better']} 等级下降（好转）{len(better)} 个", better)):
+        with st.expander(title, expanded=0 < len(df) <= 8):
+            st.write(_names(df) or "无")
     with st.expander("评分方法", expanded=False):
         total = sum(i.weight for i in indicators) or 1
         method = {"minmax": "全县最小–最大", "cap": "线性截断", "rank": "百分位排名"}
