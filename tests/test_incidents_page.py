@@ -1,0 +1,239 @@
+"""警情事件 page (AppTest): every figure against an independent SQL count on the fixture.
+
+The app's clock is pinned to 2026-11-20 (tests/conftest.py); the default period is 本月,
+2026-11-01 … 2026-11-20, so 同比 is 2025-11-01 … 2025-11-20 and 环比 the 20 days before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from command_center.formatting import fmt_change, fmt_count, fmt_pct
+
+START, END = dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 21)
+YA_START, YA_END = dt.datetime(2025, 11, 1), dt.datetime(2025, 11, 21)
+PREV_START, PREV_END = dt.datetime(2026, 10, 12), dt.datetime(2026, 11, 1)
+
+
+@pytest.fixture()
+def wh(fixture_warehouse):
+    """Read-only connection for the independent checks. Same configuration as the app's
+    runner: the page runs in this process and DuckDB refuses a second connection to the
+    same file with a different configuration."""
+    con = duckdb.connect(str(fixture_warehouse), read_only=True,
+                         config={"enable_external_access": False, "threads": 2})
+    yield con
+    con.close()
+
+
+def open_page(fixture_warehouse, **global_filters) -> AppTest:
+    """The page after app.py's first run. The global (sidebar) filters are set before that
+    run: after ``switch_page`` AppTest's tree no longer holds the sidebar widgets."""
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    for key, value in global_filters.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page("pages/incidents.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def inc_page(fixture_warehouse):
+    return open_page(fixture_warehouse)
+
+
+def arr(v) -> list:
+    """A plotly array as a list: plotly 6 writes numpy arrays as base64 typed arrays."""
+    if isinstance(v, dict) and "bdata" in v:
+        import base64
+
+        import numpy as np
+
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        if "shape" in v:
+            a = a.reshape([int(x) for x in str(v["shape"]).split(",")])
+        return a.tolist()
+    return list(v)
+
+
+def one(wh, sql, params=None):
+    return wh.execute(sql, params or []).fetchone()[0]
+
+
+def metric(at, label):
+    found = [m for m in at.metric if m.label == label]
+    assert found, f"no metric {label}: {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def charts(at) -> dict[str, dict]:
+    """plotly specs by widget key stem (inc_chart_category_0 → category) or title."""
+    out = {}
+    for el in at.get("plotly_chart"):
+        spec = json.loads(el.proto.spec)
+        key = el.proto.id.rsplit("-", 1)[-1]
+        out[key.removeprefix("inc_chart_").rsplit("_", 1)[0] if "chart" in key else key] = spec
+    return out
+
+
+def count(wh, start, end, where="true", params=()):
+    return one(wh, f"select count(*) from incidents where reported_at >= ? and reported_at < ? "
+                   f"and {where}", [start, end, *params])
+
+
+def test_headline_figures(inc_page, wh):
+    total = count(wh, START, END)
+    ya = count(wh, YA_START, YA_END)
+    prev = count(wh, PREV_START, PREV_END)
+    assert total > 0
+    m = metric(inc_page, "警情总数")
+    assert m.value == fmt_count(total)
+    assert m.delta in (fmt_change(total, ya), "0")
+    assert f"环比 {fmt_change(total, prev)}" in (m.proto.delta_description or "") or \
+        fmt_change(total, prev) == "—"
+    opened = count(wh, START, END, "status in ('待受理', '处置中')")
+    assert metric(inc_page, "未办结").value == fmt_count(opened)
+    closed = count(wh, START, END, "status = '已办结'")
+    assert metric(inc_page, "已办结").value == fmt_count(closed)
+
+    hours = [r[0] for r in wh.execute(
+        "select (epoch(closed_at) - epoch(reported_at)) / 3600.0 from incidents "
+        "where reported_at >= ? and reported_at < ? and status = '已办结' order by 1",
+        [START, END]).fetchall()]
+    import numpy as np
+
+    def hours_text(h):
+        return f"{h:.1f}小时" if h < 48 else f"{h / 24:.1f}天"
+
+    assert metric(inc_page, "办结时长中位数").value == hours_text(float(np.median(hours)))
+    assert metric(inc_page, "办结时长90分位").value == hours_text(float(np.quantile(hours, 0.9)))
+    within = sum(1 for h in hours if h <= 24)
+    assert metric(inc_page, "24小时办结率").value == fmt_pct(within / total)
+
+
+def test_trend_has_day_grain_and_last_year(inc_page, wh):
+    spec = charts(inc_page)["inc_trend"]
+    by_name = {t["name"]: t for t in spec["data"]}
+    current, last = by_name["本期"], by_name["去年同期"]
+    # 20 days ≤ 62 → one point per day; shifted last-year dates share the x axis
+    assert len(arr(current["x"])) == 20
+    assert str(arr(current["x"])[0]).startswith("2026-11-01")
+    assert sum(arr(current["y"])) == count(wh, START, END)
+    assert sum(arr(last["y"])) == count(wh, YA_START, YA_END)
+    day = one(wh, "select count(*) from incidents where reported_at >= '2025-11-05' "
+                  "and reported_at < '2025-11-06'")
+    i = [str(x)[:10] for x in arr(last["x"])].index("2026-11-05")
+    assert arr(last["y"])[i] == day
+    assert spec["layout"]["yaxis"]["title"]["text"] == "警情数"
+
+
+def test_breakdowns(inc_page, wh):
+    specs = charts(inc_page)
+    for name, col in (("category", "category"), ("source", "source"), ("status", "status")):
+        bar = specs[name]["data"][0]
+        expected = dict(wh.execute(
+            f"select {col}, count(*) from incidents where reported_at >= ? and reported_at < ? "
+            f"group by 1", [START, END]).fetchall())
+        assert dict(zip(arr(bar["y"]), arr(bar["x"]), strict=True)) == expected, name
+        assert arr(bar["customdata"]) == arr(bar["y"])  # what a click hands to the filter
+
+
+def test_weekday_hour_heatmap(inc_page, wh):
+    z = arr(charts(inc_page)["heat"]["data"][0]["z"])
+    rows = wh.execute(
+        "select isodow(reported_at), hour(reported_at), count(*) from incidents "
+        "where reported_at >= ? and reported_at < ? group by 1, 2", [START, END]).fetchall()
+    assert rows
+    for d, h, n in rows:
+        assert z[d - 1][h] == n
+    assert sum(map(sum, z)) == count(wh, START, END)
+
+
+def test_open_by_age(inc_page, wh):
+    bar = charts(inc_page)["inc_age"]["data"][0]
+    assert sum(arr(bar["y"])) == count(wh, START, END, "status in ('待受理', '处置中')")
+
+
+def test_top_communities(inc_page, wh):
+    specs = charts(inc_page)
+    bar = specs["com_count"]["data"][0]
+    rows = wh.execute(
+        "select community_code, count(*) from incidents where reported_at >= ? "
+        "and reported_at < ? group by 1", [START, END]).fetchall()
+    counts = dict(rows)
+    assert dict(zip(arr(bar["customdata"]), arr(bar["x"]), strict=True)).items() <= counts.items()
+    assert max(arr(bar["x"])) == max(counts.values())
+    rate = specs["com_rate"]["data"][0]
+    pops = dict(wh.execute("select community_code, population from communities").fetchall())
+    best = max((n * 1000 / pops[c], c) for c, n in counts.items() if pops.get(c))
+    top = dict(zip(arr(rate["customdata"]), arr(rate["x"]), strict=True))
+    assert top[best[1]] == pytest.approx(best[0])
+
+
+def test_records_masked_with_chinese_headers(inc_page, wh):
+    df = inc_page.dataframe[0].value
+    assert len(df) == min(50, count(wh, START, END))
+    assert {"事件编号", "上报时间", "类别", "上报人",
+            "联系电话"} <= set(df.columns)
+    assert df["联系电话"].str.contains(r"^\d{3}\*{4}\d{4}$").all()
+    assert df["上报人"].str.contains(r"\*").all()
+    assert all(not c.isascii() for c in df.columns)
+    newest = one(wh, "select max(reported_at) from incidents where reported_at < ?", [END])
+    assert df["上报时间"].iloc[0] == newest
+
+
+def test_page_filters_narrow_every_figure(fixture_warehouse, wh):
+    at = open_page(fixture_warehouse)
+    at.multiselect(key="inc_category").set_value(["交通"])
+    at.slider(key="inc_hours").set_value((8, 20))
+    at.run()
+    assert not at.exception
+    n = count(wh, START, END, "category = '交通' and hour(reported_at) between 8 and 20")
+    assert metric(at, "警情总数").value == fmt_count(n)
+    specs = charts(at)
+    assert sum(arr(specs["inc_trend"]["data"][1]["y"])) == n
+    assert arr(specs["category"]["data"][0]["y"]) == ["交通"]
+    assert "事件类别：交通" in at.caption[0].value and "时段：8时至20时" in at.caption[0].value
+    # subcategories cascade from the chosen category
+    assert set(at.multiselect(key="inc_subcategory").options) <= {"交通事故", "交通违法", "肇事逃逸"}
+
+
+def test_text_search_is_literal(fixture_warehouse, wh):
+    at = open_page(fixture_warehouse)
+    word = one(wh, "select split_part(address, '社区', 2) from incidents "
+                   "where reported_at >= ? and reported_at < ? limit 1", [START, END])[:3]
+    at.text_input(key="inc_q").input(word).run()
+    n = count(wh, START, END, "(address like ? or summary like ?)", (f"%{word}%", f"%{word}%"))
+    assert 0 < n
+    assert metric(at, "警情总数").value == fmt_count(n)
+    at.text_input(key="inc_q").input("100%").run()  # % is a literal, not a wildcard
+    assert metric(at, "警情总数").value == "0"
+    assert not at.exception
+
+
+def test_year_period_uses_week_grain(fixture_warehouse, wh):
+    at = open_page(fixture_warehouse, period="year")
+    assert not at.exception
+    spec = charts(at)["inc_trend"]
+    current = spec["data"][1]
+    assert 45 <= len(arr(current["x"])) <= 48  # weeks of 2026-01-01 … 2026-11-20
+    assert sum(arr(current["y"])) == count(wh, dt.datetime(2026, 1, 1), END)
+    at.segmented_control(key="inc_grain").set_value("month").run()
+    assert len(arr(charts(at)["inc_trend"]["data"][1]["x"])) == 11
+
+
+def test_community_filter(fixture_warehouse, wh):
+    code = one(wh, "select community_code from incidents where reported_at >= ? "
+                   "and reported_at < ? group by 1 order by count(*) desc limit 1", [START, END])
+    at = open_page(fixture_warehouse, communities=[code])
+    assert not at.exception
+    n = count(wh, START, END, "community_code = ?", (code,))
+    assert metric(at, "警情总数").value == fmt_count(n)
+    assert arr(charts(at)["com_count"]["data"][0]["customdata"]) == [code]
