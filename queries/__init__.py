@@ -56,6 +56,10 @@ def list_queries() -> list[str]:
     )
 
 
+# Every connection to a warehouse in this process must use the same configuration (DuckDB
+# refuses a second connection to the same file with a different one).
+CONNECTION_CONFIG = {"enable_external_access": False, "threads": 2}
+
 _lock = threading.Lock()
 _connections: dict[tuple[str, str], duckdb.DuckDBPyConnection] = {}
 
@@ -72,7 +76,7 @@ def _connection(path: Path, version: str) -> duckdb.DuckDBPyConnection:
             con = duckdb.connect(
                 str(path),
                 read_only=True,
-                config={"enable_external_access": False, "threads": 2},
+                config=CONNECTION_CONFIG,
             )
             _connections[key] = con
         return con
