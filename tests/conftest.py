@@ -7,9 +7,11 @@ the app server the browser tests start.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -17,7 +19,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-FIXTURE_DIR = ARTIFACTS / "fixture"
+# one folder per test session: parallel runs must not rebuild each other's fixture
+ARTIFACTS.mkdir(exist_ok=True)
+FIXTURE_DIR = Path(tempfile.mkdtemp(prefix="fixture-", dir=ARTIFACTS))
+atexit.register(shutil.rmtree, FIXTURE_DIR, ignore_errors=True)
 FIXTURE_END = dt.date(2026, 11, 20)
 FIXTURE_SEED = 7
 FIXTURE_INCIDENTS_PER_YEAR = 6000
@@ -33,8 +38,6 @@ def fixture_exports() -> Path:
     from command_center.sample import generate
 
     out = FIXTURE_DIR / "exports"
-    if out.exists():
-        shutil.rmtree(out)
     generate(out, incidents_per_year=FIXTURE_INCIDENTS_PER_YEAR, end=FIXTURE_END,
              seed=FIXTURE_SEED)
     return out
