@@ -1,0 +1,228 @@
+"""The wall display in chromium: fits 1920×1080 and 3840×2160 without scrollbars or clipping,
+draws the map offline, refreshes values in place after an import, survives a server restart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from command_center.warehouse import now_local
+from tests.browser.conftest import (
+    ARTIFACTS,
+    FIXTURE_TODAY,
+    ROOT,
+    _free_port,
+    folium_frame,
+    goto,
+    screenshot,
+)
+
+VIEWPORTS = {"1080p": (1920, 1080), "4k": (3840, 2160)}
+
+LAYOUT_JS = """() => {
+  const s = document.scrollingElement;
+  const scrollers = [...document.querySelectorAll('*')].filter(e => {
+    const cs = getComputedStyle(e);
+    return (['auto', 'scroll'].includes(cs.overflowY) && e.scrollHeight > e.clientHeight + 1)
+        || (['auto', 'scroll'].includes(cs.overflowX) && e.scrollWidth > e.clientWidth + 1);
+  }).map(e => e.dataset.testid || e.className);
+  const boxes = [...document.querySelectorAll(
+      '.wall-title, .wall-tile, .wall-box, .wall-legend, iframe, .wall-tile .val')]
+    .map(e => { const b = e.getBoundingClientRect();
+      return {cls: (e.className || e.tagName).toString().slice(0, 40), left: b.left, top: b.top,
+              right: b.right, bottom: b.bottom, sw: e.scrollWidth, cw: e.clientWidth}; });
+  return {sw: s.scrollWidth, sh: s.scrollHeight, cw: s.clientWidth, ch: s.clientHeight,
+          iw: innerWidth, ih: innerHeight, scrollers, boxes};
+}"""
+
+
+def _kpi(page, kpi: str) -> str:
+    return page.locator(f'[data-kpi="{kpi}"] .val').first.get_attribute("data-value")
+
+
+def _check_layout(page):
+    r = page.evaluate(LAYOUT_JS)
+    assert r["sw"] <= r["cw"] and r["sh"] <= r["ch"], r
+    assert r["scrollers"] == [], r["scrollers"]
+    assert len(r["boxes"]) >= 8
+    for b in r["boxes"]:
+        assert b["left"] >= 0 and b["top"] >= 0, b
+        assert b["right"] <= r["iw"] + 0.5 and b["bottom"] <= r["ih"] + 0.5, b
+    # tiles do not overlap each other
+    tiles = sorted((b for b in r["boxes"] if b["cls"].startswith("wall-tile")),
+                   key=lambda b: b["top"])
+    for a, b in zip(tiles, tiles[1:], strict=False):
+        assert a["bottom"] <= b["top"] + 0.5, (a, b)
+    # the big numerals are not cut
+    for b in r["boxes"]:
+        if b["cls"] == "val":
+            assert b["sw"] <= b["cw"] + 1, b
+    return r
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_wall_fits_the_screen_and_draws_the_map(page, app_server, size):
+    width, height = VIEWPORTS[size]
+    page.set_viewport_size({"width": width, "height": height})
+    goto(page, app_server, "/wall?embed=true")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stSidebar"]').is_hidden()
+    frame = folium_frame(page)
+    paths = frame.locator("path.leaflet-interactive").count()
+    assert paths >= 102 + 1, paths  # the communities + the county boundary (+ points)
+    # Leaflet fills the frame (sized in viewport units)
+    frame_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    assert frame_box["height"] > 0.75 * height
+    _check_layout(page)
+    # big numerals: the KPI value is at least 5% of the screen height
+    size_px = page.locator('[data-kpi="incidents_today"] .val').evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size_px >= 0.05 * height
+    page.wait_for_timeout(1500)  # let Leaflet finish its fit
+    screenshot(page, f"wall_{size}")
+
+
+@pytest.mark.browser
+def test_wall_panels_fit_at_1080p(page, app_server):
+    for panel in ("incidents", "disputes", "typhoon"):
+        goto(page, app_server, f"/wall?embed=true&panel={panel}")
+        assert page.locator(f'[data-panel="{panel}"]').count() == 1
+        _check_layout(page)
+        screenshot(page, f"wall_panel_{panel}")
+
+
+# ------------------------------------------------------------------ refresh and restart
+class _Server:
+    """A dedicated app server over its own warehouse copy (the shared one must not change)."""
+
+    def __init__(self, warehouse: Path, wall_config: Path, log: Path):
+        self.port = _free_port()
+        self.env = {**os.environ, "CC_PATHS_WAREHOUSE": str(warehouse),
+                    "CC_CLOCK_TODAY": FIXTURE_TODAY, "CC_WALL_CONFIG": str(wall_config)}
+        self.log_path = log
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = open(self.log_path, "a", encoding="utf-8")
+        streamlit = Path(sys.executable).with_name("streamlit")
+        self.proc = subprocess.Popen(
+            [str(streamlit), "run", "app.py", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"server exited; see {self.log_path}"
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"server not healthy; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture()
+def wall_server(fixture_warehouse, tmp_path):
+    served = tmp_path / "warehouse.duckdb"
+    shutil.copy(fixture_warehouse, served)
+    cfg = tmp_path / "wall.toml"
+    cfg.write_text("[refresh]\ninterval_seconds = 2\nmap_interval_seconds = 2\n",
+                   encoding="utf-8")
+    server = _Server(served, cfg, ARTIFACTS / "wall_server.log")
+    server.start()
+    yield server, served
+    server.stop()
+
+
+def _import_incidents(served: Path, n: int, today: dt.date) -> None:
+    """What an import does: write a new warehouse file and swap it in with os.replace."""
+    new = served.with_name(served.name + ".new")
+    shutil.copy(served, new)
+    con = duckdb.connect(str(new))
+    try:
+        code = con.execute("select min(community_code) from communities").fetchone()[0]
+        lon, lat = con.execute("select centroid_lon, centroid_lat from communities "
+                               "where community_code = ?", [code]).fetchone()
+        for i in range(n):
+            con.execute(
+                "insert into incidents (incident_id, reported_at, source, category, status, "
+                "community_code, lon, lat, location_is_approx) "
+                "values (?, ?, '110', '治安', '待受理', ?, ?, ?, false)",
+                [f"WALLTEST{i:04d}", dt.datetime.combine(today, dt.time(0, 5 + i)), code,
+                 lon, lat])
+        con.execute("insert into import_log values (?, 'incidents', 'walltest.csv', ?, ?, 0, ?, 0, 0)",
+                    [now_local(), n, n, n])
+    finally:
+        con.close()
+    os.replace(new, served)
+
+
+@pytest.mark.browser
+def test_wall_refreshes_in_place_after_an_import_and_survives_a_restart(page, wall_server):
+    server, served = wall_server
+    goto(page, server.url, "/wall?embed=true")
+    frame = folium_frame(page)
+    page.evaluate("window.__wallMarker = 'same page'")
+    frame.evaluate("window.__mapMarker = 'same map'")
+    before_today = int(_kpi(page, "incidents_today").replace(",", ""))
+    before_open = int(_kpi(page, "incidents_open").replace(",", ""))
+
+    _import_incidents(served, 7, dt.date.fromisoformat(FIXTURE_TODAY))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        if int(_kpi(page, "incidents_today").replace(",", "")) != before_today:
+            break
+    assert int(_kpi(page, "incidents_today").replace(",", "")) == before_today + 7
+    assert int(_kpi(page, "incidents_open").replace(",", "")) == before_open + 7
+    # no page reload, and the Leaflet map inside the component was not re-mounted
+    assert page.evaluate("window.__wallMarker") == "same page"
+    frame = folium_frame(page)
+    assert frame.evaluate("window.__mapMarker") == "same map"
+    # the freshly imported file turns the badge green
+    assert page.locator('.wall-badge[data-status="ok"]').count() == 1
+    screenshot(page, "wall_after_import")
+
+    # server restart: the browser reconnects by itself and the wall comes back
+    server.stop()
+    page.wait_for_selector('[data-testid="stApp"]:not([data-test-connection-state="CONNECTED"])',
+                           state="attached", timeout=30_000)
+    server.start()
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
+                           state="attached", timeout=60_000)
+    page.wait_for_selector('[data-kpi="incidents_today"]', timeout=30_000)
+    assert int(_kpi(page, "incidents_today").replace(",", "")) == before_today + 7
+    assert page.evaluate("window.__wallMarker") == "same page"
+    folium_frame(page)
+    # and it keeps refreshing after the restart
+    _import_incidents(served, 3, dt.date.fromisoformat(FIXTURE_TODAY))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        if int(_kpi(page, "incidents_today").replace(",", "")) == before_today + 10:
+            break
+    assert int(_kpi(page, "incidents_today").replace(",", "")) == before_today + 10
