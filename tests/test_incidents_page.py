@@ -79,7 +79,9 @@ def charts(at) -> dict[str, dict]:
     for el in at.get("plotly_chart"):
         spec = json.loads(el.proto.spec)
         key = el.proto.id.rsplit("-", 1)[-1]
-        out[key.removeprefix("inc_chart_").rsplit("_", 1)[0] if "chart" in key else key] = spec
+        if key.startswith(("inc_chart_", "dsp_chart_")):  # <page>_chart_<name>_<generation>
+            key = key.split("_chart_", 1)[1].rsplit("_", 1)[0]
+        out[key] = spec
     return out
 
 
