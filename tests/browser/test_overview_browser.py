@@ -1,0 +1,64 @@
+"""一张图 in a real browser: the map draws offline (county + 102 communities), layers and legend
+in Chinese, clicking a community fills the side panel and lands in the URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import folium_frame, goto, screenshot, wait_ready
+
+pytestmark = pytest.mark.browser
+CODE = "330383001030"
+
+
+def _no_exception(page):
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_overview_map_draws_offline(page, app_server):
+    goto(page, app_server, "/")
+    _no_exception(page)
+    frame = folium_frame(page)
+    # county boundary + 102 community polygons (+ dispute circles): SVG paths in the iframe
+    assert frame.locator("path.leaflet-interactive").count() >= 103
+    switcher = frame.locator(".leaflet-control-layers").inner_text()
+    for name in ("社区警情率（每千人）", "警情密度", "在办矛盾纠纷", "社会组织", "避灾安置场所"):
+        assert name in switcher
+    assert "社区每千人警情" in frame.locator("body").inner_text()
+    height = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()["height"]
+    assert height > 400  # a failed asset collapses the iframe to 0
+    for label in ("今日警情", "本期警情", "未办结警情", "纠纷受理", "调解成功率", "社会组织"):
+        assert page.get_by_text(label, exact=True).count() >= 1
+    screenshot(page, "overview_default")
+
+
+def test_clicking_a_community_opens_the_panel(page, app_server):
+    goto(page, app_server, "/")
+    frame = folium_frame(page)
+    assert page.get_by_text("社区警情率排行").count() == 1
+    # paths: [0] county boundary, [1..102] communities in file order
+    frame.locator("path.leaflet-interactive").nth(30).dispatch_event("click")
+    page.wait_for_url("**ov_community=*", timeout=30_000)
+    wait_ready(page)
+    _no_exception(page)
+    assert page.locator("h4", has_text="📍").count() == 1
+    assert page.get_by_text("查看专题（已按该社区筛选）").count() == 1
+    assert page.get_by_text("社区警情率排行").count() == 0
+    folium_frame(page)
+    screenshot(page, "overview_community_clicked")
+    # the selection survives a reload (it lives in the URL)
+    url = page.url
+    page.reload()
+    wait_ready(page)
+    assert page.url == url
+    assert page.locator("h4", has_text="📍").count() == 1
+
+
+def test_shared_link_with_community(page, app_server):
+    goto(page, app_server, f"/?ov_community={CODE}")
+    _no_exception(page)
+    assert page.locator("h4", has_text="📍").count() == 1
+    links = page.locator('[data-testid="stPageLink"] a')
+    assert links.count() >= 1
+    for href in links.evaluate_all("els => els.map(e => e.getAttribute('href'))"):
+        assert f"communities={CODE}" in href
