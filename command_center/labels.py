@@ -100,6 +100,20 @@ DERIVED: dict[str, str] = {
     "mediator_org_name": "调解组织",
     "same_place_count": "90天内同社区同类型",
     "same_party_count": "90天内同当事人",
+    # 数据管理 page
+    "imported_at": "导入时间",
+    "read": "读取",
+    "loaded": "入库",
+    "quarantined": "隔离",
+    "inserted": "新增",
+    "updated": "更新",
+    "unchanged": "未变",
+    "row_count": "记录数",
+    "last_imported_at": "数据更新于",
+    "newest_record_at": "最新记录时间",
+    "quarantined_count": "隔离行数",
+    "quarantined_at": "隔离时间",
+    "raw_json": "原始数据",
 }
 
 

@@ -16,6 +16,7 @@ END = dt.datetime(2026, 11, 21)
 # it here (or follow a convention), so that this test runs it.
 EXAMPLES = {
     "communities": [],
+    "dataset": "incidents",  # queries/data: one dataset (table name)
     "community_code": "330383001001",
     "limit": 50,
     "offset": 0,
