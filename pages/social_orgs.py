@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+import folium
 import plotly.express as px
 import streamlit as st
 
@@ -216,6 +217,7 @@ with right:
     names = dict(zip(cov["community_code"], cov["org_count"], strict=True))
     breaks = base.class_breaks(list(per10k.values()))
     fmap = base.county_map()
+    fmap.options["prefer_canvas"] = False  # SVG paths: hoverable, testable; features bounded
 
     def tip(p):
         v = p.get("value")
@@ -238,6 +240,7 @@ with right:
         ("每万人组织数", [it for it in base.breaks_legend_items(
             breaks, base.BLUES, lambda v: f"{v:.1f}") if it[0] != base.NO_DATA], "square"),
     ]))
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     show_map(fmap, key="org_map", height=520, returned_objects=())
     shown = len(points)
     st.caption(f"地图显示 {fmt_count(shown)} 家有坐标的组织"

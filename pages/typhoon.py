@@ -232,6 +232,7 @@ with left:
              for r in by_comm.itertuples()}
     breaks = base.class_breaks([v for v in rates.values() if v is not None])
     fmap = base.county_map()
+    fmap.options["prefer_canvas"] = False  # SVG paths: hoverable, testable; features bounded
 
     def tip(p):
         r = by_comm[by_comm["community_code"] == p["community_code"]]
@@ -251,6 +252,7 @@ with left:
         ("社区转移率", [it for it in base.breaks_legend_items(
             breaks, RATE_PALETTE, lambda v: f"{v:.0f}%") if it[0] != base.NO_DATA], "square"),
     ]))
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     show_map(fmap, key="ty_map", height=540, returned_objects=())
 with right:
     table = shelters[["shelter_name", "shelter_level", "capacity", "occupancy", "occupancy_rate",

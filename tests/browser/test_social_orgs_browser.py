@@ -1,0 +1,42 @@
+"""社会组织 in a real browser: renders offline, map drawn, Chinese only; 1920×1080 screenshots."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import folium_frame, goto, screenshot
+
+
+@pytest.mark.browser
+def test_social_orgs_page_renders_offline(page, app_server):
+    goto(page, app_server, "/social-orgs")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_role("heading", name="社会组织").count() >= 1
+    metrics = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    assert any("在册组织" in m for m in metrics)
+    frame = folium_frame(page)
+    # community polygons and organization circles are both drawn
+    assert frame.locator("path.leaflet-interactive").count() > 102
+    assert "信用状态" in frame.locator("body").inner_text()
+    # plotly charts drew their bars
+    assert page.locator(".js-plotly-plot .bars path").count() > 0
+    screenshot(page, "social_orgs_top")
+    page.mouse.wheel(0, 1500)
+    page.wait_for_timeout(800)
+    screenshot(page, "social_orgs_middle")
+    page.mouse.wheel(0, 1400)
+    page.wait_for_timeout(800)
+    screenshot(page, "social_orgs_bottom")
+    # no raw column names in the visible text
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert not re.search(r"\b(org_count|org_name|credit_status|legal_form)\b", text)
+
+
+@pytest.mark.browser
+def test_social_orgs_filters_live_in_the_url(page, app_server):
+    goto(page, app_server, "/social-orgs?org_form=基金会")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    caption = page.get_by_text(re.compile("基金会 \\d+ 家")).first.inner_text()
+    assert "社会团体" not in caption

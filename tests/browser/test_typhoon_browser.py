@@ -1,0 +1,37 @@
+"""防台转移 in a real browser: renders offline, map drawn, timeline plotted; screenshots."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import folium_frame, goto, screenshot
+
+
+@pytest.mark.browser
+def test_typhoon_page_renders_offline(page, app_server):
+    goto(page, app_server, "/typhoon")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_role("heading", name="防台转移").count() >= 1
+    metrics = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    assert any("应转未转" in m for m in metrics)
+    frame = folium_frame(page)
+    assert frame.locator("path.leaflet-interactive").count() > 102  # communities + shelters
+    assert "社区转移率" in frame.locator("body").inner_text()
+    assert page.locator(".js-plotly-plot .scatterlayer .trace").count() >= 3
+    screenshot(page, "typhoon_top")
+    for name in ("typhoon_middle", "typhoon_lower", "typhoon_bottom"):
+        page.mouse.wheel(0, 1000)
+        page.wait_for_timeout(800)
+        screenshot(page, name)
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert not re.search(r"\b(persons_planned|shelter_name|transfer_rate|fill_status)\b", text)
+
+
+@pytest.mark.browser
+def test_typhoon_chosen_from_the_url(page, app_server):
+    goto(page, app_server, "/typhoon?ty_id=2106")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("2106 烟花").count() >= 1
+    screenshot(page, "typhoon_2106")
