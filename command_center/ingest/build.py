@@ -66,6 +66,7 @@ def build_warehouse(
     with writer_lock(warehouse):
         tmp = temp_path(warehouse, "building")
         con = duckdb.connect(str(tmp))
+        con.execute("set enable_progress_bar = false")
         try:
             create_tables(con)
             for name in BUILD_ORDER:
@@ -125,6 +126,9 @@ def _build_dataset(con, name: str, folder: Path, geo, now, say) -> DatasetReport
         out.files.append(rep)
         if len(files) > 1 and rep.usable:
             say(f"  {path.name}：读取 {rep.read} 行 / 入库 {rep.loaded} / 隔离 {rep.quarantined}")
+        if rep.usable and rep.read >= 100_000:
+            steps = "，".join(f"{k} {v:.1f}s" for k, v in rep.timings.items())
+            say(f"  {path.name} 用时：{steps}")
     say(out.summary())
     for reason, n in out.reasons().most_common():
         say(f"  隔离 {reason}：{n} 行")

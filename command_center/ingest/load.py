@@ -10,6 +10,7 @@ loaded as text (``reading.load_raw``), one generated SELECT parses every column 
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,19 @@ from command_center.ingest.reading import RawFile, load_raw, open_file
 from command_center.ingest.report import ImportReport
 from command_center.schema import DATASETS, Column, Dataset
 from command_center.warehouse import table_columns
+
+
+class _Clock:
+    """Seconds per step, kept in ``report.timings`` (for the benchmark)."""
+
+    def __init__(self, sink: dict):
+        self.sink = sink
+        self.t = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        self.sink[step] = round(self.sink.get(step, 0.0) + now - self.t, 3)
+        self.t = now
 
 
 def ident(name: str) -> str:
@@ -295,19 +309,11 @@ def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str
         )
     flag_cols = [f"p.{name}" for name, _ in parse_flags]
     flag_cols += [f"{expr} as _w{i}" for i, (expr, _) in enumerate(warn_flags)]
-    key = ident(ds.key)
     sql = f"""
         create or replace temp table checked as
-        with a as (
-            select p._row, {', '.join(cols)}, {reason} as _reason
-                   {''.join(', ' + f for f in flag_cols)}
-            {' '.join(joins)}
-        )
-        select * replace (
-            case when _reason is null and row_number() over (
-                     partition by {key}, _reason is null order by _row desc) > 1
-                 then {V.q(R.DUPLICATE)} else _reason end as _reason)
-        from a
+        select p._row, {', '.join(cols)}, {reason} as _reason
+               {''.join(', ' + f for f in flag_cols)}
+        {' '.join(joins)}
     """
     return sql, warn_flags
 
@@ -333,7 +339,9 @@ def load_file(
         header_row=raw.header_row, crs=crs,
         mapping={h: plan.mapping.get(i) for i, h in enumerate(raw.headers)},
     )
+    clock = _Clock(report.timings)
     report.read = load_raw(con, raw, "raw")
+    clock("read")
     communities_known = con.execute("select count(*) from communities").fetchone()[0] > 0
     prepare_lookups(con)
     comm = _first(ds, "community")
@@ -342,6 +350,7 @@ def load_file(
     # pass 1: parse
     parse_sql, warn1 = _parse_sql(plan, communities_known)
     con.execute(parse_sql)
+    clock("parse")
     # pass 2: coordinates (vectorized numpy/shapely round trip)
     lon = _first(ds, "lon")
     has_geo_table = False
@@ -361,9 +370,12 @@ def load_file(
         has_geo_table = True
         _centroids_table(con, ds, geo)
         report.notes.extend(geo.notes)
+        clock("geo")
     # pass 3: reasons, final values, duplicates
     check_sql, warn2 = _check_sql(plan, has_geo_table, warn1)
     con.execute(check_sql)
+    _mark_duplicates(con, ds)
+    clock("check")
 
     # counts
     for reason, n in con.execute(
@@ -398,23 +410,50 @@ def load_file(
             """,
             [now],
         )
-    names = ", ".join(ident(c) for c, _ in table_columns(ds.name))
-    # stored in time order: DuckDB's zone maps then skip row groups outside a date filter
-    ts = _first(ds, "timestamp")
-    order = f"{ident(ts.name)}, _row" if ts else "_row"
-    con.execute(
-        f"create or replace temp table staged as select {names} from checked "
-        f"where _reason is null order by {order}"
-    )
-    for t in ("checked", "parsed", "_geo"):
+    con.execute("drop view if exists raw")
+    for t in ("_cells", "parsed", "_geo"):
         con.execute(f"drop table if exists {t}")
+    names = ", ".join(ident(c) for c, _ in table_columns(ds.name))
+    con.execute(
+        f"create or replace temp view staged as select {names} from checked "
+        "where _reason is null"
+    )
+    clock("stage")
     return report
+
+
+def _mark_duplicates(con, ds: Dataset) -> None:
+    """Keep the last occurrence of a key in the file; earlier ones get 文件内编号重复."""
+    key = ident(ds.key)
+    dups = con.execute(
+        f"select count(*) - count(distinct {key}) from checked where _reason is null"
+    ).fetchone()[0]
+    if not dups:
+        return
+    con.execute(
+        f"""
+        update checked set _reason = {V.q(R.DUPLICATE)}
+        where _row in (
+            select _row from (
+                select _row, row_number() over (partition by {key} order by _row desc) as n
+                from checked where _reason is null
+            ) where n > 1
+        )
+        """
+    )
 
 
 def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
     """Upsert temp table ``staged`` into the dataset table by key; fills the three counts."""
+    clock = _Clock(report.timings)
     table, key = ident(dataset.table), ident(dataset.key)
     cols = [c for c, _ in table_columns(dataset.name)]
+    if con.execute(f"select count(*) from (select 1 from {table} limit 1)").fetchone()[0] == 0:
+        report.inserted = report.loaded
+        con.execute(f"insert into {table} select * from staged")
+        _drop_staged(con)
+        clock("merge")
+        return
     same = " and ".join(f"s.{ident(c)} is not distinct from t.{ident(c)}" for c in cols)
     con.execute(
         f"""
@@ -434,15 +473,18 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
             f"delete from {table} where {key} in (select k from _cmp where st = 'updated')"
         )
     if report.inserted or report.updated:
-        if report.unchanged:
-            con.execute(
-                f"insert into {table} select s.* from staged s "
-                f"join _cmp c on c.k = s.{key} where c.st <> 'unchanged'"
-            )
-        else:
-            con.execute(f"insert into {table} select * from staged")
+        con.execute(
+            f"insert into {table} select s.* from staged s "
+            f"join _cmp c on c.k = s.{key} where c.st <> 'unchanged'"
+        )
     con.execute("drop table if exists _cmp")
-    con.execute("drop table if exists staged")
+    _drop_staged(con)
+    clock("merge")
+
+
+def _drop_staged(con) -> None:
+    con.execute("drop view if exists staged")
+    con.execute("drop table if exists checked")
 
 
 def log_import(con, report: ImportReport, now) -> None:
@@ -454,6 +496,9 @@ def log_import(con, report: ImportReport, now) -> None:
 
 
 def cleanup(con) -> None:
-    for t in ("_cells", "_community_lookup", "_org_lookup", "_centroids"):
-        con.execute(f"drop table if exists {t}")
+    """Drop every temp object a file left behind (also after an error)."""
     con.execute("drop view if exists raw")
+    con.execute("drop view if exists staged")
+    for t in ("_cells", "parsed", "_geo", "checked", "_cmp", "_community_lookup", "_org_lookup",
+              "_centroids"):
+        con.execute(f"drop table if exists {t}")

@@ -35,6 +35,7 @@ class ImportReport:
     crs: str | None = None
     mapping: dict[str, str | None] = field(default_factory=dict)
     usable: bool = True  # False when the file was skipped (build only)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
     def check(self) -> None:
         assert self.read == self.loaded + self.quarantined, self

@@ -74,12 +74,26 @@ def q(s: str) -> str:
     return "'" + str(s).replace("'", "''") + "'"
 
 
+# A cell needs the slow path (translate + trim with a character set) only when it holds a
+# full-width character or starts/ends with whitespace; DuckDB's translate() is slow on long
+# text, so the common clean cell costs one regex test.
+_NEEDS_FOLD = "[０-９Ａ-Ｚａ-ｚ\u3000．－／：，＋\u00a0\ufeff]|^\\s|\\s$"
+_NEEDS_TRIM = "^[\\s\u3000\u00a0\ufeff]|[\\s\u3000\u00a0\ufeff]$"
+
+
 def clean(expr: str) -> str:
-    return f"nullif(trim(translate({expr}, {q(_FW_FROM)}, {q(_FW_TO)}), {q(_TRIM)}), '')"
+    fixed = f"trim(translate({expr}, {q(_FW_FROM)}, {q(_FW_TO)}), {q(_TRIM)})"
+    return (
+        f"nullif(case when regexp_matches({expr}, {q(_NEEDS_FOLD)}) then {fixed} "
+        f"else {expr} end, '')"
+    )
 
 
 def clean_text(expr: str) -> str:
-    return f"nullif(trim({expr}, {q(_TRIM)}), '')"
+    return (
+        f"nullif(case when regexp_matches({expr}, {q(_NEEDS_TRIM)}) "
+        f"then trim({expr}, {q(_TRIM)}) else {expr} end, '')"
+    )
 
 
 def _fmt_list(formats) -> str:

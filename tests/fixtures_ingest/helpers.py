@@ -52,3 +52,28 @@ def query(db: Path, sql: str, params=None):
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+ORGS = [
+    ("51330383MJ0000001A", "龙港市和事佬调解协会"),
+    ("52330383MJ0000002B", "龙港市春风社会工作服务中心"),
+]
+
+
+def base_warehouse(tmp_path: Path) -> Path:
+    """A warehouse with the 102 communities and two social organizations, built for real."""
+    from command_center.ingest.build import build_warehouse
+
+    exports = tmp_path / "base_exports"
+    write_communities(exports / "communities")
+    write_csv(exports / "social_orgs" / "orgs.csv",
+              [["统一社会信用代码", "组织名称", "组织类型"]] + [[c, n, "社会团体"] for c, n in ORGS])
+    wh = tmp_path / "warehouse.duckdb"
+    build_warehouse(exports, wh, progress=None, geo_dir=GEO)
+    return wh
+
+
+def file_hash(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
