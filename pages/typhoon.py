@@ -294,6 +294,10 @@ else:
            legend={"orientation": "h", "y": -0.2})
     fig.update_xaxes(tickformat="%m月%d日\n%H:%M")
     st.plotly_chart(fig, key="ty_timeline_chart")
+    later = int(s["persons_returned"]) - int(timeline["returned_cum"].iloc[-1])
+    st.caption("时间轴覆盖预警期，并延伸到最早转移、最晚返回（最多预警解除后 14 天）"
+               + (f"；另有 {fmt_count(later)} 名已返回人员的返回时间在此之后或未填写。"
+                  if later > 0 else "。"))
 
 # ---------------------------------------------------------------- compare
 st.subheader("历次台风对比")

@@ -1,7 +1,7 @@
 -- one typhoon, on each hour: cumulative persons transferred and returned by then, and persons
 -- in shelters then (集中安置 to a shelter, transferred by then and not yet returned), i.e. the
 -- same "by $ref_at" rule as shelter_occupancy. The hours run over the warning window, widened
--- to the first transfer / last return (at most 3 days before, 7 days after); earlier events
+-- to the first transfer / last return (at most 3 days before, 14 days after); earlier events
 -- count in the first hour.
 with records as (
     select *
@@ -29,7 +29,7 @@ bounds as (
         date_trunc('hour', least(
             greatest(any_value(t.warning_end_at), coalesce(max(r.returned_at),
                 any_value(t.warning_end_at))) + interval 59 minute,
-            any_value(t.warning_end_at) + interval 7 day)) as last_hour
+            any_value(t.warning_end_at) + interval 14 day)) as last_hour
     from typhoon as t
     left join records as r on true
 ),
