@@ -54,13 +54,14 @@ def rate_bars(df: pd.DataFrame, label_col: str, title: str) -> go.Figure:
             for n, r in zip(df["dispute_count"], df["success_rate"], strict=True)]
     fig = go.Figure(go.Bar(
         x=df["dispute_count"], y=df[label_col], orientation="h", marker_color=BLUE,
-        customdata=df[label_col], text=text, textposition="auto",
+        customdata=df[label_col], text=text, textposition="inside", textangle=0,
+        insidetextanchor="start", insidetextfont=dict(color="#ffffff"),
         hovertext=[f"{t}<br>办结天数中位数 {fmt_days(d)}"
                    for t, d in zip(text, df["median_close_days"], strict=True)],
         hovertemplate="%{y}：%{hovertext}<extra>点击筛选</extra>",
     ))
     return layout(fig, height=max(240, 26 * len(df) + 70), title=dict(text=title, x=0),
-                  xaxis_title="受理件数", yaxis_title=None)
+                  xaxis_title="受理件数", yaxis=dict(title=None, type="category"))
 
 
 def group_table(df: pd.DataFrame, label_col: str, key: str) -> None:

@@ -29,7 +29,7 @@ FONT = dict(family="Noto Sans CJK SC, Microsoft YaHei, sans-serif")
 
 
 def layout(fig: go.Figure, height: int = 320, **kwargs) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=36, b=10), font=FONT,
+    fig.update_layout(height=height, margin=dict(l=10, r=40, t=36, b=10), font=FONT,
                       hoverlabel=dict(font=FONT), dragmode=False, **kwargs)
     return fig
 
@@ -45,11 +45,13 @@ def hbar(df, label_col: str, value_col: str, key_col: str, title: str, x_title: 
     df = df.iloc[::-1]
     fig = go.Figure(go.Bar(
         x=df[value_col], y=df[label_col], orientation="h", marker_color=color,
-        customdata=df[key_col], text=[text_fmt(v) for v in df[value_col]], textposition="auto",
+        customdata=df[key_col], text=[text_fmt(v) for v in df[value_col]],
+        textposition="outside", textangle=0, cliponaxis=False,
         hovertemplate="%{y}：%{text}<extra>点击筛选</extra>",
     ))
+    # category axis: sources such as "110" / "12345" must not become numbers
     return layout(fig, height=max(220, 28 * len(df) + 70), title=dict(text=title, x=0),
-                  xaxis_title=x_title, yaxis_title=None)
+                  xaxis_title=x_title, yaxis=dict(title=None, type="category"))
 
 
 st.title("警情事件")
@@ -158,17 +160,25 @@ with c3:
 c1, c2 = st.columns([3, 2])
 hm = q("incidents_by_weekday_hour")
 with c1:
-    z = [[0] * 24 for _ in range(7)]
-    for d, h, n in zip(hm["weekday"], hm["hour"], hm["incident_count"], strict=True):
-        z[int(d) - 1][int(h)] = int(n)
-    heat = go.Figure(go.Heatmap(
-        z=z, x=list(range(24)), y=list(inc.WEEKDAYS.values()),
-        customdata=[[[d, h] for h in range(24)] for d in inc.WEEKDAYS],
-        colorscale="YlOrRd", colorbar=dict(title="警情数"), xgap=1, ygap=1,
-        hovertemplate="%{y} %{x}时：%{z}起<extra>点击筛选</extra>",
+    # a grid of square markers rather than a go.Heatmap: plotly selects scatter points on
+    # click (Streamlit's selection event), heat-map cells it does not
+    counts = {(int(d), int(h)): int(n)
+              for d, h, n in zip(hm["weekday"], hm["hour"], hm["incident_count"], strict=True)}
+    cells = [(d, h, counts.get((d, h), 0)) for d in inc.WEEKDAYS for h in range(24)]
+    heat = go.Figure(go.Scatter(
+        x=[h for _, h, _ in cells], y=[inc.WEEKDAYS[d] for d, _, _ in cells], mode="markers",
+        marker=dict(symbol="square", size=24, color=[n for _, _, n in cells],
+                    colorscale="YlOrRd", cmin=0, showscale=True, line=dict(width=0),
+                    colorbar=dict(title=dict(text="警情数"), thickness=12)),
+        customdata=[[d, h] for d, h, _ in cells], text=[str(n) for _, _, n in cells],
+        hovertemplate="%{y} %{x}时：%{text}起<extra>点击筛选</extra>",
+        selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=0.35)),
     ))
     layout(heat, height=320, title=dict(text="星期 × 时段（点击格子筛选）", x=0),
-           xaxis=dict(title="时段（时）", dtick=2), yaxis=dict(title="星期", autorange="reversed"))
+           xaxis=dict(title="时段（时）", dtick=2, range=[-0.6, 23.6], showgrid=False,
+                      zeroline=False),
+           yaxis=dict(title="星期", autorange="reversed", type="category", showgrid=False),
+           plot_bgcolor="#ffffff")
     st.plotly_chart(heat, key=inc.chart_key("heat"),
                     on_select=inc.on_select("heat", inc.pick_weekday_hour),
                     selection_mode="points", config={"displayModeBar": False})
@@ -181,7 +191,10 @@ with c2:
         hovertemplate="已挂起%{x}：%{y}起<extra></extra>",
     ))
     layout(age_fig, height=320, title=dict(text="未办结警情挂起时长", x=0),
-           xaxis_title="距上报时长", yaxis_title="未办结件数")
+           xaxis_title="距上报时长", yaxis=dict(title="未办结件数", rangemode="tozero"))
+    if not counts:
+        age_fig.add_annotation(text="所选范围内没有未办结警情", showarrow=False, x=2, y=0.5,
+                               font=dict(size=14, color=GREY))
     st.plotly_chart(age_fig, key="inc_age", config={"displayModeBar": False})
 
 # ---------------------------------------------------------------- communities
