@@ -575,7 +575,15 @@ CFG, URL_PROBLEMS = w.apply_query(CFG, {k: st.query_params.get(k) for k in
                                         ("rotate", "panel", "refresh")})
 PROBLEMS = CONFIG_PROBLEMS + URL_PROBLEMS
 
-st.html(CSS)
+# Optional self-hosted Chinese font (static/vendor/fonts/noto-sans-sc, copied from the npm
+# package @fontsource/noto-sans-sc at install time): the browser fetches only the subsets the
+# wall's characters need. Without it the wall uses the screen's own CJK font (FONT).
+_FONT_CSS = config.ROOT / "static" / "vendor" / "fonts" / "noto-sans-sc"
+FONT_IMPORT = "".join(
+    f'@import url("app/static/vendor/fonts/noto-sans-sc/{w_}.css");\n'
+    for w_ in ("400", "700") if (_FONT_CSS / f"{w_}.css").exists()
+)
+st.html(CSS.replace("<style>\n", "<style>\n" + FONT_IMPORT, 1))
 
 
 @st.fragment(run_every=w.tick_seconds(CFG))
