@@ -15,6 +15,7 @@ from command_center.maps import base, layers
 from command_center.ui import dispute_filters as dsp
 from command_center.ui import filters
 from command_center.ui.export import csv_bytes, xlsx_bytes
+from command_center.ui.incident_filters import for_display
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
 from command_center.ui.tables import mask_frame, records_table
@@ -54,14 +55,15 @@ def rate_bars(df: pd.DataFrame, label_col: str, title: str) -> go.Figure:
             for n, r in zip(df["dispute_count"], df["success_rate"], strict=True)]
     fig = go.Figure(go.Bar(
         x=df["dispute_count"], y=df[label_col], orientation="h", marker_color=BLUE,
-        customdata=df[label_col], text=text, textposition="inside", textangle=0,
-        insidetextanchor="start", insidetextfont=dict(color="#ffffff"),
+        customdata=df[label_col], text=text, textposition="outside", textangle=0,
+        cliponaxis=False, outsidetextfont=dict(size=12),
         hovertext=[f"{t}<br>办结天数中位数 {fmt_days(d)}"
                    for t, d in zip(text, df["median_close_days"], strict=True)],
         hovertemplate="%{y}：%{hovertext}<extra>点击筛选</extra>",
     ))
     return layout(fig, height=max(240, 26 * len(df) + 70), title=dict(text=title, x=0),
-                  xaxis_title="受理件数", yaxis=dict(title=None, type="category"))
+                  xaxis=dict(title="受理件数", range=[0, max(df["dispute_count"].max(), 1) * 1.5]),
+                  yaxis=dict(title=None, type="category"))
 
 
 def group_table(df: pd.DataFrame, label_col: str, key: str) -> None:
@@ -214,18 +216,21 @@ with c1:
     if overdue.empty:
         st.success("当前没有超期未结的纠纷。")
     else:
-        records_table(overdue.drop(columns=["overdue_total"]), key="dsp_overdue", height=360)
+        records_table(for_display(overdue.drop(columns=["overdue_total"])), key="dsp_overdue",
+                      height=360)
 repeats = q("repeat_disputes", limit=LIST_MAX)
 repeat_total = int(repeats["repeat_total"].iloc[0]) if len(repeats) else 0
+same_party_total = int(repeats["same_party_total"].iloc[0]) if len(repeats) else 0
 with c2:
     st.subheader(f"重复纠纷预警（{fmt_count(repeat_total)} 件）")
     st.caption("所选纠纷中，此前90天内已有同一社区同一类型纠纷，或同一当事人纠纷的件数；"
-               "同当事人者排在前面。" + (f"仅列出前 {LIST_MAX} 件。" if repeat_total > LIST_MAX
+               f"其中同一当事人 {fmt_count(same_party_total)} 件，排在前面。" + (f"仅列出前 {LIST_MAX} 件。" if repeat_total > LIST_MAX
                                    else ""))
     if repeats.empty:
         st.success("所选范围内没有重复纠纷。")
     else:
-        records_table(repeats.drop(columns=["repeat_total"]), key="dsp_repeats", height=360)
+        records_table(for_display(repeats.drop(columns=["repeat_total", "same_party_total"])),
+                      key="dsp_repeats", height=360)
 
 # ---------------------------------------------------------------- map
 st.subheader("在办与超期纠纷地图")
@@ -276,7 +281,7 @@ page_no = r1.number_input(f"页码（共 {pages} 页）", min_value=1, max_value
                           step=1, key=dsp.PAGE, bind="query-params")
 r2.caption(f"共 {fmt_count(total)} 条，每页 {PAGE_SIZE} 条，按受理时间倒序；当事人姓名已脱敏。")
 records = q("dispute_records", limit=PAGE_SIZE, offset=(int(page_no) - 1) * PAGE_SIZE)
-records_table(records, key="dsp_records", height=420)
+records_table(for_display(records), key="dsp_records", height=420)
 
 export_filters = {
     "数据": "矛盾纠纷",

@@ -272,7 +272,7 @@ page_no = r1.number_input(f"页码（共 {pages} 页）", min_value=1, max_value
                           step=1, key=inc.PAGE, bind="query-params")
 r2.caption(f"共 {fmt_count(total)} 条，每页 {PAGE_SIZE} 条，按上报时间倒序；姓名、电话已脱敏。")
 records = q("incident_records", limit=PAGE_SIZE, offset=(int(page_no) - 1) * PAGE_SIZE)
-records_table(records, key="inc_records", height=420)
+records_table(inc.for_display(records), key="inc_records", height=420)
 
 export_filters = {
     "数据": "警情事件",

@@ -142,6 +142,15 @@ def test_repeat_disputes(dsp_page, wh):
     assert heading == [f"重复纠纷预警（{fmt_count(n)} 件）"]
     table = [d for d in dsp_page.dataframe if "90天内同当事人" in d.value.columns][0].value
     assert len(table) == min(n, 500)
+    same_party = one(wh, """
+        select count(*) from disputes s
+        where s.received_at >= ? and s.received_at < ?
+          and exists (select 1 from disputes e where e.dispute_id <> s.dispute_id
+                      and e.party_names = s.party_names and e.received_at < s.received_at
+                      and s.received_at - e.received_at <= interval 90 day)
+        """, [START, END])
+    assert any(f"其中同一当事人 {fmt_count(same_party)} 件" in c.value for c in dsp_page.caption)
+    assert (table["90天内同当事人"] > 0).sum() == min(same_party, 500)
 
 
 def test_records_masked(dsp_page, wh):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from command_center import schema
@@ -232,3 +233,17 @@ def auto_grain(days: int) -> str:
     if days <= 366:
         return "week"
     return "month"
+
+
+def for_display(df: pd.DataFrame) -> pd.DataFrame:
+    """Missing values shown as blanks, not "None"/"NaT" (English in a Chinese table);
+    timestamps to the minute, dates as YYYY-MM-DD."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = s.dt.strftime("%Y-%m-%d %H:%M").fillna("")
+        elif s.dtype == object:
+            out[col] = s.map(lambda v: "" if v is None or v is pd.NaT or v != v
+                             else (v.isoformat() if hasattr(v, "isoformat") else v))
+    return out

@@ -47,7 +47,8 @@ final as (
         s.party_names,
         coalesce(pl.same_place_count, 0) as same_place_count,
         coalesce(pa.same_party_count, 0) as same_party_count,
-        count(*) over () as repeat_total
+        count(*) over () as repeat_total,
+        count(pa.dispute_id) over () as same_party_total
     from selection s
     left join same_place pl using (dispute_id)
     left join same_party pa using (dispute_id)
