@@ -1,8 +1,8 @@
 """Global filters shared by every page: period and communities, kept in the URL.
 
 ``render()`` draws them in the sidebar (called once per run by app.py) and returns a
-``Filters``; pages read the same object with ``current()``. The widgets are bound to query
-parameters (``period``, ``range``, ``communities``), so a copied link reproduces the view.
+``Filters``; pages read the same object with ``current()``. The filters are kept in the URL
+(``period``, ``range``, ``communities``), so a copied link reproduces the view.
 """
 
 from __future__ import annotations
@@ -38,28 +38,80 @@ def community_options() -> dict[str, str]:
     return dict(zip(df["community_code"], df["community_name"], strict=True))
 
 
+URL_KEYS = ("period", "range", "communities")
+DEFAULT_PRESET = "month"
+
+
+def _seed_from_url(today: dt.date, names: dict[str, str]) -> None:
+    """Once per session: put the link's period/range/communities into the widgets' state.
+
+    The widgets are not ``bind="query-params"``-bound because a bound widget with a
+    ``format_func`` writes its *label* into the URL (``?period=近7天``); links carry stable
+    codes instead: ``?period=7d``, ``?range=2026-07-01..2026-07-31``,
+    ``?communities=330383001001&communities=330383001002`` (or comma-separated).
+    """
+    if st.session_state.get("_filters_seeded"):
+        return
+    st.session_state["_filters_seeded"] = True
+    qp = st.query_params
+    preset = qp.get("period")
+    if preset in PRESETS:
+        st.session_state["period"] = preset
+    if "range" in qp:
+        try:
+            a, b = (dt.date.fromisoformat(x) for x in qp["range"].split(".."))
+            st.session_state["range"] = (min(a, b), min(max(a, b), today))
+            st.session_state.setdefault("period", "custom")
+        except ValueError:
+            pass
+    codes = [c for v in qp.get_all("communities") for c in v.split(",") if c in names]
+    if codes:
+        st.session_state["communities"] = codes
+
+
+def _write_url(filters: Filters) -> None:
+    """Keep the URL in step with the filters (defaults left out, as for bound widgets)."""
+    want: dict[str, str | list[str]] = {}
+    if filters.preset != DEFAULT_PRESET:
+        want["period"] = filters.preset
+    if filters.preset == "custom":
+        want["range"] = f"{filters.period.start}..{filters.period.end}"
+    if filters.communities:
+        want["communities"] = list(filters.communities)
+    for key in URL_KEYS:
+        have = st.query_params.get_all(key)
+        value = want.get(key)
+        if value is None:
+            if have:
+                del st.query_params[key]
+        elif have != (value if isinstance(value, list) else [value]):
+            st.query_params[key] = value
+
+
 def render() -> Filters:
     today = config.today()
     names = community_options()
+    _seed_from_url(today, names)
     with st.sidebar:
         st.markdown("**筛选**")
         preset = st.segmented_control(
             "时间范围",
             options=list(PRESETS),
             format_func=PRESETS.get,
-            default="month",
+            # a value seeded from the link lives in session state; passing a default as well
+            # would make Streamlit print a warning on the page
+            **({} if "period" in st.session_state else {"default": DEFAULT_PRESET}),
             key="period",
-            bind="query-params",
             required=True,
         )
         custom = None
         if preset == "custom":
             custom = st.date_input(
                 "起止日期",
-                value=(today - dt.timedelta(days=29), today),
+                **({} if "range" in st.session_state
+                   else {"value": (today - dt.timedelta(days=29), today)}),
                 max_value=today,
                 key="range",
-                bind="query-params",
                 format="YYYY-MM-DD",
             )
         codes = st.multiselect(
@@ -68,15 +120,16 @@ def render() -> Filters:
             format_func=lambda c: names.get(c, c),
             placeholder="全县（可多选社区）",
             key="communities",
-            bind="query-params",
         )
     try:
-        period = resolve(preset or "month", today, tuple(custom) if custom else None)
+        period = resolve(preset or DEFAULT_PRESET, today, tuple(custom) if custom else None)
     except ValueError:
         # a half-picked custom range: keep the month until both ends are chosen
-        period = resolve("month", today)
-    filters = Filters(preset or "month", period, tuple(c for c in codes if c in names))
+        period = resolve(DEFAULT_PRESET, today)
+    filters = Filters(preset or DEFAULT_PRESET, period,
+                      tuple(c for c in codes if c in names))
     st.session_state[_STATE_KEY] = filters
+    _write_url(filters)
     return filters
 
 

@@ -35,14 +35,22 @@ def test_every_page_loads_by_direct_url(page, app_server, url_path):
     screenshot(page, f"page_{url_path}")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "command_center/ui/filters.py: widgets bound with format_func put the LABEL in the URL "
-    "(?period=近7天&communities=<社区名>); ?period=7d&communities=<code> is dropped"))
 def test_deep_link_restores_global_filters(page, app_server):
     goto(page, app_server, f"/incidents?period=7d&communities={CODE}"
          if "incidents" in EXISTING else f"/?period=7d&communities={CODE}")
     sidebar = page.locator('[data-testid="stSidebar"]')
-    active = sidebar.locator('button[kind*="Active"]').all_inner_texts()
+    active = sidebar.locator('button[aria-checked="true"]').all_inner_texts()
     assert active == ["近7天"]
     assert "period=7d" in page.url and f"communities={CODE}" in page.url
-    assert sidebar.locator('[data-baseweb="tag"]').count() == 1
+    assert sidebar.locator('.react-aria-ComboBox [data-tag]').count() == 1
+
+
+@pytest.mark.browser
+def test_deep_link_restores_custom_range(page, app_server):
+    goto(page, app_server, "/?period=custom&range=2025-07-01..2025-07-31")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.locator('button[aria-checked="true"]').all_inner_texts() == ["自定义"]
+    assert "range=2025-07-01..2025-07-31" in page.url.replace("%2E", ".")
+    dates = sidebar.locator('[data-testid="stDateInput"] input[type="date"]')
+    assert [dates.nth(i).input_value() for i in range(dates.count())] == [
+        "2025-07-01", "2025-07-31"]
