@@ -86,7 +86,7 @@ def county_map(*, dark: bool = False, boundary: bool = True) -> folium.Map:
         zoom_start=12,
         tiles=None,
         control_scale=True,
-        prefer_canvas=True,
+        prefer_canvas=False,  # SVG: polygons are hoverable, clickable DOM paths (layers are bounded)
         attribution_control=bool(config.get("map", "tile_url")),
     )
     url = config.get("map", "tile_url")
