@@ -85,7 +85,7 @@ def county_map(*, dark: bool = False, boundary: bool = True) -> folium.Map:
         location=((s + n) / 2, (w + e) / 2),
         zoom_start=12,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # folium's scale bar shows miles too; a metric one is added below
         prefer_canvas=False,  # SVG: polygons are hoverable, clickable DOM paths (layers are bounded)
         attribution_control=bool(config.get("map", "tile_url")),
     )
@@ -106,8 +106,19 @@ def county_map(*, dark: bool = False, boundary: bool = True) -> folium.Map:
                                       "fill": False},
             control=False,
         ).add_to(m)
+    _metric_scale().add_to(m)
     m.fit_bounds([[s, w], [n, e]], padding=(8, 8))
     return m
+
+
+def _metric_scale() -> MacroElement:
+    macro = MacroElement()
+    macro._template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+    return macro
 
 
 def class_breaks(values: Sequence[float], k: int = 5) -> list[float]:
