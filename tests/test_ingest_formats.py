@@ -268,3 +268,45 @@ def test_preview_reports_missing_required_and_unknown_files(tmp_path):
     g = write_csv(tmp_path / "y.csv", [["甲", "乙"], ["1", "2"]])
     with pytest.raises(IngestError, match="未找到表头行"):
         preview(g)
+
+
+def test_xls_that_is_really_text_and_html_xls(tmp_path, wh):
+    f = tmp_path / "export.xls"  # many web systems save tab-separated text as .xls
+    f.write_text("事件编号\t上报时间\t所属社区\nX1\t2026-07-25T14:03:00+08:00\t" + name() + "\n",
+                 encoding="gbk")
+    r = run(f, wh)
+    assert r.loaded == 1
+    assert query(wh, "select reported_at from incidents")[0][0] == dt.datetime(2026, 7, 25, 14, 3)
+    h = tmp_path / "page.xls"
+    h.write_text("<html><table><tr><td>事件编号</td></tr></table></html>", encoding="utf-8")
+    with pytest.raises(IngestError, match="网页"):
+        run(h, wh)
+
+
+def test_amounts_in_wan(tmp_path, wh):
+    f = write_csv(tmp_path / "d.csv", [["纠纷编号", "受理时间", "标的额", "所属社区"],
+                                       ["W1", "2026-07-01", "5万元", name()],
+                                       ["W2", "2026-07-01", "1.5万", name()]])
+    run(f, wh, dataset="disputes")
+    assert dict(query(wh, "select dispute_id, amount_yuan from disputes")) == {
+        "W1": 50000.0, "W2": 15000.0}
+
+
+def test_communities_import_fills_missing_centroid_from_polygon(tmp_path):
+    c = communities()
+    rows = [["社区编码", "社区名称", "中心经度", "中心纬度"],
+            [c[0]["community_code"], c[0]["community_name"], "", ""],
+            [c[1]["community_code"], c[1]["community_name"], c[1]["centroid_lon"],
+             c[1]["centroid_lat"]],
+            ["330383999999", "飞地社区", "121.9", "29.0"]]
+    f = write_csv(tmp_path / "c.csv", rows)
+    wh = tmp_path / "w.duckdb"
+    r = run(f, wh, dataset="communities")
+    assert r.reasons == {"坐标不在县域范围内": 1}
+    got = {row[0]: row[1:] for row in query(
+        wh, "select community_code, centroid_lon, centroid_lat, location_is_approx "
+            "from communities")}
+    assert got[c[1]["community_code"]] == (c[1]["centroid_lon"], c[1]["centroid_lat"], False)
+    lon, lat, approx = got[c[0]["community_code"]]
+    assert approx is True
+    assert abs(lon - c[0]["inner_lon"]) < 1e-6 and abs(lat - c[0]["inner_lat"]) < 1e-6

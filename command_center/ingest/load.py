@@ -36,16 +36,18 @@ from command_center.warehouse import table_columns
 
 
 class _Clock:
-    """Seconds per step, kept in ``report.timings`` (for the benchmark)."""
+    """Wall seconds per step in ``report.timings`` (CPU seconds under ``<step>_cpu``)."""
 
     def __init__(self, sink: dict):
         self.sink = sink
         self.t = time.perf_counter()
+        self.c = time.process_time()
 
     def __call__(self, step: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.sink[step] = round(self.sink.get(step, 0.0) + now - self.t, 3)
-        self.t = now
+        self.sink[step + "_cpu"] = round(self.sink.get(step + "_cpu", 0.0) + cpu - self.c, 3)
+        self.t, self.c = now, cpu
 
 
 def ident(name: str) -> str:
@@ -167,7 +169,7 @@ def _first(ds: Dataset, kind: str) -> Column | None:
 
 
 def _parse_sql(plan: Plan, communities_known: bool) -> tuple[str, list[tuple[str, str]]]:
-    """SQL creating temp table ``parsed``; returns it and the warning flag list."""
+    """SQL creating temp view ``parsed`` (computed once, by the check query); returns it and the warning flags."""
     ds = plan.dataset
     idx = plan.by_column
     v_cols, p_cols, out_cols = [], [], ["_row"]
@@ -239,7 +241,7 @@ def _parse_sql(plan: Plan, communities_known: bool) -> tuple[str, list[tuple[str
     v_sel = ", ".join(["_row", *v_cols])
     p_sel = ", ".join(["_v.*", *p_cols])
     sql = (
-        "create or replace temp table parsed as "
+        "create or replace temp view parsed as "
         f"select {', '.join(out_cols)} from ("
         f"select {p_sel} from (select {v_sel} from raw) _v {' '.join(joins)}"
         ")"
@@ -411,7 +413,8 @@ def load_file(
             [now],
         )
     con.execute("drop view if exists raw")
-    for t in ("_cells", "parsed", "_geo"):
+    con.execute("drop view if exists parsed")
+    for t in ("_cells", "_geo"):
         con.execute(f"drop table if exists {t}")
     names = ", ".join(ident(c) for c, _ in table_columns(ds.name))
     con.execute(
@@ -499,6 +502,7 @@ def cleanup(con) -> None:
     """Drop every temp object a file left behind (also after an error)."""
     con.execute("drop view if exists raw")
     con.execute("drop view if exists staged")
-    for t in ("_cells", "parsed", "_geo", "checked", "_cmp", "_community_lookup", "_org_lookup",
+    con.execute("drop view if exists parsed")
+    for t in ("_cells", "_geo", "checked", "_cmp", "_community_lookup", "_org_lookup",
               "_centroids"):
         con.execute(f"drop table if exists {t}")

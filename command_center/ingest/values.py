@@ -13,7 +13,8 @@ quarantine reasons or warnings):
                 can't be parsed quarantines the row ("上报时间无法识别"); an optional one
                 becomes NULL with a warning ("办结时间无法识别，已置空")
     date        same formats (time part dropped) and rules as timestamp
-    int/float   thousands separators, trailing units (元/人/户/个) accepted; else NULL + warning
+    int/float   thousands separators, trailing units (元/人/户/个), 万 (float) accepted;
+                else NULL + warning
     bool        是/否, Y/N, 1/0, true/false, 有/无, √/×; else NULL + warning
     enum        canonical value, or a synonym (``ENUM_SYNONYMS``), or the value with a trailing
                 纠纷/类/案件/级; unknown → 其他 when the vocabulary has 其他 (warning
@@ -54,6 +55,9 @@ TIMESTAMP_FORMATS = (
     "%Y%m%d%H%M",
     "%Y.%m.%d %H:%M:%S",
     "%Y.%m.%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S+08:00",
+    "%Y-%m-%dT%H:%M:%S.%f+08:00",
+    "%Y-%m-%d %H:%M:%S+08:00",
     "%Y-%m-%d",
     "%Y/%m/%d",
     "%Y年%m月%d日",
@@ -126,7 +130,10 @@ def _number_text(v: str) -> str:
 
 
 def float_expr(v: str) -> str:
-    return f"try_cast({_number_text(v)} as double)"
+    """A number; ``1.2万`` / ``5万元`` are multiplied out (amounts are often written so)."""
+    wan = f"try_cast(regexp_replace({v}, '[,\\s]|万元?$', '', 'g') as double) * 10000"
+    return (f"case when ends_with({v}, '万') or ends_with({v}, '万元') then {wan} "
+            f"else try_cast({_number_text(v)} as double) end")
 
 
 def int_expr(v: str) -> str:

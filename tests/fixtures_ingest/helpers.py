@@ -60,16 +60,32 @@ ORGS = [
 ]
 
 
-def base_warehouse(tmp_path: Path) -> Path:
-    """A warehouse with the 102 communities and two social organizations, built for real."""
+@cache
+def _base_template() -> Path:
+    import atexit
+    import shutil
+    import tempfile
+
     from command_center.ingest.build import build_warehouse
 
-    exports = tmp_path / "base_exports"
+    root = Path(tempfile.mkdtemp(prefix="cc-ingest-base-"))
+    atexit.register(shutil.rmtree, root, True)
+    exports = root / "exports"
     write_communities(exports / "communities")
     write_csv(exports / "social_orgs" / "orgs.csv",
               [["统一社会信用代码", "组织名称", "组织类型"]] + [[c, n, "社会团体"] for c, n in ORGS])
-    wh = tmp_path / "warehouse.duckdb"
+    wh = root / "warehouse.duckdb"
     build_warehouse(exports, wh, progress=None, geo_dir=GEO)
+    return wh
+
+
+def base_warehouse(tmp_path: Path) -> Path:
+    """A warehouse with the 102 communities and two social organizations, built for real once
+    per test session and copied for each test."""
+    import shutil
+
+    wh = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(_base_template(), wh)
     return wh
 
 
