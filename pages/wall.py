@@ -292,7 +292,6 @@ class _Refit(MacroElement):
 def _base_map() -> folium.Map:
     """The constant part of the wall's map (same script every run → never re-mounted)."""
     m = county_map(dark=True)
-    m.control_scale = False  # its miles are English and nobody reads a scale bar on the wall
     # SVG (not canvas): every polygon is a DOM path the browser tests can count
     m.options.update(zoom_control=False, zoom_snap=0.1, attribution_control=False,
                      prefer_canvas=False)
