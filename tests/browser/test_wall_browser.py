@@ -26,7 +26,7 @@ from tests.browser.conftest import (
     screenshot,
 )
 
-VIEWPORTS = {"1080p": (1920, 1080), "4k": (3840, 2160)}
+VIEWPORTS = {"1080p": (1920, 1080), "4k": (3840, 2160), "spliced": (5760, 2160)}
 
 LAYOUT_JS = """() => {
   const s = document.scrollingElement;
