@@ -15,6 +15,7 @@ from command_center.ui.upload import (
     dataset_title,
     quarantine_download,
     quarantine_frame,
+    table_height,
     upload_section,
 )
 from queries import run_query
@@ -51,7 +52,8 @@ for card, name in zip(cards, BUILD_ORDER, strict=True):
 st.header("导入记录")
 history = run_query("data/import_history", limit=HISTORY_ROWS)
 history["dataset"] = history["dataset"].map(dataset_title)
-st.dataframe(chinese_columns(history), hide_index=True, key="data_history", height=300,
+st.dataframe(chinese_columns(history), hide_index=True, key="data_history",
+             height=table_height(len(history), 320),
              column_config={"导入时间": st.column_config.DatetimeColumn(
                  format="YYYY-MM-DD HH:mm:ss")})
 if len(history) == HISTORY_ROWS:
@@ -70,15 +72,15 @@ else:
     files = run_query("data/quarantine_files", dataset=q_dataset)
     file_names = files["source_file"].tolist()
     chosen = st.multiselect(
-        "文件（不选即全部）", file_names, key=f"data_q_files_{q_dataset}",
+        "文件（不选即全部）", file_names, key=f"data_q_files_{q_dataset}", placeholder="全部文件",
         format_func=lambda f: (
             f"{f}（{fmt_count(files.set_index('source_file').loc[f, 'quarantined_count'])} 行）"))
     total = int(files.loc[files["source_file"].isin(chosen or file_names),
                           "quarantined_count"].sum())
     st.caption(f"共 {fmt_count(total)} 行（每个文件取其最近一次导入）；"
                f"下表显示前 {BROWSE_ROWS} 行，个人信息已脱敏。")
-    st.dataframe(quarantine_frame(q_dataset, chosen, BROWSE_ROWS), hide_index=True,
-                 key="data_q_table", height=360)
+    rows = quarantine_frame(q_dataset, chosen, BROWSE_ROWS)
+    st.dataframe(rows, hide_index=True, key="data_q_table", height=table_height(len(rows)))
     quarantine_download(
         q_dataset, chosen, key="data_q_xlsx",
         label=f"下载隔离数据（Excel{'，最多 ' + fmt_count(EXPORT_ROWS) + ' 行' if total > EXPORT_ROWS else ''}）")

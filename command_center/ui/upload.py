@@ -44,6 +44,11 @@ _PERSONAL_NAME_WORDS = ("姓名", "联系人", "当事人", "报警人", "上报
 _PERSONAL_PHONE_WORDS = ("电话", "手机", "身份证", "证件号")
 
 
+def table_height(rows: int, most: int = 400) -> int:
+    """Pixel height of a table showing ``rows`` rows (no empty grid below them)."""
+    return min(38 + 35 * max(rows, 1), most)
+
+
 def dataset_title(name) -> str:
     return DATASETS[name].title if name in DATASETS else str(name)
 
@@ -118,7 +123,7 @@ def quarantine_frame(dataset: str, files: list[str], limit: int) -> pd.DataFrame
     文件, 行号, 原因, then the row's cells under the file's own headers — personal data masked."""
     q = run_query("data/quarantine_rows", dataset=dataset, files=list(files), limit=limit)
     cells = [json.loads(s) if isinstance(s, str) else {} for s in q["raw_json"]]
-    raw = pd.DataFrame(cells, index=q.index, dtype=object)
+    raw = pd.DataFrame(cells, index=q.index, dtype=object).fillna("")
     raw = mask_source_frame(raw, dataset)
     head = chinese_columns(q[["source_file", "row_number", "reason"]])
     # a file header equal to one of the three leading labels gets a marker, never a clash
@@ -166,6 +171,7 @@ def _preview_frame(p) -> pd.DataFrame:
         label = p.labels.get(col, h) if col else f"{h}（未使用）"
         names.append(label if label not in names else f"{label}（{h}）")
     df.columns = names
+    df = df.fillna("")  # an empty cell is empty, not "None"
     # mask by the source headers and by the mapped columns (both name what the cells are)
     src_names, src_phones = personal_headers(p.dataset, list(p.headers))
     ds = DATASETS[p.dataset]
@@ -208,7 +214,10 @@ def show_report(stored: dict, key: str) -> None:
     text = (f"读取 {fmt_count(r['read'])} 行，入库 {fmt_count(r['loaded'])} 行"
             f"（新增 {fmt_count(r['inserted'])}，更新 {fmt_count(r['updated'])}，"
             f"未变 {fmt_count(r['unchanged'])}），隔离 {fmt_count(r['quarantined'])} 行")
-    (st.warning if r["quarantined"] else st.success)(head + text, icon="✅")
+    if r["quarantined"]:
+        st.warning(head + text, icon="⚠️")
+    else:
+        st.success(head + text, icon="✅")
     cols = st.columns(6)
     for c, (label, field) in zip(cols, [("读取", "read"), ("入库", "loaded"),
                                         ("隔离", "quarantined"), ("新增", "inserted"),
@@ -216,7 +225,7 @@ def show_report(stored: dict, key: str) -> None:
         c.metric(label, fmt_count(r[field]), border=True)
     rows = [{"原因": k, "行数": v, "处理": "隔离（未入库）"} for k, v in
             sorted(stored["reasons"].items(), key=lambda kv: -kv[1])]
-    rows += [{"原因": k, "行数": v, "处理": "已修正后入库"} for k, v in
+    rows += [{"原因": k, "行数": v, "处理": "已自动处理并入库"} for k, v in
              sorted(stored["warnings"].items(), key=lambda kv: -kv[1])]
     if rows:
         st.markdown("**原因统计**")
@@ -225,8 +234,9 @@ def show_report(stored: dict, key: str) -> None:
         st.caption(f"说明：{note}")
     if r["quarantined"]:
         st.markdown(f"**隔离数据示例**（前 {SAMPLE_ROWS} 行，个人信息已脱敏）")
-        st.dataframe(quarantine_frame(dataset, [file], SAMPLE_ROWS), hide_index=True,
-                     key=f"{key}_sample")
+        sample = quarantine_frame(dataset, [file], SAMPLE_ROWS)
+        st.dataframe(sample, hide_index=True, key=f"{key}_sample",
+                     height=table_height(len(sample)))
         quarantine_download(dataset, [file], key=f"{key}_xlsx",
                             label=f"下载本文件的隔离数据（{fmt_count(r['quarantined'])} 行，Excel）")
         st.caption(REFIX_HINT)
@@ -263,7 +273,7 @@ def file_panel(uploaded) -> None:
     with left:
         st.markdown("**表头对应**")
         st.dataframe(_mapping_frame(p), hide_index=True, key=f"data_map_{fid}",
-                     height=min(38 + 35 * len(p.headers), 400))
+                     height=table_height(len(p.headers)))
         if p.unmapped:
             st.caption("未使用的列：" + "、".join(p.unmapped))
     with right:
@@ -290,11 +300,24 @@ def file_panel(uploaded) -> None:
         show_report(st.session_state[report_key], key=report_key)
 
 
+# Streamlit writes the uploader's button and hint in English: overwrite them in Chinese
+_UPLOADER_CSS = """<style>
+.st-key-data_upload [data-testid="stFileUploaderDropzone"] button {font-size: 0;}
+.st-key-data_upload [data-testid="stFileUploaderDropzone"] button::after {
+  content: "选择文件"; font-size: 0.875rem;}
+.st-key-data_upload [data-testid="stFileUploaderDropzoneInstructions"] {font-size: 0;}
+.st-key-data_upload [data-testid="stFileUploaderDropzoneInstructions"]::after {
+  content: "或把文件拖到这里 · CSV、XLSX、XLS · 单个文件不超过 %dMB";
+  font-size: 0.875rem; color: rgba(49, 51, 63, 0.6);}
+</style>"""
+
+
 def upload_section() -> None:
+    st.html(_UPLOADER_CSS % st.get_option("server.maxUploadSize"))
     files = st.file_uploader(
         "上传导出文件（可多选）", type=["csv", "xlsx", "xls"], accept_multiple_files=True,
         key="data_upload",
         help="支持 CSV（UTF-8、GBK 等编码自动识别）和 Excel；导入时按编号更新，重复导入不会产生重复记录")
     for uploaded in files or []:
-        with st.container(border=True):
+        with st.container(border=True, key=f"data_file_{uploaded.file_id}"):
             file_panel(uploaded)
