@@ -21,9 +21,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import streamlit as st
-from command_center.warehouse import warehouse_version
 
 from command_center import config
+from command_center.warehouse import warehouse_version
 
 QUERY_DIR = Path(__file__).resolve().parent
 _NAME_RE = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
@@ -122,6 +122,9 @@ def _cached(name: str, version: str, warehouse: str, params: tuple) -> pd.DataFr
     return run_query_uncached(name, Path(warehouse), **dict(params))
 
 
+_seen_versions: dict[str, str] = {}
+
+
 def run_query(name: str, **params) -> pd.DataFrame:
     """Run a named query, cached per (name, parameters, warehouse version).
 
@@ -130,7 +133,14 @@ def run_query(name: str, **params) -> pd.DataFrame:
     _sql_text(name)
     _check_params(name, params)
     path = config.warehouse_path()
+    version = warehouse_version(path)
+    if _seen_versions.get(str(path)) != version:
+        # results of an older warehouse can never be asked for again: free them now rather
+        # than when their TTL runs out (a wall refreshing across imports stays flat)
+        if str(path) in _seen_versions:
+            _cached.clear()
+        _seen_versions[str(path)] = version
     frozen = tuple(
         sorted((k, tuple(v) if isinstance(v, list | set) else v) for k, v in params.items())
     )
-    return _cached(name, warehouse_version(path), str(path), frozen)
+    return _cached(name, version, str(path), frozen)
