@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 
 import plotly.graph_objects as go
@@ -127,7 +128,10 @@ fig.add_scatter(x=trend["bucket_on"], y=trend["incident_count"], name="本期",
                 hovertemplate="%{x|%Y-%m-%d}：%{y}起<extra></extra>")
 layout(fig, height=300, xaxis_title=GRAIN_AXIS[grain], yaxis_title="警情数",
        legend=dict(orientation="h", y=1.12, x=1, xanchor="right"),
-       xaxis=dict(tickformat="%m-%d" if grain != "month" else "%Y-%m"))
+       xaxis=dict(tickformat="%m-%d" if grain != "month" else "%Y-%m",
+                  # the whole period even when only a few buckets have incidents
+                  range=[period.start - dt.timedelta(hours=12), period.end + dt.timedelta(hours=12)]
+                  if grain == "day" else None))
 st.plotly_chart(fig, key="inc_trend", config={"displayModeBar": False})
 st.caption(f"粒度：{inc.GRAINS[grain] if choice != 'auto' else '自动（' + inc.GRAINS[grain] + '）'}"
            "；虚线为去年同期（日期后移一年对齐）。")

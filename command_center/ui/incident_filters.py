@@ -243,7 +243,8 @@ def for_display(df: pd.DataFrame) -> pd.DataFrame:
         s = out[col]
         if pd.api.types.is_datetime64_any_dtype(s):
             out[col] = s.dt.strftime("%Y-%m-%d %H:%M").fillna("")
-        elif s.dtype == object:
-            out[col] = s.map(lambda v: "" if v is None or v is pd.NaT or v != v
-                             else (v.isoformat() if hasattr(v, "isoformat") else v))
+        elif not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
+            out[col] = [
+                "" if pd.isna(v) else (v.isoformat() if hasattr(v, "isoformat") else v)
+                for v in s.astype(object)]
     return out
