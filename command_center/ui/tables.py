@@ -26,7 +26,16 @@ def mask_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def blank_missing_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Empty text cells instead of 'None' (numbers keep their NaN, shown blank anyway)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].astype(object).where(out[col].notna(), "")
+    return out
+
+
 def records_table(df: pd.DataFrame, *, key: str, height: int = 420, **kwargs):
     """Masked, Chinese-headed, virtualized table; returns st.dataframe's value."""
-    return st.dataframe(chinese_columns(mask_frame(df)), hide_index=True, height=height,
-                        key=key, width="stretch", **kwargs)
+    return st.dataframe(chinese_columns(blank_missing_text(mask_frame(df))), hide_index=True,
+                        height=height, key=key, width="stretch", **kwargs)
