@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -149,6 +150,14 @@ def writer_lock(warehouse: Path):
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with open(warehouse.with_name(warehouse.name + ".writer.lock"), "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
+        # temp files only exist while a writer holds this lock: any found now were left by a
+        # writer that crashed
+        for stale in warehouse.parent.glob(f".{warehouse.name}.*-*"):
+            with contextlib.suppress(OSError):
+                if stale.is_file():
+                    stale.unlink()
+                else:
+                    shutil.rmtree(stale, ignore_errors=True)
         try:
             yield
         finally:

@@ -109,3 +109,55 @@ def test_missing_exports_dir_gives_empty_tables(tmp_path):
     report = build_warehouse(tmp_path / "nothing", wh, progress=None, geo_dir=GEO)
     assert report.read == 0
     assert query(wh, "select count(*) from incidents")[0][0] == 0
+
+
+def test_later_files_of_a_dataset_win_for_shared_keys(exports, tmp_path):
+    c = communities()[0]
+    write_csv(exports / "incidents" / "zz_update.csv", [
+        ["事件编号", "上报时间", "处置状态", "所属社区"],
+        ["J1", "2026/7/25 14:03", "已办结", c["community_name"]],
+        ["J9", "2026/7/26 08:00", "待受理", c["community_name"]],
+    ])
+    wh = tmp_path / "w.duckdb"
+    report = build_warehouse(exports, wh, progress=None, geo_dir=GEO)
+    files = {f.file: f for f in report.datasets["incidents"].files}
+    second = files["zz_update.csv"]
+    assert (second.inserted, second.updated, second.unchanged) == (1, 1, 0)
+    assert query(wh, "select count(*) from incidents")[0][0] == 4
+    # J1 now holds the second file's row (no address, no point: community centroid)
+    assert query(wh, "select address, location_is_approx from incidents "
+                     "where incident_id = 'J1'")[0] == (None, True)
+    log = query(wh, "select file, inserted, updated from import_log where dataset = 'incidents' "
+                    "order by rowid")
+    assert log == [("incidents.csv", 3, 0), ("zz_update.csv", 1, 1)]
+
+
+def test_import_changes_version_and_freshness(exports, tmp_path):
+    from command_center.ingest.upsert import import_file
+
+    wh = tmp_path / "w.duckdb"
+    build_warehouse(exports, wh, progress=None, geo_dir=GEO)
+    v1 = warehouse_version(wh)
+    c = communities()[0]
+    f = write_csv(tmp_path / "new.csv", [["事件编号", "上报时间", "所属社区"],
+                                         ["N1", "2026-07-27 08:00", c["community_code"]]])
+    import_file("incidents", f, crs=None, warehouse=wh, geo_dir=GEO)
+    assert warehouse_version(wh) != v1
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        fresh = {r["dataset"]: r for r in dataset_freshness(con)}
+        assert fresh["incidents"]["rows"] == 4
+        assert con.execute("select count(*) from import_log where file = 'new.csv'"
+                           ).fetchone()[0] == 1
+    finally:
+        con.close()
+
+
+def test_stale_temp_files_of_a_crashed_writer_are_removed(exports, tmp_path):
+    wh = tmp_path / "warehouse.duckdb"
+    stale = tmp_path / ".warehouse.duckdb.building-99999-abcdef"
+    stale.write_bytes(b"half a warehouse")
+    other = tmp_path / ".other.duckdb.building-1-x"
+    other.write_bytes(b"not ours")
+    build_warehouse(exports, wh, progress=None, geo_dir=GEO)
+    assert not stale.exists() and other.exists()
