@@ -242,7 +242,8 @@ def for_display(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         s = out[col]
         if pd.api.types.is_datetime64_any_dtype(s):
-            out[col] = s.dt.strftime("%Y-%m-%d %H:%M").fillna("")
+            fmt = "%Y-%m-%d" if str(col).endswith("_on") else "%Y-%m-%d %H:%M"
+            out[col] = s.dt.strftime(fmt).fillna("")
         elif not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
             out[col] = [
                 "" if pd.isna(v) else (v.isoformat() if hasattr(v, "isoformat") else v)
