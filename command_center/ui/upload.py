@@ -302,13 +302,13 @@ def file_panel(uploaded) -> None:
 
 # Streamlit writes the uploader's button and hint in English: overwrite them in Chinese
 _UPLOADER_CSS = """<style>
-.st-key-data_upload [data-testid="stFileUploaderDropzone"] button {font-size: 0;}
+.st-key-data_upload [data-testid="stFileUploaderDropzone"] button > *,
+.st-key-data_upload [data-testid="stFileUploaderDropzoneInstructions"] > * {display: none;}
 .st-key-data_upload [data-testid="stFileUploaderDropzone"] button::after {
-  content: "选择文件"; font-size: 0.875rem;}
-.st-key-data_upload [data-testid="stFileUploaderDropzoneInstructions"] {font-size: 0;}
+  content: "📂 选择文件"; font-size: 0.875rem;}
 .st-key-data_upload [data-testid="stFileUploaderDropzoneInstructions"]::after {
   content: "或把文件拖到这里 · CSV、XLSX、XLS · 单个文件不超过 %dMB";
-  font-size: 0.875rem; color: rgba(49, 51, 63, 0.6);}
+  font-size: 0.875rem; opacity: 0.6;}
 </style>"""
 
 
