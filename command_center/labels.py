@@ -76,6 +76,7 @@ DERIVED: dict[str, str] = {
     "days_listed": "列入天数",
     "orgs_per_10k": "每万人组织数",
     "brand_count": "品牌调解室案件",
+    "org_address": "住所",
     # 防台转移 page
     "persons_refused": "拒绝转移人数",
     "persons_returned": "已返回人数",

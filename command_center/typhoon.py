@@ -106,19 +106,15 @@ def fill_status(occupancy, capacity) -> str:
     return "使用中" if occupancy > 0 else "未使用"
 
 
-def option_label(typhoon: Mapping, now: dt.datetime) -> str:
-    """'2106 烟花（In-Fa）· 2021年7月 · 进行中' for the typhoon selectbox."""
-    start = _ts(typhoon.get("warning_start_at"))
-    name = str(typhoon.get("name_cn") or "")
-    en = typhoon.get("name_en")
-    if en and not (isinstance(en, float) and math.isnan(en)):
-        name += f"（{en}）"
-    text = f"{typhoon['typhoon_id']} {name}"
-    if start:
-        text += f" · {start.year}年{start.month}月"
-    if is_active(typhoon, now):
-        text += " · 进行中"
-    return text
+def option_label(typhoon: Mapping) -> str:
+    """'2106 烟花' for the typhoon selectbox. Kept stable (no date, no 进行中): a bound
+    selectbox writes this text into the URL (``?ty_id=2106+烟花``), so a shared link must
+    keep meaning the same typhoon."""
+    return f"{typhoon['typhoon_id']} {typhoon.get('name_cn') or ''}".strip()
+
+
+def status_text(typhoon: Mapping, now: dt.datetime) -> str:
+    return "预警中" if is_active(typhoon, now) else "已解除"
 
 
 def fmt_moment(t) -> str:

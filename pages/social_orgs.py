@@ -23,6 +23,7 @@ FORM_COLORS = {"社会团体": "#1f5fbf", "社会服务机构": "#4daf4a", "基�
 MAP_POINTS = 3000  # organizations drawn on the map at most (listed ones first)
 RECORDS = 5000  # rows of the records table / export at most
 GRAIN_NAMES = {"day": "日", "month": "月", "year": "年"}
+DATE = st.column_config.DateColumn(format="YYYY-MM-DD")
 
 
 def chart_layout(fig, height=360, **kwargs):
@@ -135,7 +136,8 @@ else:
                f"严重违法失信名单 {int((listed['credit_status'] == '严重违法失信').sum())} 家；"
                "按名单严重程度、列入时间排序。")
     records_table(listed, key="org_listed_table", height=260,
-                  column_config={"列入天数": st.column_config.NumberColumn(format="%d 天")})
+                  column_config={"列入天数": st.column_config.NumberColumn(format="%d 天"),
+                                 "列入名录日期": DATE})
 
 # ---------------------------------------------------------------- mediation
 st.subheader("参与矛盾纠纷调解")
@@ -193,7 +195,7 @@ else:
             st.caption("本期没有品牌调解室案件。")
         else:
             records_table(brands[["org_name", "brand_count", "dispute_count", "success_rate"]],
-                          key="org_brand_table", height=390,
+                          key="org_brand_table", height=min(390, 38 + 35 * len(brands)),
                           column_config={"调解成功率": st.column_config.ProgressColumn(
                               format="percent", min_value=0, max_value=1)})
 
@@ -252,7 +254,8 @@ st.subheader("组织名录")
 records = run_query("social_orgs/org_records", **params, limit=RECORDS)
 st.caption(f"共 {fmt_count(org_count)} 家" + (f"，显示前 {fmt_count(RECORDS)} 家"
                                                if org_count > RECORDS else ""))
-records_table(records, key="org_records_table")
+records_table(records, key="org_records_table",
+              column_config={"成立登记日期": DATE, "列入名录日期": DATE})
 names_by_code = filters.community_options()
 export_filters = {
     "社区": "、".join(names_by_code.get(code, code) for code in g.communities) or "全县",

@@ -23,13 +23,16 @@ from command_center.ui.tables import mask_frame, records_table
 from queries import run_query
 
 STATUS_COLORS = {"已转移": "#2b8cbe", "应转未转": "#f03b20", "拒绝转移": "#969696"}
-RATE_PALETTE = tuple(reversed(base.SEQUENTIAL))  # a low 转移率 is the dark end
+# 转移率 classes a leader reads at a glance (upper bounds, %) and their colours (RdYlGn)
+RATE_BREAKS = [80.0, 90.0, 95.0, 99.99, 100.0]
+RATE_PALETTE = ("#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850")
+RATE_LABELS = ["低于80%", "80%–90%", "90%–95%", "95%–100%", "全部转移"]
 FONT = "Noto Sans CJK SC, Microsoft YaHei"
 
 
 def layout(fig, height=380, **kwargs):
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      legend_title_text="", font_family=FONT, **kwargs)
+    kwargs.setdefault("margin", {"l": 10, "r": 10, "t": 40, "b": 10})
+    fig.update_layout(height=height, legend_title_text="", font_family=FONT, **kwargs)
     return fig
 
 
@@ -83,7 +86,7 @@ if typhoons.empty:
 
 rows = {str(r["typhoon_id"]): r for r in typhoons.to_dict("records")}
 options = [str(r["typhoon_id"]) for r in ty.ordered(rows.values(), now)]
-tid = st.selectbox("台风", options, format_func=lambda t: ty.option_label(rows[t], now),
+tid = st.selectbox("台风", options, format_func=lambda t: ty.option_label(rows[t]),
                    key="ty_id", bind="query-params",
                    help="默认显示正在预警的台风，没有时显示最近一次台风")
 typhoon = rows[tid]
@@ -94,7 +97,7 @@ info = st.container(horizontal=True, vertical_alignment="center")
 with info:
     st.badge(f"应急响应 {typhoon['response_level'] or '未定级'}级", color="red" if
              typhoon["response_level"] in ("Ⅰ", "Ⅱ") else "orange")
-    st.badge("预警中" if active else "已解除", color="red" if active else "gray")
+    st.badge(ty.status_text(typhoon, now), color="red" if active else "gray")
     st.markdown(f"预警期 **{ty.fmt_moment(w_start)}** 至 "
                 f"**{ty.fmt_moment(typhoon['warning_end_at']) if not pd.isna(typhoon['warning_end_at']) else '未解除'}**"
                 + (f" · 登陆 {ty.fmt_moment(typhoon['landfall_at'])}"
@@ -170,7 +173,7 @@ with st.expander("各社区转移进度明细", expanded=False):
     records_table(comm_table, key="ty_comm_table", height=360,
                   column_config={"转移率": st.column_config.ProgressColumn(
                       format="percent", min_value=0, max_value=1)})
-    download_buttons(comm_table, {"台风": ty.option_label(typhoon, now), "社区": community_text},
+    download_buttons(comm_table, {"台风": ty.option_label(typhoon), "社区": community_text},
                      f"防台转移_{tid}_社区进度", key="ty_comm_export")
 
 # ---------------------------------------------------------------- still to move
@@ -183,7 +186,7 @@ else:
                f"{fmt_count(pending['person_count'].sum())} 人；联系人和电话已脱敏。")
     shown = mask_frame(pending.drop(columns=["record_id"]))
     records_table(shown, key="ty_pending_table", height=300)
-    download_buttons(shown, {"台风": ty.option_label(typhoon, now), "社区": community_text,
+    download_buttons(shown, {"台风": ty.option_label(typhoon), "社区": community_text,
                              "状态": "待转移"}, f"防台转移_{tid}_应转未转", key="ty_pending_export")
 
 # ---------------------------------------------------------------- timeline (feeds the slider)
@@ -230,7 +233,6 @@ left, right = st.columns([3, 2])
 with left:
     rates = {r.community_code: (None if pd.isna(r.transfer_rate) else r.transfer_rate * 100)
              for r in by_comm.itertuples()}
-    breaks = base.class_breaks([v for v in rates.values() if v is not None])
     fmap = base.county_map()
     fmap.options["prefer_canvas"] = False  # SVG paths: hoverable, testable; features bounded
 
@@ -243,14 +245,14 @@ with left:
                 f"<br>已转移 {fmt_count(r.persons_moved)} 人<br>转移率 {fmt_pct(r.transfer_rate)}"
                 f"<br>应转未转 {fmt_count(r.persons_pending)} 人")
 
-    base.community_layer(rates, name="转移率", tooltip=tip, breaks=breaks,
-                         palette=RATE_PALETTE, opacity=0.5).add_to(fmap)
+    base.community_layer(rates, name="转移率", tooltip=tip, breaks=RATE_BREAKS,
+                         palette=RATE_PALETTE, opacity=0.45).add_to(fmap)
     shelters_layer(shelters).add_to(fmap)
     fmap.add_child(layers.legend_panel([
         ("场所使用状态（圆越大人越多）",
          [(v, k) for k, v in ty.FILL_COLORS.items() if k != "容量不详"], "circle"),
-        ("社区转移率", [it for it in base.breaks_legend_items(
-            breaks, RATE_PALETTE, lambda v: f"{v:.0f}%") if it[0] != base.NO_DATA], "square"),
+        ("社区转移率", [*zip(RATE_PALETTE, RATE_LABELS, strict=True),
+                       (base.NO_DATA, "无转移任务")], "square"),
     ]))
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     show_map(fmap, key="ty_map", height=540, returned_objects=())
@@ -259,10 +261,11 @@ with right:
                       "fill_status", "community_name", "persons_assigned"]]
     table = table[(table["occupancy"] > 0) | (table["persons_assigned"] > 0)]
     st.caption(f"本次台风启用或计划使用的 {len(table)} 处场所，按使用率排序")
-    records_table(table, key="ty_shelter_table", height=480,
+    records_table(table.assign(occupancy_rate=table["occupancy_rate"] * 100),
+                  key="ty_shelter_table", height=480,
                   column_config={"使用率": st.column_config.ProgressColumn(
-                      format="percent", min_value=0, max_value=1.2)})
-    download_buttons(table, {"台风": ty.option_label(typhoon, now), "社区": community_text,
+                      format="%.0f%%", min_value=0, max_value=100)})
+    download_buttons(table, {"台风": ty.option_label(typhoon), "社区": community_text,
                              "时刻": ty.fmt_moment(at)}, f"防台转移_{tid}_安置场所",
                      key="ty_shelter_export")
 
@@ -281,17 +284,18 @@ else:
     if planned:
         fig.add_hline(y=0.9 * planned, line_dash="dot", line_color="#bd0026",
                       annotation_text="应转移的九成", annotation_position="top left")
-    marks = [(w_start, "预警开始"), (typhoon["landfall_at"], "登陆"),
-             (typhoon["warning_end_at"], "预警解除"), (at, "查看时刻")]
-    for x, label in marks:
-        if x is None or pd.isna(x):
-            continue
+    marks = [(pd.Timestamp(x), label) for x, label in
+             ((w_start, "预警开始"), (typhoon["landfall_at"], "登陆"),
+              (typhoon["warning_end_at"], "预警解除"), (at, "查看时刻"))
+             if x is not None and not pd.isna(x)]
+    for i, (x, label) in enumerate(sorted(marks)):
         fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper",
-                      line={"color": "#555", "dash": "dash", "width": 1})
+                      line={"color": "#bd0026" if label == "查看时刻" else "#555",
+                            "dash": "dash", "width": 1})
         fig.add_annotation(x=x, y=1, yref="paper", text=label, showarrow=False,
-                           yanchor="bottom", font={"size": 12})
-    layout(fig, height=400, xaxis_title="时间", yaxis_title="人数",
-           legend={"orientation": "h", "y": -0.2})
+                           yanchor="bottom", yshift=16 * (i % 3), font={"size": 12})
+    layout(fig, height=420, xaxis_title="时间", yaxis_title="人数",
+           legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 70, "b": 10})
     fig.update_xaxes(tickformat="%m月%d日\n%H:%M")
     st.plotly_chart(fig, key="ty_timeline_chart")
     later = int(s["persons_returned"]) - int(timeline["returned_cum"].iloc[-1])
@@ -304,17 +308,17 @@ st.subheader("历次台风对比")
 cmp_df = run_query("typhoon/typhoon_comparison", communities=list(g.communities))
 st.caption("人数为所选社区的转移对象；峰值在场人数为集中安置人数最多的时刻；"
            "完成九成用时 = 从预警开始到已转移人数达到应转移九成的小时数。")
-left, right = st.columns([3, 2])
-with left:
+tab_table, tab_chart = st.tabs(["对比表", "对比图"])
+with tab_table:
     view = cmp_df.assign(
         hours_to_90=[hours_text(h) for h in cmp_df["hours_to_90"]],
         warning_start_at=cmp_df["warning_start_at"].dt.strftime("%Y-%m-%d"),
     )
-    records_table(view, key="ty_compare_table", height=360,
+    records_table(view, key="ty_compare_table", height=380,
                   column_config={"转移率": st.column_config.ProgressColumn(
                       format="percent", min_value=0, max_value=1)})
     download_buttons(view, {"社区": community_text}, "历次台风对比", key="ty_compare_export")
-with right:
+with tab_chart:
     chart = cmp_df.iloc[::-1]
     labels = [f"{r.typhoon_id} {r.name_cn}" for r in chart.itertuples()]
     fig = go.Figure()
@@ -322,6 +326,6 @@ with right:
                 marker_color="#1f5fbf", hovertemplate="%{y}<br>已转移 %{x} 人<extra></extra>")
     fig.add_bar(y=labels, x=chart["peak_in_shelter"], name="峰值在场", orientation="h",
                 marker_color="#fd8d3c", hovertemplate="%{y}<br>峰值在场 %{x} 人<extra></extra>")
-    layout(fig, height=360, barmode="group", xaxis_title="人数", yaxis_title="",
-           legend={"orientation": "h", "y": -0.2})
+    layout(fig, height=420, barmode="group", xaxis_title="人数", yaxis_title="",
+           legend={"orientation": "h", "y": -0.15})
     st.plotly_chart(fig, key="ty_compare_chart")

@@ -90,7 +90,7 @@ def test_most_recent_typhoon_first_when_none_is_active(at, wh):
     latest = wh.execute("select typhoon_id from typhoons order by warning_start_at desc "
                         "limit 1").fetchone()[0]
     assert at.selectbox(key="ty_id").value == latest
-    assert "进行中" not in at.selectbox(key="ty_id").format_func(latest)
+    assert ":gray-badge[已解除]" in [m.value for m in at.markdown]
 
 
 def test_progress_against_plan(at, wh):
@@ -274,7 +274,8 @@ def test_active_typhoon_comes_first_with_occupancy_now(active_warehouse):
     app = _open()
     box = app.selectbox(key="ty_id")
     assert box.value == "2699"
-    assert "进行中" in box.format_func("2699")
+    assert box.format_func("2699") == "2699 测试"
+    assert ":red-badge[预警中]" in [m.value for m in app.markdown]
     assert _metric(app, "应转移").value == fmt_count(w["cap_a"] + w["near"] + 3 + 5 + 4)
     assert _metric(app, "应转未转").value == "3"
     assert _metric(app, "转移率").value == fmt_pct((w["cap_a"] + w["near"] + 5 + 4) /

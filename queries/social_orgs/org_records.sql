@@ -27,7 +27,7 @@ final as (
         o.is_party_alliance,
         o.status,
         c.community_name,
-        o.address
+        o.address as org_address
     from orgs as o
     left join communities as c using (community_code)
 )

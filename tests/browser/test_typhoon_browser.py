@@ -13,6 +13,7 @@ from tests.browser.conftest import folium_frame, goto, screenshot
 def test_typhoon_page_renders_offline(page, app_server):
     goto(page, app_server, "/typhoon")
     assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Page not found").count() == 0
     assert page.get_by_role("heading", name="防台转移").count() >= 1
     metrics = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
     assert any("应转未转" in m for m in metrics)
@@ -21,6 +22,7 @@ def test_typhoon_page_renders_offline(page, app_server):
     assert "社区转移率" in frame.locator("body").inner_text()
     assert page.locator(".js-plotly-plot .scatterlayer .trace").count() >= 3
     screenshot(page, "typhoon_top")
+    page.mouse.move(1100, 700)
     for name in ("typhoon_middle", "typhoon_lower", "typhoon_bottom"):
         page.mouse.wheel(0, 1000)
         page.wait_for_timeout(800)
@@ -31,7 +33,10 @@ def test_typhoon_page_renders_offline(page, app_server):
 
 @pytest.mark.browser
 def test_typhoon_chosen_from_the_url(page, app_server):
-    goto(page, app_server, "/typhoon?ty_id=2106")
+    # a bound selectbox keeps its option's text in the URL
+    goto(page, app_server, "/typhoon?ty_id=2106+烟花")
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert page.get_by_text("2106 烟花").count() >= 1
+    box = page.locator('[data-testid="stSelectbox"] input').first
+    assert box.input_value() == "2106 烟花"
+    assert "2021年7月22日" in page.locator('[data-testid="stMain"]').inner_text()
     screenshot(page, "typhoon_2106")
