@@ -127,7 +127,8 @@ def _build_dataset(con, name: str, folder: Path, geo, now, say) -> DatasetReport
         if len(files) > 1 and rep.usable:
             say(f"  {path.name}：读取 {rep.read} 行 / 入库 {rep.loaded} / 隔离 {rep.quarantined}")
         if rep.usable and rep.read >= 100_000:
-            steps = "，".join(f"{k} {v:.1f}s" for k, v in rep.timings.items())
+            steps = "，".join(f"{k} {v:.1f}s" for k, v in rep.timings.items()
+                             if not k.endswith("_cpu"))
             say(f"  {path.name} 用时：{steps}")
     say(out.summary())
     for reason, n in out.reasons().most_common():
