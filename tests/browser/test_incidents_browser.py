@@ -130,3 +130,38 @@ def test_csv_export_opens_with_rows_and_chinese_headers(page, app_server, wh):
     assert {r["类别"] for r in rows} == {"交通"}
     assert all("****" in r["联系电话"] for r in rows if r["联系电话"])
     assert all("*" in r["上报人"] for r in rows if r["上报人"])
+
+
+def test_community_bar_click_sets_the_community_filter(page, app_server, wh):
+    open_incidents(page, app_server)
+    click_svg(page, chart(page, "com_count").locator("g.point path").last)  # the top one
+    page.wait_for_url("**communities=*", timeout=30_000)
+    wait_ready(page)
+    code = params(page)["communities"][0]
+    n = wh.execute("select count(*) from incidents where reported_at >= ? and reported_at < ? "
+                   "and community_code = ?", [START, END, code]).fetchone()[0]
+    top = wh.execute("select max(n) from (select count(*) n from incidents where reported_at >= ? "
+                     "and reported_at < ? group by community_code)", [START, END]).fetchone()[0]
+    assert n == top
+    assert metric_value(page, "警情总数") == f"{n:,}"
+    page.get_by_role("button", name="清除图表筛选").click()
+    page.wait_for_function("() => !location.search.includes('communities')", timeout=30_000)
+
+
+def test_xlsx_export_has_rows_and_filter_sheet(page, app_server, wh):
+    from openpyxl import load_workbook
+
+    open_incidents(page, app_server, "?inc_severity=较大")
+    n = wh.execute("select count(*) from incidents where reported_at >= ? and reported_at < ? "
+                   "and severity = '较大'", [START, END]).fetchone()[0]
+    button = page.get_by_role("button", name="导出 Excel")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    book = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()), read_only=True)
+    assert book.sheetnames == ["警情事件", "筛选条件"]
+    data = list(book["警情事件"].iter_rows(values_only=True))
+    assert data[0][:3] == ("事件编号", "上报时间", "来源")
+    assert len(data) - 1 == n
+    filters = dict(list(book["筛选条件"].iter_rows(values_only=True))[1:])
+    assert filters["事件等级"] == "较大" and filters["数据"] == "警情事件"
