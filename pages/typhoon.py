@@ -30,6 +30,10 @@ RATE_LABELS = ["低于80%", "80%–90%", "90%–95%", "95%–100%", "全部转�
 FONT = "Noto Sans CJK SC, Microsoft YaHei"
 
 
+def EXACT(n) -> str:  # exact: 应转移 and 已转移 differ by a few people, 1.4万 hides it
+    return f"{int(n):,}"
+
+
 def layout(fig, height=380, **kwargs):
     kwargs.setdefault("margin", {"l": 10, "r": 10, "t": 40, "b": 10})
     fig.update_layout(height=height, legend_title_text="", font_family=FONT, **kwargs)
@@ -111,10 +115,10 @@ planned = int(s["persons_planned"])
 
 c = st.columns(6)
 with c[0]:
-    kpi("应转移", planned, help=f"转移名单上的全部人员，共 {fmt_count(s['households_planned'])} 户"
+    kpi("应转移", planned, fmt=EXACT, help=f"转移名单上的全部人员，共 {fmt_count(s['households_planned'])} 户"
         "（含拒绝转移）")
 with c[1]:
-    kpi("已转移", int(s["persons_moved"]), help="状态为已转移或已返回的人员")
+    kpi("已转移", int(s["persons_moved"]), fmt=EXACT, help="状态为已转移或已返回的人员")
 with c[2]:
     kpi("转移率", fmt_pct(s["transfer_rate"]), fmt=str, help="已转移 ÷ 应转移")
 with c[3]:

@@ -97,8 +97,8 @@ def test_progress_against_plan(at, wh):
     tid = at.selectbox(key="ty_id").value
     planned, moved, pending, refused, _ = _progress(wh, tid)
     assert planned > 0
-    assert _metric(at, "应转移").value == fmt_count(planned)
-    assert _metric(at, "已转移").value == fmt_count(moved)
+    assert _metric(at, "应转移").value == f"{planned:,}"
+    assert _metric(at, "已转移").value == f"{moved:,}"
     assert _metric(at, "应转未转").value == fmt_count(pending or 0)
     assert _metric(at, "拒绝转移").value == fmt_count(refused or 0)
     assert _metric(at, "转移率").value == fmt_pct(moved / planned)
@@ -132,7 +132,7 @@ def test_still_to_move_list_is_masked(wh):
     for name in table["联系人"].dropna():
         assert name[1:] == "*" * (len(name) - 1)
     planned, moved, pending, refused, households = _progress(wh, "2106")
-    assert _metric(app, "应转移").value == fmt_count(planned)
+    assert _metric(app, "应转移").value == f"{planned:,}"
     assert households == n
 
 
@@ -143,8 +143,8 @@ def test_community_filter(wh):
                       "order by sum(person_count) desc limit 1", [tid]).fetchone()[0]
     app = _open({"communities": [code]})
     planned, moved, *_ = _progress(wh, tid, [code])
-    assert _metric(app, "应转移").value == fmt_count(planned)
-    assert _metric(app, "已转移").value == fmt_count(moved)
+    assert _metric(app, "应转移").value == f"{planned:,}"
+    assert _metric(app, "已转移").value == f"{moved:,}"
     shelters = wh.execute("select count(*) from shelters where community_code = ?",
                           [code]).fetchone()[0]
     assert f"共 {shelters} 处场所" in _metric(app, "启用场所").proto.help
@@ -276,7 +276,7 @@ def test_active_typhoon_comes_first_with_occupancy_now(active_warehouse):
     assert box.value == "2699"
     assert box.format_func("2699") == "2699 测试"
     assert ":red-badge[预警中]" in [m.value for m in app.markdown]
-    assert _metric(app, "应转移").value == fmt_count(w["cap_a"] + w["near"] + 3 + 5 + 4)
+    assert _metric(app, "应转移").value == f"{w['cap_a'] + w['near'] + 3 + 5 + 4:,}"
     assert _metric(app, "应转未转").value == "3"
     assert _metric(app, "转移率").value == fmt_pct((w["cap_a"] + w["near"] + 5 + 4) /
                                                   (w["cap_a"] + w["near"] + 12))
