@@ -3,8 +3,9 @@
     from queries import run_query
     df = run_query("incidents/incidents_by_day", start=..., end=..., communities=[...])
 
-- One read-only connection per process and warehouse version; each query runs on its own
-  ``cursor()`` (a shared connection fails under concurrent Streamlit sessions).
+- One read-only connection per process and warehouse version (the file ATTACHed, so a swapped-in
+  rebuild is really opened); each query runs on its own ``cursor()`` (a shared connection fails
+  under concurrent Streamlit sessions).
 - A name must resolve to a file inside this folder; unknown names, names escaping the folder,
   and missing or extra parameters are refused with ``QueryError`` before anything runs.
 - Results are cached (``st.cache_data``) keyed by name, parameters and the warehouse version,
@@ -56,12 +57,23 @@ def list_queries() -> list[str]:
     )
 
 
-# Every connection to a warehouse in this process must use the same configuration (DuckDB
-# refuses a second connection to the same file with a different one).
-CONNECTION_CONFIG = {"enable_external_access": False, "threads": 2}
-
 _lock = threading.Lock()
 _connections: dict[tuple[str, str], duckdb.DuckDBPyConnection] = {}
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory database with the warehouse ATTACHed read-only as ``wh``.
+
+    Not ``duckdb.connect(path)``: DuckDB caches database instances by path inside a process, so
+    after a rebuild swapped a new file in, a plain connect hands back the old file for as long
+    as any connection to it is open. ATTACH always opens the file that is there now.
+    """
+    con = duckdb.connect(config={"threads": 2})
+    escaped = str(path).replace("'", "''")
+    con.execute(f"attach '{escaped}' as wh (read_only)")
+    # after the attach: no SQL may read other files or URLs
+    con.execute("set enable_external_access = false")
+    return con
 
 
 def _connection(path: Path, version: str) -> duckdb.DuckDBPyConnection:
@@ -73,13 +85,17 @@ def _connection(path: Path, version: str) -> duckdb.DuckDBPyConnection:
             # session may still be running on one of its cursors
             for old_key in [k for k in _connections if k[0] == str(path)]:
                 del _connections[old_key]
-            con = duckdb.connect(
-                str(path),
-                read_only=True,
-                config=CONNECTION_CONFIG,
-            )
+            con = _open(path)
             _connections[key] = con
         return con
+
+
+def cursor(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the current warehouse, tables unqualified (``use wh``)."""
+    path = Path(warehouse) if warehouse else config.warehouse_path()
+    cur = _connection(path, warehouse_version(path)).cursor()
+    cur.execute("use wh")
+    return cur
 
 
 def _check_params(name: str, params: dict) -> None:
@@ -99,9 +115,7 @@ def run_query_uncached(name: str, warehouse: Path | None = None, **params) -> pd
     """Run a named query now (CLI, briefing, tests). Pages use ``run_query``."""
     sql = _sql_text(name)
     _check_params(name, params)
-    path = Path(warehouse) if warehouse else config.warehouse_path()
-    con = _connection(path, warehouse_version(path))
-    cur = con.cursor()
+    cur = cursor(warehouse)
     try:
         return cur.execute(sql, _normalize(params)).df()
     finally:

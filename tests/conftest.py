@@ -54,9 +54,6 @@ def fixture_warehouse(fixture_exports) -> Path:
 @pytest.fixture()
 def wh(fixture_warehouse):
     """A read-only connection to the fixture warehouse, for independent checks."""
-    from queries import CONNECTION_CONFIG
-
-    # same configuration as the query runner's: DuckDB refuses a second, different one
-    con = duckdb.connect(str(fixture_warehouse), read_only=True, config=CONNECTION_CONFIG)
+    con = duckdb.connect(str(fixture_warehouse), read_only=True)
     yield con
     con.close()

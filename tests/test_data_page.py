@@ -32,9 +32,7 @@ KPI_DAY = {"start": _D(2026, 11, 20), "end": _D(2026, 11, 21), "ya_start": _D(20
 
 def sql(path, query, params=None):
     """Run one independent query on ``path`` and close the connection."""
-    from queries import CONNECTION_CONFIG
-
-    con = duckdb.connect(str(path), read_only=True, config=CONNECTION_CONFIG)
+    con = duckdb.connect(str(path), read_only=True)
     try:
         return con.execute(query, params or []).fetchall()
     finally:

@@ -105,6 +105,7 @@ def test_cache_sees_a_rebuilt_warehouse(tmp_path, fixture_warehouse):
     import shutil
 
     import duckdb
+
     from command_center.warehouse import warehouse_version
 
     copy = tmp_path / "w.duckdb"
@@ -121,3 +122,26 @@ def test_cache_sees_a_rebuilt_warehouse(tmp_path, fixture_warehouse):
     new.replace(copy)
     assert warehouse_version(copy) != v1
     assert len(run_query_uncached("shared/communities", copy)) == n1 - 1
+
+
+def test_runner_sees_a_swapped_file_while_an_old_connection_is_open(tmp_path, fixture_warehouse):
+    """DuckDB caches database instances by path: a plain connect would return the old file."""
+    import shutil
+
+    import duckdb
+
+    from queries import cursor
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(fixture_warehouse, copy)
+    old = cursor(copy)  # keeps the old version's connection alive
+    n = old.execute("select count(*) from communities").fetchone()[0]
+    new = tmp_path / "w.new.duckdb"
+    shutil.copy(fixture_warehouse, new)
+    con = duckdb.connect(str(new))
+    con.execute("delete from communities where community_code like '%1'")
+    con.close()
+    new.replace(copy)
+    fresh = cursor(copy).execute("select count(*) from communities").fetchone()[0]
+    assert fresh < n
+    assert old.execute("select count(*) from communities").fetchone()[0] == n
