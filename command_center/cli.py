@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         except IngestError as exc:
             print(f"导入失败：{exc}", file=sys.stderr)
             return 2
+        print(report.summary())
         if args.report:
             args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2),
                                    encoding="utf-8")

@@ -8,8 +8,9 @@ import openpyxl
 import pytest
 from fixtures_ingest.helpers import GEO, base_warehouse, communities, query, write_csv
 
-from command_center.ingest import IngestError, preview
+from command_center.ingest import IngestError
 from command_center.ingest.build import build_warehouse
+from command_center.ingest.preview import preview_file as preview
 from command_center.ingest.upsert import import_file
 
 HEAD = ["事件编号", "上报时间", "事件来源", "事件类别", "处置状态", "所属社区"]

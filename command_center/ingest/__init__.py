@@ -14,12 +14,11 @@ Modules, in the order a file goes through them:
     report.py    the reports returned to the CLI and the page
 
 Public entry points: :func:`command_center.ingest.build.build_warehouse`,
-:func:`command_center.ingest.upsert.import_file`, :func:`preview` and :class:`IngestError`.
+:func:`command_center.ingest.upsert.import_file`,
+:func:`command_center.ingest.preview.preview_file` and :class:`IngestError`.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 
 class IngestError(Exception):
@@ -29,11 +28,4 @@ class IngestError(Exception):
     """
 
 
-def preview(file: Path, dataset: str | None = None, **kwargs):
-    """See :func:`command_center.ingest.preview.preview_file`."""
-    from command_center.ingest.preview import preview_file
-
-    return preview_file(Path(file), dataset, **kwargs)
-
-
-__all__ = ["IngestError", "preview"]
+__all__ = ["IngestError"]

@@ -22,7 +22,7 @@ from command_center import config
 from command_center.formatting import fmt_count, mask_name, mask_phone
 from command_center.ingest import IngestError
 from command_center.ingest.mapping import header_lookup, norm_header
-from command_center.ingest.preview import preview_file  # not ingest.preview: see _preview
+from command_center.ingest.preview import preview_file
 from command_center.labels import chinese_columns
 from command_center.schema import BUILD_ORDER, DATASETS
 from command_center.ui.export import xlsx_bytes
@@ -71,10 +71,7 @@ def temp_copy(uploaded) -> Iterator[Path]:
 
 
 def _preview(uploaded, dataset: str | None):
-    """Preview of an upload, kept per session (file id, dataset): reruns don't reread it.
-
-    Calls ``preview_file`` directly: once the submodule ``command_center.ingest.preview`` is
-    imported, the package attribute ``ingest.preview`` is that module, not the function."""
+    """Preview of an upload, kept per session (file id, dataset): reruns don't reread it."""
     cache = st.session_state.setdefault("data_previews", {})
     key = (uploaded.file_id, dataset)
     if key not in cache:

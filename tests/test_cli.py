@@ -1,0 +1,79 @@
+"""The command line as scripts and cron jobs call it: exit codes, messages, JSON report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "command_center", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_import_update_and_report(tmp_path, fixture_warehouse):
+    wh = tmp_path / "w.duckdb"
+    shutil.copy(fixture_warehouse, wh)
+    f = tmp_path / "警情.csv"
+    f.write_text(
+        "事件编号,上报时间,事件类别,处置状态,所属社区\n"
+        "CLI-1,2026-11-20 08:00:00,治安,处置中,330383001001\n"
+        "CLI-2,2026/11/20 9:30,交通,已办结,330383001002\n"
+        ",2026-11-20 10:00:00,刑事,处置中,330383001003\n",
+        encoding="utf-8-sig",
+    )
+    report = tmp_path / "r.json"
+    r = cli("import", "--dataset", "incidents", str(f), "--warehouse", str(wh),
+            "--report", str(report))
+    assert r.returncode == 0, r.stderr
+    assert "读取 3 行" in r.stdout and "隔离 1 行" in r.stdout
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert set(data) == {"dataset", "file", "read", "loaded", "quarantined", "inserted",
+                         "updated", "unchanged", "reasons"}
+    assert (data["read"], data["loaded"], data["quarantined"], data["inserted"]) == (3, 2, 1, 2)
+    assert data["reasons"].get("缺少编号") == 1
+
+    # the same file again: nothing changes
+    r = cli("import", "--dataset", "incidents", str(f), "--warehouse", str(wh),
+            "--report", str(report))
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert r.returncode == 0 and (data["inserted"], data["updated"], data["unchanged"]) == (0, 0, 2)
+
+    # a status change replaces the old row
+    f.write_text(f.read_text(encoding="utf-8-sig").replace("治安,处置中", "治安,已办结"),
+                 encoding="utf-8-sig")
+    cli("import", "--dataset", "incidents", str(f), "--warehouse", str(wh),
+        "--report", str(report))
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert (data["updated"], data["unchanged"]) == (1, 1)
+
+
+def test_unusable_file_exits_2_and_changes_nothing(tmp_path, fixture_warehouse):
+    wh = tmp_path / "w.duckdb"
+    shutil.copy(fixture_warehouse, wh)
+    before = digest(wh)
+    f = tmp_path / "no_key.csv"
+    f.write_text("上报时间,事件类别\n2026-11-20 08:00:00,治安\n", encoding="utf-8")
+    r = cli("import", "--dataset", "incidents", str(f), "--warehouse", str(wh))
+    assert r.returncode == 2
+    assert "导入失败" in r.stderr and "事件编号" in r.stderr
+    assert digest(wh) == before
+
+
+def test_bad_arguments_are_refused(tmp_path):
+    r = cli("import", "--dataset", "weather", str(tmp_path / "x.csv"))
+    assert r.returncode == 2 and "invalid choice" in r.stderr
+    r = cli("sample", "--end", "2026-13-01", "--out", str(tmp_path))
+    assert r.returncode == 2 and "日期格式应为 YYYY-MM-DD" in r.stderr
