@@ -8,6 +8,7 @@ import streamlit as st
 
 from command_center.bootstrap import ensure_warehouse
 from command_center.ui import filters
+from command_center.ui.freshness import freshness_caption
 from command_center.ui.assets import ensure_static_assets
 
 ROOT = Path(__file__).resolve().parent
@@ -46,4 +47,7 @@ for file, title, url_path, group, icon in PAGES:
 page = st.navigation(groups)
 if page.url_path not in NO_FILTERS:
     filters.render()
+if page.url_path != "wall":
+    with st.sidebar:
+        freshness_caption()
 page.run()
