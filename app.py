@@ -8,8 +8,8 @@ import streamlit as st
 
 from command_center.bootstrap import ensure_warehouse
 from command_center.ui import filters
-from command_center.ui.freshness import freshness_caption
 from command_center.ui.assets import ensure_static_assets
+from command_center.ui.freshness import freshness_caption
 
 ROOT = Path(__file__).resolve().parent
 
