@@ -46,7 +46,7 @@ def test_renders_offline_with_funnel_and_map(page, app_server, wh):
     screenshot(page, "disputes_orgs")
     iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
     iframe.scroll_into_view_if_needed()
-    frame = folium_frame(page)
+    frame = folium_frame(page, timeout=60_000)
     # 102 shaded communities + county boundary + open-dispute points
     open_now = wh.execute("select count(*) from disputes "
                           "where status in ('已受理', '调处中')").fetchone()[0]

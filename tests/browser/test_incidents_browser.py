@@ -58,7 +58,7 @@ def test_renders_offline_with_charts_and_map(page, app_server):
     screenshot(page, "incidents_top")
     iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
     iframe.scroll_into_view_if_needed()  # below the fold: drawn once scrolled to
-    frame = folium_frame(page)
+    frame = folium_frame(page, timeout=60_000)
     assert frame.locator("path.leaflet-interactive").count() > 20  # grid cells + points
     assert "网格警情数" in frame.locator("body").inner_text()
     assert iframe.bounding_box()["height"] > 400
