@@ -12,7 +12,6 @@ import pytest
 
 from command_center.formatting import fmt_change, fmt_count, fmt_pct
 from tests.test_incidents_page import arr, charts, metric, one, open_page
-from tests.test_incidents_page import wh as wh  # same-config connection fixture
 
 START, END = dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 21)
 YA_START, YA_END = dt.datetime(2025, 11, 1), dt.datetime(2025, 11, 21)

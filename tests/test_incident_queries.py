@@ -9,7 +9,6 @@ import pytest
 
 from command_center.ui.incident_filters import auto_grain, like_pattern
 from queries import run_query_uncached
-from tests.test_incidents_page import wh as wh  # same-config read-only connection
 
 NONE = {"sources": [], "categories": [], "subcategories": [], "severities": [], "statuses": [],
         "weekdays": [], "min_hour": 0, "max_hour": 23, "q": None, "communities": []}

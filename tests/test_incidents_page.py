@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -18,17 +17,6 @@ from command_center.formatting import fmt_change, fmt_count, fmt_pct
 START, END = dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 21)
 YA_START, YA_END = dt.datetime(2025, 11, 1), dt.datetime(2025, 11, 21)
 PREV_START, PREV_END = dt.datetime(2026, 10, 12), dt.datetime(2026, 11, 1)
-
-
-@pytest.fixture()
-def wh(fixture_warehouse):
-    """Read-only connection for the independent checks. Same configuration as the app's
-    runner: the page runs in this process and DuckDB refuses a second connection to the
-    same file with a different configuration."""
-    con = duckdb.connect(str(fixture_warehouse), read_only=True,
-                         config={"enable_external_access": False, "threads": 2})
-    yield con
-    con.close()
 
 
 def open_page(fixture_warehouse, **global_filters) -> AppTest:

@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.browser.conftest import folium_frame, goto, screenshot, wait_ready
-from tests.test_incidents_page import wh as wh  # same-config read-only connection
 
 pytestmark = pytest.mark.browser
 START, END = dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 21)  # 本月 on the pinned clock
