@@ -12,18 +12,22 @@ from command_center.ui.assets import ensure_static_assets
 from command_center.ui.freshness import freshness_caption
 
 ROOT = Path(__file__).resolve().parent
+# Page files live in views/, not pages/: Streamlit 1.67 treats a pages/ folder beside the
+# entry point as an old-style multipage app until st.navigation has run once in the process,
+# so the first request after a restart (the wall reconnecting to /wall) would run the page file
+# alone, without this script.
 
 # (file, title, url path, group, icon). A page is listed only once its file exists.
 PAGES = [
-    ("pages/overview.py", "一张图", "overview", "综合", "🗺️"),
-    ("pages/briefing.py", "工作简报", "briefing", "综合", "📄"),
-    ("pages/incidents.py", "警情事件", "incidents", "专题", "🚨"),
-    ("pages/disputes.py", "矛盾纠纷", "disputes", "专题", "🤝"),
-    ("pages/social_orgs.py", "社会组织", "social-orgs", "专题", "🏛️"),
-    ("pages/typhoon.py", "防台转移", "typhoon", "专题", "🌀"),
-    ("pages/risk.py", "四色预警", "risk", "专题", "🚦"),
-    ("pages/wall.py", "大屏", "wall", "大屏", "🖥️"),
-    ("pages/data.py", "数据管理", "data", "管理", "🗂️"),
+    ("views/overview.py", "一张图", "overview", "综合", "🗺️"),
+    ("views/briefing.py", "工作简报", "briefing", "综合", "📄"),
+    ("views/incidents.py", "警情事件", "incidents", "专题", "🚨"),
+    ("views/disputes.py", "矛盾纠纷", "disputes", "专题", "🤝"),
+    ("views/social_orgs.py", "社会组织", "social-orgs", "专题", "🏛️"),
+    ("views/typhoon.py", "防台转移", "typhoon", "专题", "🌀"),
+    ("views/risk.py", "四色预警", "risk", "专题", "🚦"),
+    ("views/wall.py", "大屏", "wall", "大屏", "🖥️"),
+    ("views/data.py", "数据管理", "data", "管理", "🗂️"),
 ]
 NO_FILTERS = {"wall", "data"}  # pages that ignore the global period/community filters
 

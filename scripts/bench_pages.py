@@ -1,6 +1,6 @@
 """Time a page's server-side rerun with AppTest against a given warehouse.
 
-    python scripts/bench_pages.py pages/overview.py --warehouse data/bench/warehouse.duckdb \
+    python scripts/bench_pages.py views/overview.py --warehouse data/bench/warehouse.duckdb \
         --runs 5 [--today 2026-11-20] [--query ov_community=330383001030]
 
 Prints the cold run (first run of the page: queries not cached) and the warm reruns (the same
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("page", help="page file, e.g. pages/overview.py")
+    ap.add_argument("page", help="page file, e.g. views/overview.py")
     ap.add_argument("--warehouse", required=True, help="DuckDB warehouse file")
     ap.add_argument("--runs", type=int, default=5, help="warm reruns to time")
     ap.add_argument("--today", default=None, help="pin the dashboard's today (YYYY-MM-DD)")
@@ -46,7 +46,7 @@ def main() -> int:
         at.query_params[key] = value
     t0 = time.perf_counter()
     at.run()
-    page = args.page if args.page.startswith("pages/") else f"pages/{args.page}"
+    page = args.page if args.page.startswith("views/") else f"pages/{args.page}"
     at.switch_page(page)
     t1 = time.perf_counter()
     at.run()

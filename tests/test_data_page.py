@@ -42,7 +42,7 @@ def sql(path, query, params=None):
 def open_page() -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=120)
     at.run()
-    at.switch_page("pages/data.py")
+    at.switch_page("views/data.py")
     at.run()
     assert not at.exception, at.exception
     return at

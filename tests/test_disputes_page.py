@@ -22,7 +22,7 @@ CLOSED = "('调解成功', '调解不成功', '已转诉讼', '已撤回')"
 
 def dispute_page(fixture_warehouse, **global_filters):
     at = open_page(fixture_warehouse, **global_filters)
-    at.switch_page("pages/disputes.py")
+    at.switch_page("views/disputes.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at

@@ -26,7 +26,7 @@ def open_page(fixture_warehouse, **global_filters) -> AppTest:
     for key, value in global_filters.items():
         at.session_state[key] = value
     at.run()
-    at.switch_page("pages/incidents.py")
+    at.switch_page("views/incidents.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at

@@ -42,7 +42,7 @@ def _count(wh, sql: str, *params) -> int:
 def at(fixture_warehouse):
     app = AppTest.from_file("../app.py", default_timeout=90)
     app.run()
-    app.switch_page("pages/overview.py")
+    app.switch_page("views/overview.py")
     app.run()
     assert not app.exception, app.exception
     return app

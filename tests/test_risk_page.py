@@ -37,7 +37,7 @@ def wh(fixture_warehouse, tmp_path):
 def at(fixture_warehouse):
     app = AppTest.from_file("../app.py", default_timeout=90)
     app.run()
-    app.switch_page("pages/risk.py")
+    app.switch_page("views/risk.py")
     app.run()
     assert not app.exception, app.exception
     return app

@@ -36,7 +36,7 @@ def _open(state: dict | None = None) -> AppTest:
     for k, v in (state or {}).items():
         app.session_state[k] = v
     app.run()
-    app.switch_page("pages/social_orgs.py")
+    app.switch_page("views/social_orgs.py")
     app.run()
     assert not app.exception, app.exception
     return app

@@ -37,7 +37,7 @@ def _open(state: dict | None = None) -> AppTest:
     for k, v in (state or {}).items():
         app.session_state[k] = v
     app.run()
-    app.switch_page("pages/typhoon.py")
+    app.switch_page("views/typhoon.py")
     app.run()
     assert not app.exception, [e.message for e in app.exception]
     return app

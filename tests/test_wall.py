@@ -141,7 +141,7 @@ def _run_wall(query: str = ""):
 
     at = AppTest.from_file("../app.py", default_timeout=60)
     at.run()
-    at.switch_page("pages/wall.py")
+    at.switch_page("views/wall.py")
     if query:
         for part in query.split("&"):
             k, _, v = part.partition("=")

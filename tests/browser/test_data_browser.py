@@ -91,10 +91,12 @@ def top(locator) -> None:
 
 def test_upload_preview_import_report(page, copy_server):
     base, copy = copy_server
-    # a fresh server's very first page load must be "/": see the report (pages/ folder quirk)
-    goto(page, base, "/")
+    # the very first request of a fresh server is a deep link: app.py must still run (with a
+    # folder named pages/ Streamlit would run the page file alone, listing file names)
     goto(page, base, "/data")
-    assert page.locator('[data-testid="stSidebarNav"]').get_by_text("数据管理").count() == 1
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    assert nav.get_by_text("数据管理").count() == 1 and nav.get_by_text("一张图").count() == 1
+    assert nav.get_by_text("data", exact=True).count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_role("heading", name="数据管理").count() >= 1
     assert page.get_by_text("数据更新于").count() >= 7  # one line per dataset card

@@ -17,9 +17,6 @@ START, END = dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 21)  # 本月 on th
 
 
 def open_incidents(page, app_server, query: str = "") -> None:
-    # "/" first: a deep link as the very first request of a fresh server is run without
-    # app.py (Streamlit's pages/ discovery) -- reported, not this page's to fix
-    goto(page, app_server, "/")
     goto(page, app_server, "/incidents" + query)
     assert page.locator('[data-testid="stException"]').count() == 0
 

@@ -11,10 +11,10 @@ pytestmark = pytest.mark.browser
 CODE = "330383001030"
 # url path → file (app.py PAGES); a page is tested once its file exists
 PAGES = {
-    "overview": "pages/overview.py", "briefing": "pages/briefing.py",
-    "incidents": "pages/incidents.py", "disputes": "pages/disputes.py",
-    "social-orgs": "pages/social_orgs.py", "typhoon": "pages/typhoon.py",
-    "risk": "pages/risk.py", "wall": "pages/wall.py", "data": "pages/data.py",
+    "overview": "views/overview.py", "briefing": "views/briefing.py",
+    "incidents": "views/incidents.py", "disputes": "views/disputes.py",
+    "social-orgs": "views/social_orgs.py", "typhoon": "views/typhoon.py",
+    "risk": "views/risk.py", "wall": "views/wall.py", "data": "views/data.py",
 }
 EXISTING = [p for p, f in PAGES.items() if (ROOT / f).exists()]
 

@@ -11,10 +11,6 @@ from tests.browser.conftest import folium_frame, goto, screenshot
 
 @pytest.mark.browser
 def test_social_orgs_page_renders_offline(page, app_server):
-    # Known shell issue (reported): the very first session of a fresh server resolves a deep
-    # link against the pages/ folder names (social_orgs) before st.navigation has run, so
-    # /social-orgs shows Streamlit's "Page not found" once. Open the app first.
-    goto(page, app_server, "/")
     goto(page, app_server, "/social-orgs")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("Page not found").count() == 0

@@ -29,11 +29,11 @@ MAP_HEIGHT = 660
 SELECT_PARAM = "ov_community"
 # topic pages a selected community links to (only those whose file exists are shown)
 TOPIC_LINKS = [
-    ("pages/incidents.py", "警情事件", "🚨"),
-    ("pages/disputes.py", "矛盾纠纷", "🤝"),
-    ("pages/social_orgs.py", "社会组织", "🏛️"),
-    ("pages/typhoon.py", "防台转移", "🌀"),
-    ("pages/risk.py", "四色预警", "🚦"),
+    ("views/incidents.py", "警情事件", "🚨"),
+    ("views/disputes.py", "矛盾纠纷", "🤝"),
+    ("views/social_orgs.py", "社会组织", "🏛️"),
+    ("views/typhoon.py", "防台转移", "🌀"),
+    ("views/risk.py", "四色预警", "🚦"),
 ]
 
 f = filters.current()
