@@ -4,6 +4,7 @@
     build     rebuild the warehouse from an exports folder (atomic swap)
     import    upsert one export file into the warehouse (atomic), with a JSON report
     ensure    build the sample warehouse if there is none (first start of the dashboard)
+    briefing  write the 周报/月报/季报 as .docx, .pdf and .xlsx (for a cron job)
 """
 
 from __future__ import annotations
@@ -48,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("ensure", help="没有数据仓库时用样例数据建立")
     e.add_argument("--warehouse", type=Path, default=None)
+
+    r = sub.add_parser("briefing", help="生成工作简报（Word、PDF、Excel）")
+    r.add_argument("--period", required=True, choices=("week", "month", "quarter"),
+                   help="week 周报 / month 月报 / quarter 季报")
+    r.add_argument("--date", type=_date, default=None,
+                   help="简报所在周/月/季度中的任一天（默认今天）")
+    r.add_argument("--out", type=Path, required=True, help="输出目录")
+    r.add_argument("--warehouse", type=Path, default=None)
     return p
 
 
@@ -88,5 +97,18 @@ def main(argv: list[str] | None = None) -> int:
         from command_center.bootstrap import ensure_warehouse
 
         ensure_warehouse(args.warehouse or config.warehouse_path())
+        return 0
+    if args.command == "briefing":
+        from command_center.briefing import write_briefing
+        from command_center.briefing.pdf import BriefingFontError
+
+        try:
+            paths = write_briefing(args.period, args.date or config.today(), args.out,
+                                   warehouse=args.warehouse)
+        except BriefingFontError as exc:
+            print(f"生成失败：{exc}", file=sys.stderr)
+            return 2
+        for path in paths:
+            print(path)
         return 0
     raise AssertionError(args.command)

@@ -1,0 +1,139 @@
+"""Everything a briefing says, fetched by named queries for one period (the only impure part).
+
+``fetch`` runs the queries and returns a ``BriefingData`` of plain values and small frames;
+``content.build`` turns it into sentences and tables without touching the warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from command_center import config
+from command_center.briefing import periods as bp
+from command_center.periods import Period
+
+OVERDUE_LIST = 10  # overdue disputes listed by name in 需关注事项
+
+
+@dataclass
+class BriefingData:
+    kind: str  # week / month / quarter / custom
+    period: Period
+    previous: Period  # 环比
+    year_ago: Period  # 同比
+    county: str
+    communities: tuple[str, ...]  # empty = the whole county
+    community_names: dict[str, str]
+    generated_at: dt.datetime
+    incidents_first_on: dt.date | None  # first day with data (None: no data at all)
+    disputes_first_on: dt.date | None
+    incidents: dict  # incident_count, previous_count, year_ago_count, open_count
+    incidents_by_category: pd.DataFrame
+    incidents_by_day: pd.DataFrame
+    community_category: pd.DataFrame
+    by_community: pd.DataFrame
+    disputes: dict  # dispute_count, previous_count, year_ago_count, success_rate, ...
+    dispute_backlog: dict  # open_count, overdue_count (at the period's end)
+    disputes_by_type: pd.DataFrame
+    overdue_disputes: pd.DataFrame
+    orgs: dict  # org_count, previous_count, new_count
+    org_credit: dict  # abnormal_count, dishonest_count, newly_listed_count
+    credit_listings: pd.DataFrame
+    typhoons: pd.DataFrame
+    typhoon_communities: dict[str, pd.DataFrame] = field(default_factory=dict)
+    risk_now: pd.DataFrame | None = None  # risk.compare(now, previous); None: no model
+    risk_error: str | None = None
+
+
+def _runner(warehouse: Path | None):
+    if warehouse is None:
+        from queries import run_query
+
+        return run_query
+
+    from queries import run_query_uncached
+
+    return lambda name, **params: run_query_uncached(name, Path(warehouse), **params)
+
+
+def _row(df: pd.DataFrame) -> dict:
+    if df.empty:
+        return {}
+    return {k: (None if pd.isna(v) else v) for k, v in df.iloc[0].to_dict().items()}
+
+
+def _date_or_none(v) -> dt.date | None:
+    if v is None or pd.isna(v):
+        return None
+    return pd.Timestamp(v).date()
+
+
+def fetch(kind: str, period: Period, communities=(), *, warehouse: Path | str | None = None,
+          now: dt.datetime | None = None) -> BriefingData:
+    """Run the briefing's queries for ``period`` (``warehouse``: run uncached on that file,
+    for the command line; None: the page's cached runner on the configured warehouse)."""
+    run = _runner(Path(warehouse) if warehouse else None)
+    communities = list(communities or [])
+    prev = bp.previous(kind, period)
+    ya = period.year_ago()
+    window = {**period.params(), **prev.params("prev_"), **ya.params("ya_"),
+              "communities": communities}
+    span = {**period.params(), "communities": communities}
+
+    names = run("shared/communities")
+    coverage = _row(run("briefing/data_coverage"))
+    typhoons = run("overview/evacuation_by_typhoon", **span)
+    typhoon_communities = {
+        str(t): run("typhoon/progress_by_community", typhoon_id=str(t), communities=communities)
+        for t in typhoons["typhoon_id"]
+    }
+
+    risk_now, risk_error = None, None
+    from command_center import risk
+
+    try:
+        wh = Path(warehouse) if warehouse else None
+        now_scores = risk.scores(period, communities, warehouse=wh)
+        before = risk.scores(prev, communities, warehouse=wh)
+        risk_now = risk.compare(now_scores, before)
+    except risk.RiskConfigError as exc:
+        if risk.config_path().exists():
+            risk_error = str(exc)
+        # no model file: the county has no four-color warning, the section is left out
+
+    return BriefingData(
+        kind=kind,
+        period=period,
+        previous=prev,
+        year_ago=ya,
+        county=str(config.get("county", "name", "")),
+        communities=tuple(communities),
+        community_names=dict(zip(names["community_code"], names["community_name"],
+                                 strict=True)),
+        generated_at=(now or config.now()).replace(microsecond=0),
+        incidents_first_on=_date_or_none(coverage.get("incidents_first_on")),
+        disputes_first_on=_date_or_none(coverage.get("disputes_first_on")),
+        incidents=_row(run("overview/kpi_incidents", **window)),
+        incidents_by_category=run("briefing/incidents_by_category", **window),
+        incidents_by_day=run("overview/incidents_by_day", **span),
+        community_category=run("briefing/incidents_by_community_category", **window),
+        by_community=run("briefing/figures_by_community", **window),
+        disputes=_row(run("overview/kpi_disputes", **window)),
+        dispute_backlog=_row(run("briefing/dispute_backlog", end=period.end_before,
+                                 communities=communities)),
+        disputes_by_type=run("briefing/disputes_by_type", **period.params(), **ya.params("ya_"),
+                             communities=communities),
+        overdue_disputes=run("briefing/overdue_disputes", end=period.end_before,
+                             communities=communities, limit=OVERDUE_LIST),
+        orgs=_row(run("overview/kpi_orgs", **span)),
+        org_credit=_row(run("briefing/org_credit", **span)),
+        credit_listings=run("briefing/credit_listings", **span),
+        typhoons=typhoons,
+        typhoon_communities=typhoon_communities,
+        risk_now=risk_now,
+        risk_error=risk_error,
+    )

@@ -1,0 +1,26 @@
+-- disputes received by type in the period and the same dates a year earlier (同比), with the
+-- mediation outcome of those received in the period
+with filtered as (
+    select received_at, coalesce(dispute_type, '其他') as dispute_type, status
+    from disputes
+    where received_at >= least($start, $ya_start)
+      and received_at < greatest($end, $ya_end)
+      and (len($communities) = 0 or list_contains($communities, community_code))
+),
+
+final as (
+    select
+        dispute_type,
+        count(*) filter (where received_at >= $start and received_at < $end) as dispute_count,
+        count(*) filter (where received_at >= $ya_start and received_at < $ya_end)
+            as year_ago_count,
+        count(*) filter (
+            where received_at >= $start and received_at < $end and status = '调解成功'
+        ) as success_count
+    from filtered
+    group by dispute_type
+)
+
+select * from final
+where dispute_count > 0 or year_ago_count > 0
+order by dispute_count desc, year_ago_count desc, dispute_type
