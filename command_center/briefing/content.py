@@ -353,7 +353,8 @@ def _incidents(c: _Ctx) -> Section:
     if len(d.incidents_by_day) > 1:
         s.figures.append(Figure(
             "incidents_by_day", "每日警情", "line",
-            [pd.Timestamp(x).strftime("%m-%d") for x in d.incidents_by_day["day"]],
+            [_md(pd.Timestamp(x)) for x in d.incidents_by_day["day"]],  # not date-like: plotly
+            # would turn "07-01" into an English month axis
             {"警情数": d.incidents_by_day["incident_count"].astype(int).tolist()},
             "日期", "警情数（起）"))
     if len(comm):
