@@ -2,7 +2,8 @@
 
 Warehouse columns take the canonical export header from ``schema``; derived columns of query
 results (counts, rates, ...) are listed in ``DERIVED``. Pages call ``label(col)`` or
-``chinese_columns(df)``; a column without a label is a bug that ``tests/test_labels.py`` finds.
+``chinese_columns(df)``; ``tests/test_labels.py`` fails when a table on any page shows a raw
+column name.
 """
 
 from __future__ import annotations
