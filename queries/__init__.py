@@ -36,8 +36,10 @@ class QueryError(ValueError):
     """A query was asked for wrongly (bad name, parameters): a programming error."""
 
 
-@functools.cache
-def _sql_text(name: str) -> str:
+_INCLUDE_RE = re.compile(r"^[ \t]*-- @include ([a-z0-9_/]+)[ \t]*$", re.MULTILINE)
+
+
+def _read(name: str) -> str:
     if not _NAME_RE.match(name):
         raise QueryError(f"查询名称不合法：{name!r}（只允许 queries/ 下的 小写字母/数字/下划线 路径）")
     path = (QUERY_DIR / f"{name}.sql").resolve()
@@ -46,15 +48,38 @@ def _sql_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def _is_fragment(name: str) -> bool:
+    return name.rsplit("/", 1)[-1].startswith("_")
+
+
+@functools.cache
+def _sql_text(name: str) -> str:
+    """The query's SQL with its fragments in place.
+
+    A line ``-- @include <topic>/_<fragment>`` is replaced by that file's text: the CTE that
+    several queries of a topic share (e.g. the page's filtered selection) is written once.
+    Fragments (names starting with ``_``) cannot be run on their own.
+    """
+    if _is_fragment(name):
+        raise QueryError(f"{name} 是查询片段，不能单独运行")
+
+    def include(m: re.Match) -> str:
+        fragment = m.group(1)
+        if not _is_fragment(fragment):
+            raise QueryError(f"{name}：只能引用以 _ 开头的查询片段，不能引用 {fragment}")
+        return _read(fragment).rstrip("\n")
+
+    return _INCLUDE_RE.sub(include, _read(name))
+
+
 def query_params(name: str) -> set[str]:
     """The ``$parameters`` a named query expects, read from its text."""
     return {m.group(1) for m in _PARAM_RE.finditer(_sql_text(name)) if m.group(1)}
 
 
 def list_queries() -> list[str]:
-    return sorted(
-        p.relative_to(QUERY_DIR).with_suffix("").as_posix() for p in QUERY_DIR.rglob("*.sql")
-    )
+    names = (p.relative_to(QUERY_DIR).with_suffix("").as_posix() for p in QUERY_DIR.rglob("*.sql"))
+    return sorted(n for n in names if not _is_fragment(n))
 
 
 _lock = threading.Lock()

@@ -145,3 +145,14 @@ def test_runner_sees_a_swapped_file_while_an_old_connection_is_open(tmp_path, fi
     fresh = cursor(copy).execute("select count(*) from communities").fetchone()[0]
     assert fresh < n
     assert old.execute("select count(*) from communities").fetchone()[0] == n
+
+
+def test_fragments_are_included_and_not_runnable(fixture_warehouse):
+    from queries import _sql_text
+
+    assert "disputes/_selection" not in list_queries()
+    assert "-- @include" not in _sql_text("disputes/totals")
+    # the fragment's parameters are the query's parameters
+    assert {"dispute_types", "org_ids", "start", "end"} <= query_params("disputes/totals")
+    with pytest.raises(QueryError, match="查询片段"):
+        run_query_uncached("disputes/_selection", fixture_warehouse)

@@ -1,20 +1,6 @@
 -- incidents of the selection binned into square grid cells of $cell_deg degrees (map layer)
-with selection as (
-    -- the page selection: period, communities and the page filters (empty list = all)
-    select *
-    from incidents
-    where reported_at >= $start and reported_at < $end
-        and (len($communities) = 0 or list_contains($communities, community_code))
-        and (len($sources) = 0 or list_contains($sources, source))
-        and (len($categories) = 0 or list_contains($categories, category))
-        and (len($subcategories) = 0 or list_contains($subcategories, subcategory))
-        and (len($severities) = 0 or list_contains($severities, severity))
-        and (len($statuses) = 0 or list_contains($statuses, status))
-        and (len($weekdays) = 0 or list_contains($weekdays, isodow(reported_at)))
-        and hour(reported_at) between $min_hour and $max_hour
-        and (coalesce($q, '') = ''
-             or address ilike $q escape '\' or summary ilike $q escape '\')
-),
+with
+-- @include incidents/_selection
 binned as (
     select
         floor(lon / $cell_deg)::bigint as cell_x,
