@@ -148,10 +148,11 @@ def test_runner_sees_a_swapped_file_while_an_old_connection_is_open(tmp_path, fi
 
 
 def test_fragments_are_included_and_not_runnable(fixture_warehouse):
-    from queries import _sql_text
+    from queries import _INCLUDE_RE, _sql_text
 
     assert "disputes/_selection" not in list_queries()
-    assert "-- @include" not in _sql_text("disputes/totals")
+    assert not _INCLUDE_RE.search(_sql_text("disputes/totals"))
+    assert "selection as (" in _sql_text("disputes/totals")
     # the fragment's parameters are the query's parameters
     assert {"dispute_types", "org_ids", "start", "end"} <= query_params("disputes/totals")
     with pytest.raises(QueryError, match="查询片段"):
