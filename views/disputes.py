@@ -14,11 +14,10 @@ from command_center.formatting import fmt_count, fmt_pct
 from command_center.maps import base, layers
 from command_center.ui import dispute_filters as dsp
 from command_center.ui import filters
-from command_center.ui.export import csv_bytes, xlsx_bytes
 from command_center.ui.incident_filters import for_display
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
-from command_center.ui.tables import mask_frame, records_table
+from command_center.ui.tables import paged_records, records_table
 from queries import run_query, run_query_uncached
 
 PAGE_SIZE = 50
@@ -273,16 +272,6 @@ show_map(fmap, key="dsp_map_view", height=520, returned_objects=())
 
 # ---------------------------------------------------------------- records
 st.subheader("纠纷记录")
-pages = max(1, -(-total // PAGE_SIZE))
-if int(st.session_state.get(dsp.PAGE) or 1) > pages:
-    st.session_state[dsp.PAGE] = pages
-r1, r2, r3, r4 = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
-page_no = r1.number_input(f"页码（共 {pages} 页）", min_value=1, max_value=pages, value=1,
-                          step=1, key=dsp.PAGE, bind="query-params")
-r2.caption(f"共 {fmt_count(total)} 条，每页 {PAGE_SIZE} 条，按受理时间倒序；当事人姓名已脱敏。")
-records = q("dispute_records", limit=PAGE_SIZE, offset=(int(page_no) - 1) * PAGE_SIZE)
-records_table(for_display(records), key="dsp_records", height=420)
-
 export_filters = {
     "数据": "矛盾纠纷",
     "时间范围（受理时间）": period.label(),
@@ -292,23 +281,10 @@ export_filters = {
     "说明": "当事人姓名已脱敏",
 }
 stem = f"矛盾纠纷_{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-too_many = total > EXPORT_MAX
-
-
-def _export_frame():
-    df = run_query_uncached("disputes/dispute_records", **g.params(), **page_params,
-                            limit=EXPORT_MAX, offset=0)
-    return mask_frame(df)
-
-
-r3.download_button("导出 CSV", data=lambda: csv_bytes(_export_frame(), export_filters),
-                   file_name=f"{stem}.csv", mime="text/csv", key="dsp_export_csv",
-                   on_click="ignore", disabled=too_many or total == 0, width="stretch")
-r4.download_button(
-    "导出 Excel", data=lambda: xlsx_bytes(_export_frame(), export_filters, sheet="矛盾纠纷"),
-    file_name=f"{stem}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="dsp_export_xlsx", on_click="ignore", disabled=too_many or total == 0, width="stretch")
-if too_many:
-    st.warning(f"所选记录共 {fmt_count(total)} 条，超过单次导出上限 {fmt_count(EXPORT_MAX)} 条，"
-               "请缩小时间范围或增加筛选条件后再导出。")
+paged_records(
+    total=total, page_key=dsp.PAGE, page_size=PAGE_SIZE, caption="按受理时间倒序；当事人姓名已脱敏。",
+    fetch=lambda limit, offset: q("dispute_records", limit=limit, offset=offset),
+    fetch_all=lambda limit: run_query_uncached(
+        "disputes/dispute_records", **g.params(), **page_params, limit=limit, offset=0),
+    display=for_display, table_key="dsp_records", export_filters=export_filters, file_stem=stem,
+    sheet="矛盾纠纷", export_max=EXPORT_MAX)

@@ -13,10 +13,9 @@ from command_center.formatting import fmt_count, fmt_pct
 from command_center.maps import base, layers
 from command_center.ui import filters
 from command_center.ui import incident_filters as inc
-from command_center.ui.export import csv_bytes, xlsx_bytes
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
-from command_center.ui.tables import mask_frame, records_table
+from command_center.ui.tables import paged_records
 from queries import run_query, run_query_uncached
 
 PAGE_SIZE = 50
@@ -268,16 +267,6 @@ show_map(fmap, key="inc_map_view", height=560, returned_objects=())
 
 # ---------------------------------------------------------------- records
 st.subheader("警情记录")
-pages = max(1, -(-total // PAGE_SIZE))
-if int(st.session_state.get(inc.PAGE) or 1) > pages:
-    st.session_state[inc.PAGE] = pages
-r1, r2, r3, r4 = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
-page_no = r1.number_input(f"页码（共 {pages} 页）", min_value=1, max_value=pages, value=1,
-                          step=1, key=inc.PAGE, bind="query-params")
-r2.caption(f"共 {fmt_count(total)} 条，每页 {PAGE_SIZE} 条，按上报时间倒序；姓名、电话已脱敏。")
-records = q("incident_records", limit=PAGE_SIZE, offset=(int(page_no) - 1) * PAGE_SIZE)
-records_table(inc.for_display(records), key="inc_records", height=420)
-
 export_filters = {
     "数据": "警情事件",
     "时间范围": period.label(),
@@ -287,23 +276,10 @@ export_filters = {
     "说明": "姓名、电话已脱敏",
 }
 stem = f"警情事件_{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-too_many = total > EXPORT_MAX
-
-
-def _export_frame():
-    df = run_query_uncached("incidents/incident_records", **g.params(), **page_params,
-                            limit=EXPORT_MAX, offset=0)
-    return mask_frame(df)
-
-
-r3.download_button("导出 CSV", data=lambda: csv_bytes(_export_frame(), export_filters),
-                   file_name=f"{stem}.csv", mime="text/csv", key="inc_export_csv",
-                   on_click="ignore", disabled=too_many or total == 0, width="stretch")
-r4.download_button(
-    "导出 Excel", data=lambda: xlsx_bytes(_export_frame(), export_filters, sheet="警情事件"),
-    file_name=f"{stem}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="inc_export_xlsx", on_click="ignore", disabled=too_many or total == 0, width="stretch")
-if too_many:
-    st.warning(f"所选记录共 {fmt_count(total)} 条，超过单次导出上限 {fmt_count(EXPORT_MAX)} 条，"
-               "请缩小时间范围或增加筛选条件后再导出。")
+paged_records(
+    total=total, page_key=inc.PAGE, page_size=PAGE_SIZE, caption="按上报时间倒序；姓名、电话已脱敏。",
+    fetch=lambda limit, offset: q("incident_records", limit=limit, offset=offset),
+    fetch_all=lambda limit: run_query_uncached(
+        "incidents/incident_records", **g.params(), **page_params, limit=limit, offset=0),
+    display=inc.for_display, table_key="inc_records", export_filters=export_filters, file_stem=stem,
+    sheet="警情事件", export_max=EXPORT_MAX)

@@ -29,14 +29,19 @@ def xlsx_bytes(df: pd.DataFrame, filters: dict[str, str], sheet: str = "数据")
     return buf.getvalue()
 
 
-def download_buttons(df: pd.DataFrame, filters: dict[str, str], file_stem: str,
-                     key: str) -> None:
-    """Two buttons side by side: 导出CSV / 导出Excel (generated only when clicked)."""
-    cols = st.columns(2)
-    cols[0].download_button(
-        "导出 CSV", data=lambda: csv_bytes(df, filters), file_name=f"{file_stem}.csv",
-        mime="text/csv", key=f"{key}_csv", on_click="ignore", width="stretch")
-    cols[1].download_button(
-        "导出 Excel", data=lambda: xlsx_bytes(df, filters), file_name=f"{file_stem}.xlsx",
+def download_buttons(df, filters: dict[str, str], file_stem: str, key: str, *,
+                     sheet: str = "数据", disabled: bool = False, columns=None) -> None:
+    """Two buttons: 导出 CSV / 导出 Excel. ``df`` is a frame or a function returning one (then
+    it is fetched only when a button is clicked); ``columns`` are two containers to draw in
+    (default: two new columns)."""
+    get = df if callable(df) else (lambda: df)
+    left, right = columns or st.columns(2)
+    left.download_button(
+        "导出 CSV", data=lambda: csv_bytes(get(), filters), file_name=f"{file_stem}.csv",
+        mime="text/csv", key=f"{key}_csv", on_click="ignore", disabled=disabled,
+        width="stretch")
+    right.download_button(
+        "导出 Excel", data=lambda: xlsx_bytes(get(), filters, sheet=sheet),
+        file_name=f"{file_stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx", on_click="ignore", width="stretch")
+        key=f"{key}_xlsx", on_click="ignore", disabled=disabled, width="stretch")

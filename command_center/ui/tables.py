@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
-from command_center.formatting import mask_name, mask_phone
+from command_center.formatting import fmt_count, mask_name, mask_phone
 from command_center.labels import chinese_columns
 from command_center.schema import DATASETS
 
@@ -39,3 +41,32 @@ def records_table(df: pd.DataFrame, *, key: str, height: int = 420, **kwargs):
     """Masked, Chinese-headed, virtualized table; returns st.dataframe's value."""
     return st.dataframe(chinese_columns(blank_missing_text(mask_frame(df))), hide_index=True,
                         height=height, key=key, width="stretch", **kwargs)
+
+
+def paged_records(*, total: int, page_key: str, page_size: int, caption: str,
+                  fetch: Callable[[int, int], pd.DataFrame],
+                  fetch_all: Callable[[int], pd.DataFrame],
+                  display: Callable[[pd.DataFrame], pd.DataFrame], table_key: str,
+                  export_filters: dict[str, str], file_stem: str, sheet: str,
+                  export_max: int) -> None:
+    """A record list paged in SQL (page number in the URL under ``page_key``) with exports of
+    the whole selection up to ``export_max`` rows. ``fetch(limit, offset)`` gets one page
+    (cached), ``fetch_all(limit)`` the export (uncached: it can be large)."""
+    from command_center.ui.export import download_buttons
+
+    pages = max(1, -(-total // page_size))
+    if int(st.session_state.get(page_key) or 1) > pages:
+        st.session_state[page_key] = pages
+    r1, r2, r3, r4 = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
+    page_no = r1.number_input(f"页码（共 {pages} 页）", min_value=1, max_value=pages, value=1,
+                              step=1, key=page_key, bind="query-params")
+    r2.caption(f"共 {fmt_count(total)} 条，每页 {page_size} 条，{caption}")
+    records_table(display(fetch(page_size, (int(page_no) - 1) * page_size)), key=table_key,
+                  height=420)
+    too_many = total > export_max
+    download_buttons(lambda: mask_frame(fetch_all(export_max)), export_filters, file_stem,
+                     key=f"{table_key}_export", sheet=sheet, disabled=too_many or total == 0,
+                     columns=(r3, r4))
+    if too_many:
+        st.warning(f"所选记录共 {fmt_count(total)} 条，超过单次导出上限 {fmt_count(export_max)} 条，"
+                   "请缩小时间范围或增加筛选条件后再导出。")
