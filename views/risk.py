@@ -69,7 +69,6 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     st.subheader("社区风险分布")
     m = county_map()
-    m.options["prefer_canvas"] = False  # SVG: 102 clickable, testable polygons
     layer, items = risk_layer(now)
     layer.add_to(m)
     m.add_child(legend("预警等级（风险分）", items))

@@ -219,7 +219,6 @@ with right:
     names = dict(zip(cov["community_code"], cov["org_count"], strict=True))
     breaks = base.class_breaks(list(per10k.values()))
     fmap = base.county_map()
-    fmap.options["prefer_canvas"] = False  # SVG paths: hoverable, testable; features bounded
 
     def tip(p):
         v = p.get("value")

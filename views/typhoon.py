@@ -238,7 +238,6 @@ with left:
     rates = {r.community_code: (None if pd.isna(r.transfer_rate) else r.transfer_rate * 100)
              for r in by_comm.itertuples()}
     fmap = base.county_map()
-    fmap.options["prefer_canvas"] = False  # SVG paths: hoverable, testable; features bounded
 
     def tip(p):
         r = by_comm[by_comm["community_code"] == p["community_code"]]

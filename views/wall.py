@@ -292,9 +292,7 @@ class _Refit(MacroElement):
 def _base_map() -> folium.Map:
     """The constant part of the wall's map (same script every run → never re-mounted)."""
     m = county_map(dark=True)
-    # SVG (not canvas): every polygon is a DOM path the browser tests can count
-    m.options.update(zoom_control=False, zoom_snap=0.1, attribution_control=False,
-                     prefer_canvas=False)
+    m.options.update(zoom_control=False, zoom_snap=0.1, attribution_control=False)
     # inside the component iframe: the Leaflet div fills the frame, whatever px height it got
     m.get_root().header.add_child(Element(
         "<style>html,body{margin:0;height:100%;overflow:hidden;background:#0b1626}"

@@ -291,7 +291,6 @@ def overview_map(figures: pd.DataFrame, cells: pd.DataFrame, disputes: pd.DataFr
     m = county_map(dark=dark)
     # SVG, not canvas: each polygon is a DOM path (clickable, testable); the feature count is
     # bounded by the queries, so SVG stays light
-    m.options["prefer_canvas"] = False
     rate_layer, rate_items = community_rate_layer(figures, dark=dark)
     rate_layer.add_to(m)
     density, density_items = density_layer(cells, show=False)
