@@ -152,13 +152,20 @@ def _normalize(params: dict) -> dict:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
 
 
-@st.cache_data(
-    ttl=config.get("cache", "ttl_seconds", 300),
-    max_entries=config.get("cache", "max_entries", 512),
-    show_spinner=False,
-)
-def _cached(name: str, version: str, warehouse: str, params: tuple) -> pd.DataFrame:
-    return run_query_uncached(name, Path(warehouse), **dict(params))
+@functools.cache
+def _cache():
+    """The Streamlit-cached runner, made on first use inside a running app (made at import
+    time, outside one, Streamlit logs a 'No runtime found' warning in every CLI run)."""
+
+    @st.cache_data(
+        ttl=config.get("cache", "ttl_seconds", 300),
+        max_entries=config.get("cache", "max_entries", 512),
+        show_spinner=False,
+    )
+    def cached(name: str, version: str, warehouse: str, params: tuple) -> pd.DataFrame:
+        return run_query_uncached(name, Path(warehouse), **dict(params))
+
+    return cached
 
 
 _seen_versions: dict[str, str] = {}
@@ -171,15 +178,17 @@ def run_query(name: str, **params) -> pd.DataFrame:
     """
     _sql_text(name)
     _check_params(name, params)
+    if not st.runtime.exists():  # CLI, scheduled briefing: no Streamlit cache to keep
+        return run_query_uncached(name, **params)
     path = config.warehouse_path()
     version = warehouse_version(path)
     if _seen_versions.get(str(path)) != version:
         # results of an older warehouse can never be asked for again: free them now rather
         # than when their TTL runs out (a wall refreshing across imports stays flat)
         if str(path) in _seen_versions:
-            _cached.clear()
+            _cache().clear()
         _seen_versions[str(path)] = version
     frozen = tuple(
         sorted((k, tuple(v) if isinstance(v, list | set) else v) for k, v in params.items())
     )
-    return _cached(name, version, str(path), frozen)
+    return _cache()(name, version, str(path), frozen)
