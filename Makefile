@@ -37,5 +37,15 @@ build: venv
 bench-build: venv
 	$(BIN)/python scripts/bench_build.py
 
+## Benchmark: warm reruns of every page on the sample and on the bench-build warehouse.
+bench-pages: venv
+	$(BIN)/python -m command_center ensure
+	for page in views/*.py; do \
+	  $(BIN)/python scripts/bench_pages.py $$page --warehouse data/warehouse.duckdb --runs 5; \
+	  test ! -f data/bench/warehouse.duckdb || \
+	  $(BIN)/python scripts/bench_pages.py $$page --warehouse data/bench/warehouse.duckdb \
+	    --runs 5 --today 2026-11-20; \
+	done
+
 clean:
 	rm -rf data/warehouse* data/exports data/bench test-artifacts
