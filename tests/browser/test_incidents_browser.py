@@ -18,6 +18,9 @@ START, END = dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 21)  # 本月 on th
 
 def open_incidents(page, app_server, query: str = "") -> None:
     goto(page, app_server, "/incidents" + query)
+    # a session's first page run can outlast wait_ready's quiet window on a busy machine
+    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=60_000)
+    wait_ready(page)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 

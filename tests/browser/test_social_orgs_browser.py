@@ -6,12 +6,15 @@ import re
 
 import pytest
 
-from tests.browser.conftest import folium_frame, goto, screenshot
+from tests.browser.conftest import folium_frame, goto, screenshot, wait_ready
 
 
 @pytest.mark.browser
 def test_social_orgs_page_renders_offline(page, app_server):
     goto(page, app_server, "/social-orgs")
+    # a session's first page run can outlast wait_ready's quiet window on a busy machine
+    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=60_000)
+    wait_ready(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("Page not found").count() == 0
     assert page.get_by_role("heading", name="社会组织").count() >= 1
