@@ -14,8 +14,11 @@ def ensure_warehouse(warehouse: Path | None = None, exports: Path | None = None)
     A file lock keeps two processes (two browser sessions starting at once, or ``make run``
     racing a test) from building it twice.
     """
+    from command_center.warehouse import upgrade
+
     warehouse = Path(warehouse or config.warehouse_path())
     if warehouse.exists():
+        upgrade(warehouse)  # a warehouse of an older version gets the current staging layer
         return warehouse
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with open(warehouse.with_suffix(".lock"), "w") as lock:

@@ -63,26 +63,35 @@ def tz() -> ZoneInfo:
     return ZoneInfo(get("county", "timezone", "Asia/Shanghai"))
 
 
-def today():
-    """The dashboard's 'today' in the county's time zone.
-
-    ``[clock] today = "YYYY-MM-DD"`` (or ``CC_CLOCK_TODAY``) pins it, for demos on old data and
-    for tests; empty means the real date.
-    """
+def _pinned():
+    """``[clock] now`` (or ``CC_CLOCK_NOW``): "YYYY-MM-DD HH:MM[:SS]" pins the moment,
+    "YYYY-MM-DD" pins the date (the time of day stays real); empty: the real clock."""
     import datetime as dt
 
-    pinned = get("clock", "today", "")
-    if pinned:
-        return dt.date.fromisoformat(pinned)
-    return dt.datetime.now(tz()).date()
+    text = str(get("clock", "now", "") or "").strip()
+    if not text:
+        return None
+    if len(text) <= 10:
+        return dt.date.fromisoformat(text)
+    return dt.datetime.fromisoformat(text).replace(tzinfo=None, microsecond=0)
 
 
 def now():
-    """Local naive datetime matching ``today()`` (warehouse timestamps are local and naive)."""
+    """The dashboard's "now": local, naive (like every warehouse timestamp), to the second.
+
+    Every period that includes today ends here; nothing stamped later is counted.
+    """
     import datetime as dt
 
-    real = dt.datetime.now(tz()).replace(tzinfo=None)
-    pinned = get("clock", "today", "")
-    if pinned:
-        return dt.datetime.combine(dt.date.fromisoformat(pinned), real.time())
+    real = dt.datetime.now(tz()).replace(tzinfo=None, microsecond=0)
+    pinned = _pinned()
+    if isinstance(pinned, dt.datetime):
+        return pinned
+    if isinstance(pinned, dt.date):
+        return dt.datetime.combine(pinned, real.time())
     return real
+
+
+def today():
+    """The date of :func:`now` in the county's time zone."""
+    return now().date()

@@ -27,7 +27,7 @@ from pathlib import Path
 from command_center import config
 from command_center.schema import BUILD_ORDER, DATASETS, EXTRA_COLUMNS
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: the staging layer (queries/_staging.sql)
 
 SYSTEM_TABLES = {
     "quarantine": (
@@ -73,9 +73,48 @@ def ddl() -> list[str]:
     return statements
 
 
+STAGING_SQL = config.ROOT / "queries" / "_staging.sql"
+
+
+def staging_statements() -> list[str]:
+    """The staging layer's ``create or replace macro`` statements (queries/_staging.sql)."""
+    text = STAGING_SQL.read_text(encoding="utf-8")
+    return [s.strip() for s in text.split("\n;;\n") if s.strip()]
+
+
 def create_tables(con) -> None:
+    """The tables (if missing), then the staging layer over them (always replaced, so every
+    write leaves the current definitions in the file) and the schema version."""
     for sql in ddl():
         con.execute(sql)
+    for sql in staging_statements():
+        con.execute(sql)
+    set_meta(con, schema_version=SCHEMA_VERSION)
+
+
+def upgrade(warehouse: Path) -> bool:
+    """Bring a warehouse written by an older version up to ``SCHEMA_VERSION`` (new tables and
+    the staging layer; no row is touched), by the same copy-and-swap as every writer. Returns
+    True when it had to."""
+    import duckdb
+
+    warehouse = Path(warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        if get_meta(con).get("schema_version") == SCHEMA_VERSION:
+            return False
+    with writer_lock(warehouse):
+        tmp = temp_path(warehouse, "upgrading")
+        shutil.copyfile(warehouse, tmp)
+        try:
+            con = duckdb.connect(str(tmp))
+            create_tables(con)
+            con.execute("checkpoint")
+            con.close()
+            swap_in(tmp, warehouse)
+        except BaseException:
+            discard(tmp)
+            raise
+    return True
 
 
 def now_local() -> dt.datetime:

@@ -36,7 +36,7 @@ def main() -> int:
         return 2
     os.environ["CC_PATHS_WAREHOUSE"] = str(warehouse)
     if args.today:
-        os.environ["CC_CLOCK_TODAY"] = args.today
+        os.environ["CC_CLOCK_NOW"] = args.today
     sys.path.insert(0, str(ROOT))
     from streamlit.testing.v1 import AppTest
 

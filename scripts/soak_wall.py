@@ -89,7 +89,7 @@ def main() -> int:
     cfg.write_text(f"[refresh]\ninterval_seconds = {args.interval}\n"
                    f"map_interval_seconds = {args.interval}\n", encoding="utf-8")
     port = free_port()
-    env = {**os.environ, "CC_PATHS_WAREHOUSE": str(served), "CC_CLOCK_TODAY": args.today,
+    env = {**os.environ, "CC_PATHS_WAREHOUSE": str(served), "CC_CLOCK_NOW": args.today,
            "CC_WALL_CONFIG": str(cfg)}
     log = open(tmp / "server.log", "w")
     server = subprocess.Popen(

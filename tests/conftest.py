@@ -1,6 +1,7 @@
 """Shared test fixtures: one small sample, built once per test session through the real path.
 
-The dashboard's clock is pinned to the fixture's last day (CC_CLOCK_TODAY) and its warehouse
+The dashboard's clock is pinned to 12:30 on the fixture's last day (CC_CLOCK_NOW), while the
+sample's records run on to 23:59 of that day: no figure may count them. The warehouse
 path points at the fixture warehouse (CC_PATHS_WAREHOUSE), for in-process AppTest runs and for
 the app server the browser tests start.
 """
@@ -26,11 +27,12 @@ atexit.register(shutil.rmtree, FIXTURE_DIR, ignore_errors=True)
 FIXTURE_END = dt.date(2026, 11, 20)
 FIXTURE_SEED = 7
 FIXTURE_INCIDENTS_PER_YEAR = 6000
+FIXTURE_NOW = dt.datetime(2026, 11, 20, 12, 30)  # midday of FIXTURE_END: data runs past it
 FIXTURE_WAREHOUSE = FIXTURE_DIR / "warehouse.duckdb"
 
 os.environ["CC_PATHS_WAREHOUSE"] = str(FIXTURE_WAREHOUSE)
 os.environ["CC_PATHS_EXPORTS"] = str(FIXTURE_DIR / "exports")
-os.environ["CC_CLOCK_TODAY"] = FIXTURE_END.isoformat()
+os.environ["CC_CLOCK_NOW"] = FIXTURE_NOW.isoformat(sep=" ")
 
 
 @pytest.fixture(scope="session")

@@ -211,7 +211,7 @@ def test_wall_red_yellow_count_matches_the_risk_model(fixture_warehouse):
 @pytest.fixture()
 def typhoon_clock(monkeypatch):
     """The dashboard's clock during 烟花 (2106): its warning is in force on 2021-07-25."""
-    monkeypatch.setenv("CC_CLOCK_TODAY", "2021-07-25")
+    monkeypatch.setenv("CC_CLOCK_NOW", "2021-07-25")
     config.settings.cache_clear()
     yield
     monkeypatch.undo()

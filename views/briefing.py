@@ -161,9 +161,9 @@ with st.container(key="brf_controls"):
             date = st.date_input("简报所在的日期", key=DATE_KEY, max_value=today,
                                  min_value=dt.date(2000, 1, 1), format="YYYY-MM-DD",
                                  help="周报为该日所在的周（周一至周日），月报为该日所在的月，"
-                                      "季报为该日所在的季度；未结束的周期统计到今天")
+                                      "季报为该日所在的季度；未结束的周期统计到此刻")
             date = date or _default_date(kind)
-            period = bp.resolve(kind, date, today)
+            period = bp.resolve(kind, date, config.now())
     with c3:
         st.caption(f"统计时间：{period.label()}；同比与上年同期比较，环比与{PREVIOUS[kind]}比较。"
                    "打印：浏览器菜单“打印”（Ctrl+P），侧栏和按钮不会打印。")

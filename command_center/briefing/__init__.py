@@ -55,7 +55,7 @@ def write_briefing(period_kind: str, date: dt.date, out_dir: Path, *, communitie
     .pdf and .xlsx; returns the paths. Runs the queries uncached on the warehouse."""
     if period_kind not in ("week", "month", "quarter"):
         raise ValueError(f"简报类型应为 week / month / quarter：{period_kind}")
-    period = bp.resolve(period_kind, date, config.today())
+    period = bp.resolve(period_kind, date, config.now())
     b = make(period_kind, period, communities,
              warehouse=warehouse or config.warehouse_path())
     out_dir = Path(out_dir)

@@ -67,6 +67,19 @@ def window(end: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(end.year - 2, 1, 1), end
 
 
+def cutoff(end: dt.date) -> int:
+    """Local seconds of the moment the sample stops: midnight after ``end``, or the moment the
+    generator runs if that is earlier (a sample made today writes nothing after now)."""
+    from command_center import config
+
+    now = dt.datetime.now(config.tz()).replace(tzinfo=None, microsecond=0)
+    return min(seconds(end + dt.timedelta(days=1)), seconds(now))
+
+
+def cutoff_datetime(end: dt.date) -> dt.datetime:
+    return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=cutoff(end))
+
+
 def days(start: dt.date, end: dt.date) -> np.ndarray:
     """Every date from start to end inclusive (datetime64[D])."""
     return np.arange(np.datetime64(start, "D"), np.datetime64(end, "D") + 1)

@@ -114,7 +114,7 @@ def generate(geo: Communities, orgs: Orgs, end: dt.date, seed: int,
     n_rep = int(round(n * REPEAT_SHARE / (1 - REPEAT_SHARE)))
     src = np.sort(rng.choice(n, size=n_rep, replace=False))
     rep_received = received[src] + rng.integers(10 * cal.DAY, 90 * cal.DAY, n_rep)
-    keep = rep_received < cal.seconds(end + dt.timedelta(days=1))
+    keep = rep_received < cal.cutoff(end)
     src, rep_received = src[keep], rep_received[keep]
     is_repeat = np.concatenate([np.zeros(n, bool), np.ones(len(src), bool)])
     typ = np.concatenate([typ, typ[src]])
@@ -171,7 +171,7 @@ def generate(geo: Communities, orgs: Orgs, end: dt.date, seed: int,
     closed = (closed_day * cal.DAY + pick(rng, n, cal.HOURLY_OFFICE) * cal.HOUR
               + rng.integers(0, cal.HOUR, n))
     closed = np.maximum(closed, received + rng.integers(20 * 60, 3 * cal.HOUR, n))
-    as_of = cal.seconds(end + dt.timedelta(days=1))
+    as_of = cal.cutoff(end)
     is_closed = closed < as_of
     closed_status = np.array(["调解成功", "调解不成功", "已转诉讼", "已撤回"], dtype=object)[outcome]
     status = np.where(is_closed, closed_status,
@@ -203,7 +203,7 @@ def generate(geo: Communities, orgs: Orgs, end: dt.date, seed: int,
         pa.array(np.where(mediator >= 0, mediator, 0)))
     mediator_ids = pc.if_else(pa.array(mediator >= 0), mediator_ids, pa.scalar(None, pa.string()))
     closed_ok = is_closed[order]
-    return pa.table({
+    table = pa.table({
         "dispute_id": ids,
         "received_at": pa.array(cal.as_datetime64(rec)),
         "dispute_type": pa.array(np.array(types)[typ[order]]),
@@ -221,4 +221,5 @@ def generate(geo: Communities, orgs: Orgs, end: dt.date, seed: int,
         "lon": pa.array(lon[order]),
         "lat": pa.array(lat[order]),
     })
+    return table.filter(pa.array(rec < as_of))  # nothing received after the sample's moment
 

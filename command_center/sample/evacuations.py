@@ -151,7 +151,7 @@ def generate(geo: Communities, shelters: pa.Table, end: dt.date, seed: int) -> p
     s_lon = shelters["lon"].to_numpy()
     s_lat = shelters["lat"].to_numpy()
     ranked = np.argsort(geo.nearest(s_lon, s_lat), axis=1, kind="stable")[:, :NEAREST_SHELTERS]
-    as_of = cal.seconds(end + dt.timedelta(days=1))
+    as_of = cal.cutoff(end)
     tables = [_one(geo, t, seed, weights, coastal, shelters, ranked, as_of) for t in known(end)]
     if not tables:
         return pa.table({c: pa.array([], pa.string()) for c in EVACUATIONS.column_names})

@@ -3,7 +3,8 @@
 Calibration (DOMAIN.md "Incidents"):
   * ``incidents_per_year`` a year on average (default 80,000 ≈ 170 valid 警情 per 1,000
     residents a year in Zhejiang × 465k residents), from 1 January two years before ``end``'s
-    year up to ``end`` 23:59 inclusive.
+    year up to ``end`` 23:59 inclusive, or up to the moment the
+    generator runs when that is earlier.
   * category mix (one city report): 刑事 6 %, 治安 14 %, 纠纷 17 %, 交通 22 %, 消防救援 2 %,
     群众求助 23 %, and the remaining 16 % as 社会联动 9 %, 其他 6 %, 灾害事故 1 %;
     subcategories from schema.INCIDENT_CATEGORIES with the weights below.
@@ -250,7 +251,7 @@ def month_table(geo: Communities, s: _Setup, seed: int, year: int, month: int,
     handle = handle + long_running * rng.exponential(20 * cal.DAY, n)
     accepted = t + accept.astype(np.int64)
     closed = accepted + handle.astype(np.int64)
-    as_of = cal.seconds(s.end + dt.timedelta(days=1))
+    as_of = cal.cutoff(s.end)
     returned = rng.random(n) < RETURNED_SHARE
     status = np.where(accepted >= as_of, 0, np.where(closed >= as_of, 1, np.where(returned, 3, 2)))
     done = status == 2
@@ -271,7 +272,7 @@ def month_table(geo: Communities, s: _Setup, seed: int, year: int, month: int,
     ids = pc.binary_join_element_wise(
         "JJ", pc.strftime(ts, format="%Y%m%d"),
         pc.utf8_lpad(pc.cast(pa.array(seq), pa.string()), 6, "0"), "")
-    return pa.table({
+    table = pa.table({
         "incident_id": ids,
         "reported_at": ts,
         "source": _SOURCE_ARR.take(pa.array(source)),
@@ -290,6 +291,7 @@ def month_table(geo: Communities, s: _Setup, seed: int, year: int, month: int,
         "satisfaction": pc.if_else(pa.array(asked), _SATISFACTION_ARR.take(pa.array(satisfaction)),
                                    _NULL),
     })
+    return table.filter(pa.array(t < as_of))  # nothing reported after the sample's moment
 
 
 def generate(geo: Communities, end: dt.date, seed: int, per_year: float,

@@ -71,9 +71,9 @@ TYPHOONS: tuple[Typhoon, ...] = (
 
 
 def known(end: dt.date) -> list[Typhoon]:
-    """Typhoons whose warning had started by the end of ``end``."""
-    limit = dt.datetime.combine(end, dt.time(23, 59, 59))
-    return [t for t in TYPHOONS if t.warning_start_at <= limit]
+    """Typhoons whose warning had started by the sample's moment (``calendar.cutoff``)."""
+    limit = cal.cutoff_datetime(end)
+    return [t for t in TYPHOONS if t.warning_start_at < limit]
 
 
 def _ts(values: list[dt.datetime | None]) -> pa.Array:
@@ -82,14 +82,19 @@ def _ts(values: list[dt.datetime | None]) -> pa.Array:
 
 def table(end: dt.date) -> pa.Table:
     rows = known(end)
+    limit = cal.cutoff_datetime(end)
+
+    def past(v: dt.datetime | None) -> dt.datetime | None:
+        return v if v is not None and v < limit else None  # a warning still in force: no end
+
     return pa.table({
         "typhoon_id": [t.typhoon_id for t in rows],
         "name_cn": [t.name_cn for t in rows],
         "name_en": [t.name_en for t in rows],
         "warning_start_at": _ts([t.warning_start_at for t in rows]),
-        "warning_end_at": _ts([t.warning_end_at for t in rows]),
+        "warning_end_at": _ts([past(t.warning_end_at) for t in rows]),
         "response_level": [t.response_level for t in rows],
-        "landfall_at": _ts([t.landfall_at for t in rows]),
+        "landfall_at": _ts([past(t.landfall_at) for t in rows]),
     })
 
 

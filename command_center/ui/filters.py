@@ -121,11 +121,12 @@ def render() -> Filters:
             placeholder="全县（可多选社区）",
             key="communities",
         )
+    now = config.now()
     try:
-        period = resolve(preset or DEFAULT_PRESET, today, tuple(custom) if custom else None)
+        period = resolve(preset or DEFAULT_PRESET, now, tuple(custom) if custom else None)
     except ValueError:
         # a half-picked custom range: keep the month until both ends are chosen
-        period = resolve(DEFAULT_PRESET, today)
+        period = resolve(DEFAULT_PRESET, now)
     filters = Filters(preset or DEFAULT_PRESET, period,
                       tuple(c for c in codes if c in names))
     st.session_state[_STATE_KEY] = filters

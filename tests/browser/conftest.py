@@ -13,7 +13,7 @@ Usage (mark every browser test ``@pytest.mark.browser``)::
 Fixtures
 - ``app_server`` (session): base URL (``http://127.0.0.1:<port>``) of
   ``streamlit run app.py`` started on a free port over the fixture warehouse
-  (``CC_PATHS_WAREHOUSE``) with the clock pinned to 2026-11-20 (``CC_CLOCK_TODAY``). Its log is
+  (``CC_PATHS_WAREHOUSE``) with the clock pinned to 2026-11-20 12:30 (``CC_CLOCK_NOW``). Its log is
   test-artifacts/app_server.log. Stopped at the end of the session.
 - ``browser`` (session): chromium (/usr/bin/chromium) through Playwright.
 - ``page``: a fresh 1920×1080 zh-CN page. Every request to a host other than
@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"  # same folder as tests/conftest.py
 SCREENSHOTS = ARTIFACTS / "screenshots"
 FIXTURE_TODAY = "2026-11-20"  # tests/conftest.py FIXTURE_END
+FIXTURE_NOW = "2026-11-20 12:30:00"  # tests/conftest.py FIXTURE_NOW
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--disable-background-networking", "--disable-component-update",
@@ -66,7 +67,7 @@ def _free_port() -> int:
 def app_server(fixture_warehouse):
     port = _free_port()
     env = {**os.environ, "CC_PATHS_WAREHOUSE": str(fixture_warehouse),
-           "CC_CLOCK_TODAY": FIXTURE_TODAY}
+           "CC_CLOCK_NOW": FIXTURE_NOW}
     log_path = ARTIFACTS / "app_server.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w", encoding="utf-8")  # closed at teardown

@@ -22,6 +22,7 @@ import pytest
 
 from tests.browser.conftest import (
     ARTIFACTS,
+    FIXTURE_NOW,
     FIXTURE_TODAY,
     ROOT,
     _free_port,
@@ -48,7 +49,7 @@ def copy_server(fixture_warehouse, tmp_path_factory):
     copy = tmp_path_factory.mktemp("data-browser") / "warehouse.duckdb"
     shutil.copyfile(fixture_warehouse, copy)
     port = _free_port()
-    env = {**os.environ, "CC_PATHS_WAREHOUSE": str(copy), "CC_CLOCK_TODAY": FIXTURE_TODAY}
+    env = {**os.environ, "CC_PATHS_WAREHOUSE": str(copy), "CC_CLOCK_NOW": FIXTURE_NOW}
     log_path = ARTIFACTS / "data_server.log"
     log = open(log_path, "w", encoding="utf-8")  # closed at teardown
     proc = subprocess.Popen(

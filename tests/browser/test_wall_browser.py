@@ -18,6 +18,7 @@ import pytest
 from command_center.warehouse import now_local
 from tests.browser.conftest import (
     ARTIFACTS,
+    FIXTURE_NOW,
     FIXTURE_TODAY,
     ROOT,
     _free_port,
@@ -108,7 +109,7 @@ class _Server:
     def __init__(self, warehouse: Path, wall_config: Path, log: Path):
         self.port = _free_port()
         self.env = {**os.environ, "CC_PATHS_WAREHOUSE": str(warehouse),
-                    "CC_CLOCK_TODAY": FIXTURE_TODAY, "CC_WALL_CONFIG": str(wall_config)}
+                    "CC_CLOCK_NOW": FIXTURE_NOW, "CC_WALL_CONFIG": str(wall_config)}
         self.log_path = log
         self.proc = None
 
