@@ -86,12 +86,14 @@ from social_orgs
 -- evacuation records (防台转移) of the typhoons (status as last exported)
 --   is_moved    已转移: 已转移 or 已返回 (moved, whether or not back home yet)
 --   is_refused  拒绝转移
+--   is_waiting  待转移 (to be moved, not refused)
 --   is_pending  应转未转: on the list and not moved (待转移 and 拒绝转移)
 create or replace macro evacuations_staged() as table
 select
     *,
     status in ('已转移', '已返回') as is_moved,
     status = '拒绝转移' as is_refused,
+    status = '待转移' as is_waiting,
     status not in ('已转移', '已返回') or status is null as is_pending
 from evacuations
 ;;

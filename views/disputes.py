@@ -9,9 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from command_center import config
+from command_center import config, headline
 from command_center.formatting import fmt_count, fmt_pct
 from command_center.maps import base, layers
+from command_center.periods import Period
 from command_center.ui import dispute_filters as dsp
 from command_center.ui import filters
 from command_center.ui.incident_filters import for_display
@@ -78,7 +79,7 @@ def group_table(df: pd.DataFrame, label_col: str, key: str) -> None:
 st.title("矛盾纠纷")
 g = filters.current()
 period = g.period
-today = config.today()
+now_at = config.now()
 
 orgs = run_query("disputes/mediator_orgs_by_name")
 org_names = dict(zip(orgs["org_id"], orgs["org_name"], strict=True))
@@ -91,9 +92,9 @@ def q(name: str, flt=g, **extra):
 
 
 def q_now(name: str, **extra):
-    """Queries of what is open today: no period, only communities and page filters."""
+    """Queries of what is open now: no period, only communities and page filters."""
     return run_query(f"disputes/{name}", communities=list(g.communities), **page_params,
-                     today=today, **extra)
+                     end=now_at, **extra)
 
 
 names = filters.community_options()
@@ -103,34 +104,46 @@ st.caption(f"按受理时间统计：{period.label()} · {scope}" + (f" · {narr
            + f" · 同比对照 {period.year_ago().label()}")
 
 # ---------------------------------------------------------------- headline figures
+cover = headline.coverage(run_query)
 now = q("totals").iloc[0]
-ya = q("totals", g.with_period(period.year_ago())).iloc[0]
-prev = q("totals", g.with_period(period.previous())).iloc[0]
+ya = q("totals", g.with_period(period.year_ago())).iloc[0] if cover.disputes(
+    period.year_ago()) else {}
+prev = q("totals", g.with_period(period.previous())).iloc[0] if cover.disputes(
+    period.previous()) else {}
+# what is open now: the same totals query as of this moment (the period's end is now when the
+# period includes today; for a past period the page still lists today's open cases)
+at_now = now if period.end_before >= now_at else q(
+    "totals", g.with_period(Period.between(now_at.replace(hour=0, minute=0, second=0),
+                                           now_at))).iloc[0]
 overdue = q_now("overdue_disputes", limit=LIST_MAX)
-overdue_total = int(overdue["overdue_total"].iloc[0]) if len(overdue) else 0
 open_now = q_now("open_disputes_by_community")
+overdue_total = int(at_now["overdue_at_end_count"])
 total = int(now["dispute_count"])
+
+
+def cmp(column: str, n_column: str | None = None) -> dict:
+    """The 同比/环比 values of a column (and the case counts behind them)."""
+    out = {"year_ago": ya.get(column), "previous": prev.get(column)}
+    if n_column:
+        out |= {"n": now[n_column], "n_year_ago": ya.get(n_column),
+                "n_previous": prev.get(n_column)}
+    return out
+
 
 cols = st.columns(6)
 with cols[0]:
-    kpi("受理", total, year_ago=int(ya["dispute_count"]), previous=int(prev["dispute_count"]),
-        help="受理时间在所选范围内的矛盾纠纷件数")
+    kpi("disputes", total, **cmp("dispute_count"))
 with cols[1]:
-    kpi("办结", int(now["closed_count"]), year_ago=int(ya["closed_count"]),
-        previous=int(prev["closed_count"]), lower_is_better=False, help=dsp.CLOSED_HELP)
+    kpi("disputes_closed", now["closed_count"], **cmp("closed_count"))
 with cols[2]:
-    kpi("调解成功率", now["success_rate"], year_ago=ya["success_rate"],
-        previous=prev["success_rate"], fmt=fmt_pct, lower_is_better=False,
-        help=dsp.CLOSED_HELP)
+    kpi("dispute_success_rate", now["success_rate"], **cmp("success_rate", "concluded_count"),
+        extra=f"本期已办结 {fmt_count(now['concluded_count'])} 件")
 with cols[3]:
-    kpi("在办", int(open_now["open_count"].sum()),
-        help="当前状态为已受理或调处中的纠纷（不限受理时间）")
+    kpi("disputes_open", at_now["open_at_end_count"])
 with cols[4]:
-    kpi("当前超期", overdue_total,
-        help="在办且已过化解时限的纠纷（不限受理时间），见下方超期清单")
+    kpi("disputes_overdue", at_now["overdue_at_end_count"], extra="见下方超期清单")
 with cols[5]:
-    kpi("涉及金额", now["amount_total"], year_ago=ya["amount_total"],
-        previous=prev["amount_total"], fmt=fmt_yuan, help="所选纠纷登记的涉及金额合计")
+    kpi("dispute_amount", now["amount_total"], **cmp("amount_total"))
 
 # ---------------------------------------------------------------- funnel and amounts
 c1, c2 = st.columns([3, 2])

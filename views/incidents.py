@@ -8,8 +8,8 @@ from html import escape
 import plotly.graph_objects as go
 import streamlit as st
 
-from command_center import config
-from command_center.formatting import fmt_count, fmt_pct
+from command_center import config, headline
+from command_center.formatting import fmt_count
 from command_center.maps import base, layers
 from command_center.ui import filters
 from command_center.ui import incident_filters as inc
@@ -32,12 +32,6 @@ def layout(fig: go.Figure, height: int = 320, **kwargs) -> go.Figure:
     fig.update_layout(height=height, margin=dict(l=10, r=40, t=36, b=10), font=FONT,
                       hoverlabel=dict(font=FONT), dragmode=False, **kwargs)
     return fig
-
-
-def fmt_hours(h) -> str:
-    if h is None or h != h:
-        return "—"
-    return f"{h:.1f}小时" if h < 48 else f"{h / 24:.1f}天"
 
 
 def hbar(df, label_col: str, value_col: str, key_col: str, title: str, x_title: str,
@@ -77,35 +71,38 @@ st.caption(f"{period.label()} · {scope}" + (f" · {narrowing}" if narrowing els
            + f" · 同比对照 {period.year_ago().label()}")
 
 # ---------------------------------------------------------------- headline figures
+cover = headline.coverage(run_query)
 now = q("totals").iloc[0]
-ya = q("totals", g.with_period(period.year_ago())).iloc[0]
-prev = q("totals", g.with_period(period.previous())).iloc[0]
+ya = q("totals", g.with_period(period.year_ago())).iloc[0] if cover.incidents(
+    period.year_ago()) else {}
+prev = q("totals", g.with_period(period.previous())).iloc[0] if cover.incidents(
+    period.previous()) else {}
 total = int(now["incident_count"])
 
 
-def rate24(row):
-    n = int(row["incident_count"])
-    return row["closed_24h_count"] / n if n else None
+def cmp(column: str, n_column: str | None = None) -> dict:
+    """The 同比/环比 values of a column (and the case counts behind them)."""
+    out = {"year_ago": ya.get(column), "previous": prev.get(column)}
+    if n_column:
+        out |= {"n": now[n_column], "n_year_ago": ya.get(n_column),
+                "n_previous": prev.get(n_column)}
+    return out
 
 
 cols = st.columns(6)
 with cols[0]:
-    kpi("警情总数", total, year_ago=int(ya["incident_count"]),
-        previous=int(prev["incident_count"]), help="所选时间范围内上报的警情、事件数")
+    kpi("incidents", total, **cmp("incident_count"))
 with cols[1]:
-    kpi("未办结", int(now["open_count"]), help="状态为待受理或处置中的件数")
+    kpi("incidents_unclosed", now["unclosed_count"], year_ago=ya.get("unclosed_count"))
 with cols[2]:
-    kpi("已办结", int(now["closed_count"]), year_ago=int(ya["closed_count"]),
-        previous=int(prev["closed_count"]), lower_is_better=False)
+    kpi("incidents_closed", now["closed_count"], **cmp("closed_count"))
 with cols[3]:
-    kpi("办结时长中位数", now["median_close_hours"], year_ago=ya["median_close_hours"],
-        fmt=fmt_hours, help="已办结警情从上报到办结的时长中位数")
+    kpi("close_hours_median", now["median_close_hours"], **cmp("median_close_hours",
+                                                              "closed_count"))
 with cols[4]:
-    kpi("办结时长90分位", now["p90_close_hours"], year_ago=ya["p90_close_hours"],
-        fmt=fmt_hours, help="90%的已办结警情在此时长内办结")
+    kpi("close_hours_p90", now["p90_close_hours"], **cmp("p90_close_hours", "closed_count"))
 with cols[5]:
-    kpi("24小时办结率", rate24(now), year_ago=rate24(ya), fmt=fmt_pct, lower_is_better=False,
-        help="上报后24小时内办结的件数 ÷ 全部警情数")
+    kpi("closed_24h_rate", now["closed_24h_rate"], **cmp("closed_24h_rate", "incident_count"))
 
 if total == 0:
     st.info("所选范围内没有警情。可放宽时间范围或清除筛选条件。")

@@ -8,7 +8,7 @@ import folium
 import plotly.express as px
 import streamlit as st
 
-from command_center.formatting import fmt_count, fmt_pct
+from command_center.formatting import fmt_count
 from command_center.maps import base, layers
 from command_center.ui import filters, org_filters
 from command_center.ui.export import download_buttons
@@ -53,25 +53,25 @@ summary = run_query("social_orgs/org_summary", **params, **period.params()).iloc
 year_ago = run_query("social_orgs/org_summary", **params, **period.year_ago().params()).iloc[0]
 previous = run_query("social_orgs/org_summary", **params, **period.previous().params()).iloc[0]
 
-org_count = int(summary["org_count"])
+org_count = int(summary["registered_count"])
 c = st.columns(7)
 with c[0]:
-    kpi("在册组织", org_count, help="登记状态为“正常”的组织（可在筛选中包含已注销、已撤销）")
+    kpi("orgs_registered", org_count,
+        extra=f"筛选选中 {fmt_count(summary['listed_count'])} 家（可在筛选中包含已注销、已撤销）")
 with c[1]:
-    kpi("3A及以上", fmt_pct(summary["rated_3a_count"] / org_count if org_count else None),
-        fmt=str, help=f"评估等级 3A、4A、5A 的组织占比（{fmt_count(summary['rated_3a_count'])} 家）")
+    kpi("orgs_rated_3a_share", summary["rated_3a_count"] / org_count if org_count else None,
+        extra=f"{fmt_count(summary['rated_3a_count'])} 家")
 with c[2]:
-    kpi("活动异常名录", int(summary["abnormal_count"]))
+    kpi("orgs_abnormal", summary["abnormal_count"])
 with c[3]:
-    kpi("严重违法失信", int(summary["dishonest_count"]))
+    kpi("orgs_dishonest", summary["dishonest_count"])
 with c[4]:
-    kpi("专职人员", int(summary["staff_total"]))
+    kpi("orgs_staff", summary["staff_total"])
 with c[5]:
-    kpi("志愿者", int(summary["volunteer_total"]))
+    kpi("orgs_volunteers", summary["volunteer_total"])
 with c[6]:
-    kpi("本期新登记", int(summary["registered_count"]),
-        year_ago=int(year_ago["registered_count"]), previous=int(previous["registered_count"]),
-        lower_is_better=False, help=f"{period.label()}内成立登记的组织")
+    kpi("orgs_new", summary["new_count"], year_ago=year_ago["new_count"],
+        previous=previous["new_count"])
 
 # ---------------------------------------------------------------- structure
 left, right = st.columns(2)
@@ -147,29 +147,23 @@ med_prev = run_query("social_orgs/mediation_by_org", **params, **period.previous
 
 
 def _rate(df):
-    closed = df["closed_count"].sum()
-    return df["success_count"].sum() / closed if closed else None
+    concluded = df["concluded_count"].sum()
+    return df["success_count"].sum() / concluded if concluded else None
 
 
 st.caption(f"{period.label()}受理、由社会组织调解的纠纷（按纠纷的调解组织关联）；"
-           "调解成功率 = 调解成功 ÷ 已结案（含撤回），与“矛盾纠纷”页一致。")
+           "组织调解成功率与“矛盾纠纷”页的调解成功率同一口径。")
 m = st.columns(4)
 with m[0]:
-    kpi("调解纠纷", int(med["dispute_count"].sum()), year_ago=int(med_ya["dispute_count"].sum()),
-        previous=int(med_prev["dispute_count"].sum()), lower_is_better=False)
+    kpi("org_mediated_disputes", med["dispute_count"].sum(),
+        year_ago=med_ya["dispute_count"].sum(), previous=med_prev["dispute_count"].sum())
 with m[1]:
-    rate = _rate(med)
-    st.metric("调解成功率", fmt_pct(rate), border=True,
-              delta=None if rate is None or _rate(med_ya) is None
-              else f"{(rate - _rate(med_ya)) * 100:+.1f}个百分点",
-              delta_description="同比" if rate is not None and _rate(med_ya) is not None
-              else None)
+    kpi("org_mediation_success_rate", _rate(med), n=med["concluded_count"].sum(),
+        year_ago=_rate(med_ya), n_year_ago=med_ya["concluded_count"].sum())
 with m[2]:
-    kpi("参与调解组织", len(med), year_ago=len(med_ya), previous=len(med_prev),
-        lower_is_better=False)
+    kpi("orgs_mediating", len(med), year_ago=len(med_ya), previous=len(med_prev))
 with m[3]:
-    kpi("品牌调解室案件", int(med["brand_count"].sum()),
-        year_ago=int(med_ya["brand_count"].sum()), lower_is_better=False)
+    kpi("brand_room_disputes", med["brand_count"].sum(), year_ago=med_ya["brand_count"].sum())
 
 if med.empty:
     st.info("本期没有由筛选范围内的社会组织调解的纠纷。")

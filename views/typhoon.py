@@ -22,7 +22,7 @@ from command_center.ui.maps import show_map
 from command_center.ui.tables import mask_frame, records_table
 from queries import run_query
 
-STATUS_COLORS = {"已转移": "#2b8cbe", "应转未转": "#f03b20", "拒绝转移": "#969696"}
+STATUS_COLORS = {"已转移": "#2b8cbe", "待转移": "#f03b20", "拒绝转移": "#969696"}
 # 转移率 classes a leader reads at a glance (upper bounds, %) and their colours (RdYlGn)
 RATE_BREAKS = [80.0, 90.0, 95.0, 99.99, 100.0]
 RATE_PALETTE = ("#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850")
@@ -115,21 +115,19 @@ planned = int(s["persons_planned"])
 
 c = st.columns(6)
 with c[0]:
-    kpi("应转移", planned, fmt=EXACT, help=f"转移名单上的全部人员，共 {fmt_count(s['households_planned'])} 户"
-        "（含拒绝转移）")
+    kpi("evac_planned", planned, extra=f"共 {fmt_count(s['households_planned'])} 户")
 with c[1]:
-    kpi("已转移", int(s["persons_moved"]), fmt=EXACT, help="状态为已转移或已返回的人员")
+    kpi("evac_moved", s["persons_moved"])
 with c[2]:
-    kpi("转移率", fmt_pct(s["transfer_rate"]), fmt=str, help="已转移 ÷ 应转移")
+    kpi("evac_rate", s["transfer_rate"])
 with c[3]:
-    kpi("应转未转", int(s["persons_pending"]),
-        help=f"状态为待转移的人员，{fmt_count(s['households_pending'])} 户")
+    kpi("evac_pending", s["persons_pending"],
+        extra=f"其中待转移 {fmt_count(s['persons_waiting'])} 人（{fmt_count(s['households_pending'])} 户）")
 with c[4]:
-    kpi("拒绝转移", int(s["persons_refused"]), help=f"{fmt_count(s['households_refused'])} 户")
+    kpi("evac_refused", s["persons_refused"], extra=f"{fmt_count(s['households_refused'])} 户")
 with c[5]:
-    kpi("集中安置", int(s["persons_central"]),
-        help=f"已转移人员中集中安置 {fmt_count(s['persons_central'])} 人、投亲靠友 "
-             f"{fmt_count(s['persons_relatives'])} 人")
+    kpi("evac_central", s["persons_central"],
+        extra=f"投亲靠友 {fmt_count(s['persons_relatives'])} 人")
 
 if planned == 0:
     st.info("所选社区在这次台风中没有转移记录。")
@@ -144,7 +142,7 @@ with left:
     st.caption("缺口（应转移 − 已转移）最大的社区在上；共 "
                f"{int((by_comm['shortfall'] > 0).sum())} 个社区未全部转移")
     fig = go.Figure()
-    for label, col in (("已转移", "persons_moved"), ("应转未转", "persons_pending"),
+    for label, col in (("已转移", "persons_moved"), ("待转移", "persons_waiting"),
                        ("拒绝转移", "persons_refused")):
         fig.add_bar(y=worst["community_name"], x=worst[col], name=label, orientation="h",
                     marker_color=STATUS_COLORS[label],
@@ -157,7 +155,7 @@ with left:
 with right:
     fig = go.Figure()
     cat = by_cat.iloc[::-1]
-    for label, col in (("已转移", "persons_moved"), ("应转未转", "persons_pending"),
+    for label, col in (("已转移", "persons_moved"), ("待转移", "persons_waiting"),
                        ("拒绝转移", "persons_refused")):
         fig.add_bar(y=cat["category"], x=cat[col], name=label, orientation="h",
                     marker_color=STATUS_COLORS[label],
@@ -221,17 +219,16 @@ shelters["fill_status"] = [ty.fill_status(o, cap) for o, cap
 k = st.columns(5)
 in_use = shelters[shelters["occupancy"] > 0]
 with k[0]:
-    kpi("启用场所", len(in_use), help=f"共 {len(shelters)} 处场所")
+    kpi("shelters_in_use", len(in_use), extra=f"共 {len(shelters)} 处场所")
 with k[1]:
-    kpi("在场人数", int(shelters["occupancy"].sum()))
+    kpi("shelter_occupants", shelters["occupancy"].sum())
 with k[2]:
     cap_used = in_use["capacity"].sum()
-    kpi("启用场所使用率", fmt_pct(in_use["occupancy"].sum() / cap_used if cap_used else None),
-        fmt=str)
+    kpi("shelter_use_rate", in_use["occupancy"].sum() / cap_used if cap_used else None)
 with k[3]:
-    kpi("将满（≥90%）", int((shelters["fill_status"] == "将满").sum()))
+    kpi("shelters_near_full", (shelters["fill_status"] == "将满").sum())
 with k[4]:
-    kpi("已满（≥100%）", int((shelters["fill_status"] == "已满").sum()))
+    kpi("shelters_full", (shelters["fill_status"] == "已满").sum())
 
 left, right = st.columns([3, 2])
 with left:

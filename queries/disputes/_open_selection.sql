@@ -1,9 +1,10 @@
 -- shared CTE, included by the disputes queries with `-- @include disputes/_open_selection`
 open_now as (
-    -- disputes open today (已受理 / 调处中), whenever received, matching the page filters
+    -- disputes still open at $end (now, on the page), whenever received, matching the page
+    -- filters (staging: disputes_at; is_overdue = past its 化解时限 on $end's day)
     select *
-    from disputes
-    where status in ('已受理', '调处中')
+    from disputes_at($end)
+    where is_open
         and (len($communities) = 0 or list_contains($communities, community_code))
         and (len($dispute_types) = 0 or list_contains($dispute_types, dispute_type))
         and (len($sources) = 0 or list_contains($sources, source))

@@ -1,10 +1,10 @@
 -- shared CTE, included by the disputes queries with `-- @include disputes/_selection`
 selection as (
     -- disputes received in the period, in the chosen communities, matching the page filters
-    -- (an empty list means all)
+    -- (an empty list means all), each with its state at the period's end (staging: disputes_at)
     select *
-    from disputes
-    where received_at >= $start and received_at < $end
+    from disputes_at($end)
+    where received_at >= $start
         and (len($communities) = 0 or list_contains($communities, community_code))
         and (len($dispute_types) = 0 or list_contains($dispute_types, dispute_type))
         and (len($sources) = 0 or list_contains($sources, source))

@@ -9,7 +9,7 @@ final as (
         d.status,
         d.risk_level,
         d.deadline_on,
-        d.deadline_on < $today as is_overdue,
+        d.is_overdue,
         c.community_name,
         d.lon,
         d.lat

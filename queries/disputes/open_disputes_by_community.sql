@@ -5,7 +5,7 @@ counts as (
     select
         community_code,
         count(*) as open_count,
-        count(*) filter (where deadline_on < $today) as overdue_count
+        count(*) filter (where is_overdue) as overdue_count
     from open_now
     group by community_code
 ),

@@ -1,4 +1,4 @@
--- open disputes past their deadline (化解时限) on $today, oldest deadline first
+-- open disputes past their deadline (化解时限) at $end, oldest deadline first
 with
 -- @include disputes/_open_selection
 final as (
@@ -12,12 +12,12 @@ final as (
         d.status,
         d.risk_level,
         d.deadline_on,
-        date_diff('day', d.deadline_on, $today) as days_overdue,
+        date_diff('day', d.deadline_on, cast($end as date)) as days_overdue,
         d.party_names,
         count(*) over () as overdue_total
     from open_now d
     left join communities c using (community_code)
     left join social_orgs o on o.org_id = d.mediator_org_id
-    where d.deadline_on < $today
+    where d.is_overdue
 )
 select * from final order by deadline_on, received_at, dispute_id limit $limit

@@ -1,9 +1,10 @@
 -- shared CTE, included by the incidents queries with `-- @include incidents/_selection`
 selection as (
-    -- the page selection: period, communities and the page filters (empty list = all)
+    -- the page selection: period, communities and the page filters (empty list = all), each
+    -- incident with its state at the period's end (staging: incidents_at)
     select *
-    from incidents
-    where reported_at >= $start and reported_at < $end
+    from incidents_at($end)
+    where reported_at >= $start
         and (len($communities) = 0 or list_contains($communities, community_code))
         and (len($sources) = 0 or list_contains($sources, source))
         and (len($categories) = 0 or list_contains($categories, category))

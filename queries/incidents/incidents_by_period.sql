@@ -3,8 +3,8 @@
 with selection as (
     -- the page selection: period, communities and the page filters (empty list = all)
     select *
-    from incidents
-    where ((reported_at >= $start and reported_at < $end)
+    from incidents_at($end)
+    where (reported_at >= $start
            or (reported_at >= $start - interval 1 year and reported_at < $end - interval 1 year))
         and (len($communities) = 0 or list_contains($communities, community_code))
         and (len($sources) = 0 or list_contains($sources, source))

@@ -4,7 +4,7 @@ with
 aged as (
     select date_diff('hour', reported_at, $now) as age_hours
     from selection
-    where status in ('待受理', '处置中')
+    where is_open
 ),
 bucketed as (
     select

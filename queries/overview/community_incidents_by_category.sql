@@ -1,9 +1,8 @@
 -- one community's incidents in the period by category (side panel)
 with filtered as (
-    select coalesce(category, '其他') as category, status
-    from incidents
+    select coalesce(category, '其他') as category, is_open
+    from incidents_at($end)
     where reported_at >= $start
-      and reported_at < $end
       and community_code = $community_code
 ),
 
@@ -11,7 +10,7 @@ final as (
     select
         category,
         count(*) as incident_count,
-        count(*) filter (where status in ('待受理', '处置中')) as open_count
+        count(*) filter (where is_open) as open_count
     from filtered
     group by category
 )

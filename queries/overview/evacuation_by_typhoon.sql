@@ -1,6 +1,5 @@
 -- typhoons whose warning window overlaps the period (an open window counts as 3 days), with
--- evacuation progress: 应转移 = every person on the list (refusals included), 已转移 = moved
--- (already returned included)
+-- evacuation progress (staging: evacuations_staged; registry: evac_*)
 with typhoons_in_period as (
     select typhoon_id, name_cn, response_level, warning_start_at, warning_end_at, landfall_at
     from typhoons
@@ -12,9 +11,9 @@ progress as (
     select
         typhoon_id,
         sum(person_count) as persons_planned,
-        sum(person_count) filter (where status in ('已转移', '已返回')) as persons_moved,
-        sum(person_count) filter (where status in ('待转移', '拒绝转移')) as persons_pending
-    from evacuations
+        sum(person_count) filter (where is_moved) as persons_moved,
+        sum(person_count) filter (where is_pending) as persons_pending
+    from evacuations_staged()
     where typhoon_id in (select typhoon_id from typhoons_in_period)
       and (len($communities) = 0 or list_contains($communities, community_code))
     group by typhoon_id

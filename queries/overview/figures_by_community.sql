@@ -1,13 +1,15 @@
--- every community with its figures for the period (map shading, tooltips, side panel):
--- incidents and rate per 1,000 residents, disputes received / open (backlog at the period's
--- end) / concluded, registered organizations, shelters; is_selected follows the filter
+-- every community with its figures for the period (map shading, tooltips, side panel), each
+-- as of the period's end (staging macros; registry: command_center/figures.py): incidents and
+-- rate per 1,000 residents, 未办结 among them, disputes received / closed / successful, disputes
+-- open at the end whenever received (期末在办), organizations in the register, shelters;
+-- is_selected follows the filter
 with incident_counts as (
     select
         community_code,
         count(*) as incident_count,
-        count(*) filter (where status in ('待受理', '处置中')) as open_count
-    from incidents
-    where reported_at >= $start and reported_at < $end
+        count(*) filter (where is_open) as open_count
+    from incidents_at($end)
+    where reported_at >= $start
     group by community_code
 ),
 
@@ -15,21 +17,17 @@ dispute_counts as (
     select
         community_code,
         count(*) filter (where received_at >= $start) as dispute_count,
-        count(*) filter (where status in ('已受理', '调处中')) as dispute_open_count,
-        count(*) filter (
-            where received_at >= $start and status in ('调解成功', '调解不成功', '已转诉讼', '已撤回')
-        ) as dispute_closed_count,
-        count(*) filter (where received_at >= $start and status = '调解成功') as success_count
-    from disputes
-    where received_at < $end
+        count(*) filter (where is_open) as dispute_open_count,
+        count(*) filter (where received_at >= $start and is_closed) as dispute_closed_count,
+        count(*) filter (where received_at >= $start and is_success) as success_count
+    from disputes_at($end)
     group by community_code
 ),
 
 org_counts as (
     select community_code, count(*) as org_count
-    from social_orgs
-    where status = '正常'
-      and (registered_on is null or registered_on < cast($end as date))
+    from social_orgs_at($end)
+    where is_registered
     group by community_code
 ),
 

@@ -1,14 +1,11 @@
 -- incident density for the map: counts in square cells of $cell_deg degrees (WGS-84), so the
 -- payload depends on the county's area, never on the number of incidents. Points that were
--- placed on a community's centroid (location_is_approx) are left out: they are not locations.
+-- placed on a community's centroid (not point_is_exact) are left out: they are not locations.
 with filtered as (
     select lon, lat
-    from incidents
+    from incidents_at($end)
     where reported_at >= $start
-      and reported_at < $end
-      and lon is not null
-      and lat is not null
-      and not coalesce(location_is_approx, false)
+      and point_is_exact
       and (len($communities) = 0 or list_contains($communities, community_code))
 ),
 

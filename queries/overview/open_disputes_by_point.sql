@@ -1,4 +1,4 @@
--- disputes still open (已受理 / 调处中) at the end of the period, as map points: the riskiest
+-- disputes still open at the end of the period (staging: disputes_at), as map points: the riskiest
 -- and oldest first, at most $limit; total_open tells the page whether the list was cut
 with filtered as (
     select
@@ -8,12 +8,12 @@ with filtered as (
         d.status,
         d.received_at,
         d.deadline_on,
+        d.is_overdue,
         d.community_code,
         d.lon,
         d.lat
-    from disputes as d
-    where d.status in ('已受理', '调处中')
-      and d.received_at < $end
+    from disputes_at($end) as d
+    where d.is_open
       and d.lon is not null
       and d.lat is not null
       and (len($communities) = 0 or list_contains($communities, d.community_code))
@@ -27,7 +27,7 @@ final as (
         f.status,
         f.received_at,
         f.deadline_on,
-        coalesce(f.deadline_on < $today, false) as is_overdue,
+        f.is_overdue,
         c.community_name,
         f.lon,
         f.lat,

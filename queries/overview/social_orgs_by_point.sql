@@ -1,10 +1,9 @@
--- registered social organizations (登记状态 正常, registered before the period's end) as map
+-- organizations in the register at the period's end (staging: social_orgs_at) as map
 -- points, at most $limit
 with filtered as (
     select org_name, legal_form, category, rating, credit_status, community_code, lon, lat
-    from social_orgs
-    where status = '正常'
-      and (registered_on is null or registered_on < cast($end as date))
+    from social_orgs_at($end)
+    where is_registered
       and lon is not null
       and lat is not null
       and (len($communities) = 0 or list_contains($communities, community_code))

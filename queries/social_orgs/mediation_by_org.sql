@@ -1,13 +1,14 @@
 -- disputes received in [$start, $end) and mediated by each filtered organization
--- (disputes.mediator_org_id): cases, closed, successes, success rate (调解成功 / closed, as on
--- the 矛盾纠纷 page), 品牌调解室 cases
+-- (disputes.mediator_org_id), as of $end (staging: disputes_at): cases, closed, concluded,
+-- successes, success rate (调解成功 / concluded, the 调解成功率 of the registry), 品牌调解室 cases
 with
 -- @include social_orgs/_selection
 
 cases as (
-    select d.mediator_org_id as org_id, d.status, d.mediation_channel
-    from disputes as d
-    where d.received_at >= $start and d.received_at < $end
+    select d.mediator_org_id as org_id, d.is_closed, d.is_concluded, d.is_success,
+        d.mediation_channel
+    from disputes_at($end) as d
+    where d.received_at >= $start
         and d.mediator_org_id in (select org_id from orgs)
 ),
 
@@ -15,8 +16,9 @@ per_org as (
     select
         org_id,
         count(*) as dispute_count,
-        count(*) filter (where status in ('调解成功', '调解不成功', '已转诉讼', '已撤回')) as closed_count,
-        count(*) filter (where status = '调解成功') as success_count,
+        count(*) filter (where is_closed) as closed_count,
+        count(*) filter (where is_concluded) as concluded_count,
+        count(*) filter (where is_success) as success_count,
         count(*) filter (where mediation_channel = '品牌调解室') as brand_count
     from cases
     group by org_id
@@ -30,9 +32,10 @@ final as (
         c.community_name,
         p.dispute_count,
         p.closed_count,
+        p.concluded_count,
         p.success_count,
-        case when p.closed_count > 0
-            then p.success_count * 1.0 / p.closed_count end as success_rate,
+        case when p.concluded_count > 0
+            then p.success_count * 1.0 / p.concluded_count end as success_rate,
         p.brand_count
     from per_org as p
     join orgs as o using (org_id)

@@ -1,7 +1,7 @@
 -- 应转未转: households of one typhoon still to move (status 待转移), biggest first
 with records as (
     select *
-    from evacuations
+    from evacuations_staged()
     where typhoon_id = $typhoon_id
         and (len($communities) = 0 or list_contains($communities, community_code))
 ),
@@ -20,7 +20,7 @@ final as (
     from records as r
     left join communities as c on c.community_code = r.community_code
     left join shelters as s on s.shelter_id = r.planned_shelter_id
-    where r.status = '待转移'
+    where r.is_waiting
 )
 
 select * from final

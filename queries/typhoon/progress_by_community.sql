@@ -1,7 +1,7 @@
 -- one typhoon's evacuation against plan per community, the worst shortfall first
 with records as (
     select *
-    from evacuations
+    from evacuations_staged()
     where typhoon_id = $typhoon_id
         and (len($communities) = 0 or list_contains($communities, community_code))
 ),
@@ -11,10 +11,11 @@ grouped as (
         r.community_code,
         c.community_name,
         cast(sum(r.person_count) as bigint) as persons_planned,
-        cast(coalesce(sum(r.person_count) filter (where r.status in ('已转移', '已返回')), 0) as bigint) as persons_moved,
-        cast(coalesce(sum(r.person_count) filter (where r.status = '待转移'), 0) as bigint) as persons_pending,
-        cast(coalesce(sum(r.person_count) filter (where r.status = '拒绝转移'), 0) as bigint) as persons_refused,
-        count(*) filter (where r.status = '待转移') as households_pending
+        cast(coalesce(sum(r.person_count) filter (where r.is_moved), 0) as bigint) as persons_moved,
+        cast(coalesce(sum(r.person_count) filter (where r.is_pending), 0) as bigint) as persons_pending,
+        cast(coalesce(sum(r.person_count) filter (where r.is_waiting), 0) as bigint) as persons_waiting,
+        cast(coalesce(sum(r.person_count) filter (where r.is_refused), 0) as bigint) as persons_refused,
+        count(*) filter (where r.is_waiting) as households_pending
     from records as r
     left join communities as c using (community_code)
     group by all

@@ -2,10 +2,10 @@
 -- $ref_at: 集中安置 records transferred there by then and not yet returned
 with present as (
     select planned_shelter_id as shelter_id, cast(sum(person_count) as bigint) as occupancy
-    from evacuations
+    from evacuations_staged()
     where typhoon_id = $typhoon_id
         and placement = '集中安置'
-        and status in ('已转移', '已返回')
+        and is_moved
         and transferred_at <= $ref_at
         and (returned_at is null or returned_at > $ref_at)
     group by planned_shelter_id
@@ -13,7 +13,7 @@ with present as (
 
 planned as (
     select planned_shelter_id as shelter_id, cast(sum(person_count) as bigint) as persons_assigned
-    from evacuations
+    from evacuations_staged()
     where typhoon_id = $typhoon_id and placement = '集中安置'
     group by planned_shelter_id
 ),

@@ -5,10 +5,10 @@
 -- count in the first hour.
 with records as (
     select *
-    from evacuations
+    from evacuations_staged()
     where typhoon_id = $typhoon_id
         and (len($communities) = 0 or list_contains($communities, community_code))
-        and status in ('已转移', '已返回')
+        and is_moved
         and transferred_at is not null
 ),
 

@@ -3,7 +3,7 @@
 -- of the warning until 90 % of the plan had been moved (null: never reached)
 with records as (
     select *
-    from evacuations
+    from evacuations_staged()
     where len($communities) = 0 or list_contains($communities, community_code)
 ),
 
@@ -11,7 +11,7 @@ plan as (
     select
         typhoon_id,
         cast(sum(person_count) as bigint) as persons_planned,
-        cast(coalesce(sum(person_count) filter (where status in ('已转移', '已返回')), 0) as bigint) as persons_moved
+        cast(coalesce(sum(person_count) filter (where is_moved), 0) as bigint) as persons_moved
     from records
     group by typhoon_id
 ),
@@ -23,7 +23,7 @@ moves as (
         sum(person_count) over (partition by typhoon_id order by transferred_at, record_id
             rows between unbounded preceding and current row) as moved_cum
     from records
-    where status in ('已转移', '已返回') and transferred_at is not null
+    where is_moved and transferred_at is not null
 ),
 
 reach_90 as (
@@ -40,12 +40,12 @@ stays as (
         person_count as delta
     from records
     where placement = '集中安置' and planned_shelter_id is not null
-        and status in ('已转移', '已返回') and transferred_at is not null
+        and is_moved and transferred_at is not null
     union all
     select typhoon_id, planned_shelter_id, returned_at, -person_count
     from records
     where placement = '集中安置' and planned_shelter_id is not null
-        and status in ('已转移', '已返回') and transferred_at is not null
+        and is_moved and transferred_at is not null
         and returned_at is not null
 ),
 

@@ -1,7 +1,7 @@
 -- every typhoon with its warning window and how many people were planned for it
 with planned as (
     select typhoon_id, cast(sum(person_count) as bigint) as persons_planned, count(*) as record_count
-    from evacuations
+    from evacuations_staged()
     group by typhoon_id
 ),
 

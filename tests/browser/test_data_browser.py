@@ -23,7 +23,6 @@ import pytest
 from tests.browser.conftest import (
     ARTIFACTS,
     FIXTURE_NOW,
-    FIXTURE_TODAY,
     ROOT,
     _free_port,
     goto,

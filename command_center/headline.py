@@ -1,0 +1,119 @@
+"""The headline figures of a window, fetched the same way for every surface.
+
+一张图, the 大屏 and the 工作简报 ask here; 警情事件, 矛盾纠纷 and 社会组织 run the very same
+queries with their page filters added. So a figure of the registry (``command_center.figures``)
+has one query behind it, and the same window gives the same number everywhere.
+
+``run`` is a query runner (``queries.run_query`` on a page, ``run_query_uncached`` bound to a
+file for the command line).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from command_center.periods import Period
+
+# the page filters of queries/incidents, queries/disputes and queries/social_orgs, all open
+ALL_INCIDENTS = {"sources": [], "categories": [], "subcategories": [], "severities": [],
+                 "statuses": [], "weekdays": [], "min_hour": 0, "max_hour": 23, "q": ""}
+ALL_DISPUTES = {"dispute_types": [], "sources": [], "channels": [], "statuses": [],
+                "risk_levels": [], "org_ids": []}
+ALL_ORGS = {"legal_forms": [], "categories": [], "ratings": [], "credit_statuses": [],
+            "party_flags": [], "statuses": [], "min_year": 0, "max_year": 9999}
+
+Runner = Callable[..., pd.DataFrame]
+
+
+def _row(df: pd.DataFrame) -> dict:
+    if df.empty:
+        return {}
+    return {k: (None if pd.isna(v) else v) for k, v in df.iloc[0].to_dict().items()}
+
+
+def incidents(run: Runner, period: Period, communities=()) -> dict:
+    """queries/incidents/totals for the window, no page filter."""
+    return _row(run("incidents/totals", **period.params(), communities=list(communities),
+                    **ALL_INCIDENTS))
+
+
+def disputes(run: Runner, period: Period, communities=()) -> dict:
+    """queries/disputes/totals for the window, no page filter."""
+    return _row(run("disputes/totals", **period.params(), communities=list(communities),
+                    **ALL_DISPUTES))
+
+
+def orgs(run: Runner, period: Period, communities=()) -> dict:
+    """queries/social_orgs/org_summary for the window, the whole register."""
+    return _row(run("social_orgs/org_summary", **period.params(),
+                    communities=list(communities), **ALL_ORGS))
+
+
+def today(run: Runner, now: dt.datetime, communities=()) -> dict:
+    """今日警情 and its baseline (queries/incidents/today_vs_baseline)."""
+    return _row(run("incidents/today_vs_baseline", now=now, communities=list(communities)))
+
+
+def open_incidents(run: Runner, at: dt.datetime, communities=()) -> int:
+    """在办警情 at ``at`` (queries/incidents/open_count)."""
+    return int(_row(run("incidents/open_count", end=at,
+                        communities=list(communities))).get("open_count") or 0)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The first moment each dataset has records: a comparison window that starts before it
+    has no data (无可比数据), rather than zero."""
+
+    incidents_first_on: dt.date | None
+    disputes_first_on: dt.date | None
+
+    @staticmethod
+    def _covers(first_on: dt.date | None, period: Period) -> bool:
+        return first_on is not None and first_on <= period.start
+
+    def incidents(self, period: Period) -> bool:
+        return self._covers(self.incidents_first_on, period)
+
+    def disputes(self, period: Period) -> bool:
+        return self._covers(self.disputes_first_on, period)
+
+
+def coverage(run: Runner) -> Coverage:
+    row = _row(run("shared/data_coverage"))
+
+    def day(v):
+        return None if v is None else pd.Timestamp(v).date()
+
+    return Coverage(day(row.get("incidents_first_on")), day(row.get("disputes_first_on")))
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One fetch for a window, its 环比 window and its 同比 window; a comparison window the
+    data does not cover is None."""
+
+    now: dict
+    previous: dict | None
+    year_ago: dict | None
+
+    def get(self, column: str):
+        """(now, year_ago, previous) values of a column, None where there is no window."""
+        return (self.now.get(column),
+                None if self.year_ago is None else self.year_ago.get(column),
+                None if self.previous is None else self.previous.get(column))
+
+
+def compared(fetch, run: Runner, period: Period, communities, covered) -> Compared:
+    """``fetch`` (incidents / disputes / orgs above) for the period and its comparisons;
+    ``covered(period) -> bool`` says whether the data reaches back to a comparison window."""
+    prev, ya = period.previous(), period.year_ago()
+    return Compared(
+        fetch(run, period, communities),
+        fetch(run, prev, communities) if covered(prev) else None,
+        fetch(run, ya, communities) if covered(ya) else None,
+    )
