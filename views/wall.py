@@ -21,9 +21,9 @@ import streamlit as st
 from branca.element import Element, MacroElement, Template
 from streamlit_folium import st_folium
 
-from command_center import config, risk
+from command_center import config, figures, headline, risk
 from command_center import wall as w
-from command_center.formatting import fmt_change, fmt_count, fmt_pct
+from command_center.formatting import fmt_count, fmt_pct
 from command_center.maps.base import communities_geojson, county_map, display_geojson, display_xy
 from command_center.maps.layers import SHELTER_COLOR, shelters_layer
 from command_center.maps.offline import make_offline
@@ -192,7 +192,7 @@ def _risk_levels(now: dt.datetime) -> tuple[dict[str, str], dict[str, str]]:
     (``command_center.risk``) for the current month, as the 四色预警 page shows by default."""
     today = now.date()
     try:
-        df = risk.scores(Period(today.replace(day=1), today))
+        df = risk.scores(Period(today.replace(day=1), today, step="month").cut(now))
         colors = risk.level_colors()
     except Exception:  # a bad risk.toml must not take the wall down; the tile then shows —
         return {}, {}
@@ -247,12 +247,6 @@ def _title_bar(now: dt.datetime, fresh: w.Freshness, panel: str, problems: list[
         f'<span class="wall-badge {fresh.status}" data-status="{fresh.status}">'
         f"{escape(fresh.text)}</span></div></div>"
     )
-
-
-def _change_html(current, reference, label: str) -> str:
-    text = fmt_change(current, reference)
-    cls = "up" if text.startswith("+") else "down" if text.startswith("-") else ""
-    return f'{escape(label)} {fmt_count(round(_num(reference), 1))} · <span class="{cls}">{text}</span>'
 
 
 def _latest_list(now: dt.datetime, cfg: w.WallConfig, tick: int) -> None:
@@ -406,24 +400,38 @@ def _legend(items: list[tuple[str, str, str]]) -> None:
 
 
 # ------------------------------------------------------------------ panels
+def _change_span(key: str, now_value, before) -> str:
+    text = figures.change(key, now_value, before) or "无可比数据"
+    cls = "up" if text.startswith("+") else "down" if text.startswith("-") else ""
+    return f'<span class="{cls}">{escape(text)}</span>'
+
+
 def _kpi_tiles(now: dt.datetime, typhoon: dict | None, risk: tuple) -> None:
-    start = _today_start(now)
-    inc = _one(run_query("wall/incident_kpis_by_day", start=start, now=now))
-    today_n = int(_num(inc.get("incident_count")))
-    avg = _num(inc.get("same_weekday_avg"), float("nan"))
-    dis = _one(run_query("wall/dispute_kpis_by_year", year_start=dt.datetime(now.year, 1, 1),
-                         now=now, today=now.date()))
-    rate = dis.get("success_rate")
-    rate = None if rate is None or pd.isna(rate) else float(rate)
+    """The figures of the registry, from the same queries as 一张图 (command_center.headline):
+    今日警情 against its one baseline, 在办警情 now, 调解成功率 of this year so far."""
+    today = headline.today(run_query, now)
+    today_n, base = today.get("today_count") or 0, today.get("baseline_mean")
+    year = Period(dt.date(now.year, 1, 1), now.date()).cut(now)
+    dis = headline.disputes(run_query, year)
+    open_n = headline.open_incidents(run_query, now)
+    rate, concluded = dis.get("success_rate"), dis.get("concluded_count")
+    rate_text = (figures.value_text("dispute_success_rate", rate)
+                 if figures.enough("dispute_success_rate", concluded)
+                 else figures.short_sample_text(concluded))
     levels, _colors = risk
+    f = figures.fig
     with st.container(key="wall_kpis"):
-        _tile("incidents_today", "今日警情", fmt_count(today_n), unit="起",
-              sub=_change_html(today_n, avg, f"近8周{w.weekday_name(now.date())}同时段均值"))
-        _tile("incidents_open", "在办警情", fmt_count(int(_num(inc.get("open_count")))),
-              unit="起", sub="待受理 + 处置中")
-        _tile("dispute_success", "矛盾纠纷调解成功率", fmt_pct(rate) if rate is not None else "—",
-              sub=f"本年办结 {fmt_count(int(_num(dis.get('closed_count'))))} 件 · 在办 "
-                  f"{fmt_count(int(_num(dis.get('open_count'))))} 件")
+        _tile("incidents_today", f("incidents_today").label,
+              figures.value_text("incidents_today", today_n), unit="起",
+              sub=f"{f('incidents_today_baseline').label} "
+                  f"{figures.value_text('incidents_today_baseline', base)} · "
+                  + _change_span("incidents_today", today_n, base))
+        _tile("incidents_open", f("incidents_open_now").label,
+              figures.value_text("incidents_open_now", open_n), unit="起",
+              sub="待受理 + 处置中，截至此刻")
+        _tile("dispute_success", f"矛盾纠纷{f('dispute_success_rate').label}（本年）", rate_text,
+              sub=f"本年受理已办结 {fmt_count(concluded)} 件 · {f('disputes_open').label} "
+                  f"{fmt_count(dis.get('open_at_end_count'))} 件")
         if levels:
             red = sum(1 for v in levels.values() if v == "红")
             yellow = sum(1 for v in levels.values() if v == "黄")
@@ -436,8 +444,9 @@ def _kpi_tiles(now: dt.datetime, typhoon: dict | None, risk: tuple) -> None:
             moved = _num(typhoon.get("persons_moved"))
             rate_t = moved / planned if planned else None
             _tile("evacuation", f"防台转移 · {typhoon.get('name_cn', '')}",
-                  fmt_pct(rate_t) if rate_t is not None else "—",
-                  sub=f"已转移 {fmt_count(moved)} / 应转移 {fmt_count(planned)} 人",
+                  figures.value_text("evac_rate", rate_t),
+                  sub=f"{f('evac_moved').label} {figures.value_text('evac_moved', moved)} / "
+                      f"{f('evac_planned').label} {figures.value_text('evac_planned', planned)} 人",
                   bar=rate_t or 0, alert=True)
 
 
@@ -500,7 +509,7 @@ def _disputes_panel(now, cfg, tick, typhoon, risk) -> None:
     left, center, right = st.columns([1.05, 2.7, 1.15], gap=None)
     with left:
         _kpi_tiles(now, None, risk)
-    by_type = run_query("wall/open_disputes_by_type", now=now, today=now.date())
+    by_type = run_query("wall/open_disputes_by_type", now=now)
     with center, st.container(key="wall_bars"):
         items = [(str(r.dispute_type), float(r.open_count), f"{int(r.open_count)} 件")
                  for r in by_type.head(15).itertuples()]
@@ -537,12 +546,16 @@ def _typhoon_panel(now, cfg, tick, typhoon, risk) -> None:
         _tile("typhoon_level", f"{typhoon.get('name_cn', '')} 应急响应",
               f"{typhoon.get('response_level') or '—'}级",
               sub=f"台风编号 {escape(str(typhoon['typhoon_id']))}", alert=True)
-        _tile("typhoon_planned", "应转移", fmt_count(planned), unit="人")
-        _tile("typhoon_moved", "已转移", fmt_count(moved), unit="人",
-              sub=f"转移率 {fmt_pct(moved / planned) if planned else '—'}",
+        _tile("typhoon_planned", figures.fig("evac_planned").label,
+              figures.value_text("evac_planned", planned), unit="人")
+        _tile("typhoon_moved", figures.fig("evac_moved").label,
+              figures.value_text("evac_moved", moved), unit="人",
+              sub=f"{figures.fig('evac_rate').label} "
+                  f"{figures.value_text('evac_rate', moved / planned if planned else None)}",
               bar=moved / planned if planned else 0)
-        _tile("typhoon_pending", "应转未转", fmt_count(_num(typhoon.get("persons_pending"))),
-              unit="人")
+        _tile("typhoon_pending", figures.fig("evac_pending").label,
+              figures.value_text("evac_pending", _num(typhoon.get("persons_pending"))), unit="人",
+              sub=f"其中拒绝转移 {figures.value_text('evac_refused', _num(typhoon.get('persons_refused')))} 人")
     evac = run_query("wall/evacuations_by_community", typhoon_id=typhoon["typhoon_id"])
     with center:
         layers, legend = _map_layers(now, cfg, typhoon, risk)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from command_center import config
+from command_center import config, headline
 from command_center.briefing import periods as bp
 from command_center.periods import Period
 
@@ -85,7 +85,12 @@ def fetch(kind: str, period: Period, communities=(), *, warehouse: Path | str | 
     span = {**period.params(), "communities": communities}
 
     names = run("shared/communities")
-    coverage = _row(run("briefing/data_coverage"))
+    cover = headline.coverage(run)
+    inc = headline.compared(headline.incidents, run, period.with_step(prev.step), communities,
+                            cover.incidents)
+    dis = headline.compared(headline.disputes, run, period.with_step(prev.step), communities,
+                            cover.disputes)
+    org = headline.orgs(run, period, communities)
     typhoons = run("overview/evacuation_by_typhoon", **span)
     typhoon_communities = {
         str(t): run("typhoon/progress_by_community", typhoon_id=str(t), communities=communities)
@@ -115,22 +120,33 @@ def fetch(kind: str, period: Period, communities=(), *, warehouse: Path | str | 
         community_names=dict(zip(names["community_code"], names["community_name"],
                                  strict=True)),
         generated_at=(now or config.now()).replace(microsecond=0),
-        incidents_first_on=_date_or_none(coverage.get("incidents_first_on")),
-        disputes_first_on=_date_or_none(coverage.get("disputes_first_on")),
-        incidents=_row(run("overview/kpi_incidents", **window)),
+        incidents_first_on=cover.incidents_first_on,
+        disputes_first_on=cover.disputes_first_on,
+        incidents={"incident_count": inc.now.get("incident_count"),
+                   "previous_count": inc.get("incident_count")[2],
+                   "year_ago_count": inc.get("incident_count")[1],
+                   "open_count": inc.now.get("unclosed_count")},
         incidents_by_category=run("briefing/incidents_by_category", **window),
         incidents_by_day=run("overview/incidents_by_day", **span),
         community_category=run("briefing/incidents_by_community_category", **window),
         by_community=run("briefing/figures_by_community", **window),
-        disputes=_row(run("overview/kpi_disputes", **window)),
-        dispute_backlog=_row(run("briefing/dispute_backlog", end=period.end_before,
-                                 communities=communities)),
+        disputes={"dispute_count": dis.now.get("dispute_count"),
+                  "previous_count": dis.get("dispute_count")[2],
+                  "year_ago_count": dis.get("dispute_count")[1],
+                  "success_rate": dis.now.get("success_rate"),
+                  "concluded_count": dis.now.get("concluded_count"),
+                  "success_count": dis.now.get("success_count"),
+                  "year_ago_success_rate": dis.get("success_rate")[1],
+                  "year_ago_concluded_count": dis.get("concluded_count")[1]},
+        dispute_backlog={"open_count": dis.now.get("open_at_end_count"),
+                         "overdue_count": dis.now.get("overdue_at_end_count")},
         disputes_by_type=run("briefing/disputes_by_type", **period.params(), **ya.params("ya_"),
                              communities=communities),
         overdue_disputes=run("briefing/overdue_disputes", end=period.end_before,
                              communities=communities, limit=OVERDUE_LIST),
-        orgs=_row(run("overview/kpi_orgs", **span)),
-        org_credit=_row(run("briefing/org_credit", **span)),
+        orgs={"org_count": org.get("registered_count"), "new_count": org.get("new_count")},
+        org_credit={"abnormal_count": org.get("abnormal_count"),
+                    "dishonest_count": org.get("dishonest_count")},
         credit_listings=run("briefing/credit_listings", **span),
         typhoons=typhoons,
         typhoon_communities=typhoon_communities,

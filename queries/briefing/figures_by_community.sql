@@ -1,8 +1,7 @@
 -- one row per community (of the selection) for the briefing's community table: incidents in
 -- the period, the comparison period (环比) and a year earlier (同比), the rate per 1,000
 -- residents, disputes received, and disputes open and past their deadline at the period's end
--- (open at the end = received before it and not closed before it; overdue = its 化解时限 is
--- before the period's last day, as the disputes page counts it against today)
+-- (staging: disputes_at($end) is_open / is_overdue, the registry's 期末在办 / 期末超期)
 with incident_counts as (
     select
         community_code,
@@ -11,18 +10,10 @@ with incident_counts as (
             as previous_count,
         count(*) filter (where reported_at >= $ya_start and reported_at < $ya_end)
             as year_ago_count
-    from incidents
+    from incidents_at($end)
     where reported_at >= least($start, $prev_start, $ya_start)
       and reported_at < greatest($end, $prev_end, $ya_end)
     group by community_code
-),
-
-open_at_end as (
-    select community_code, deadline_on
-    from disputes
-    where received_at < $end
-      and case when closed_at is not null then closed_at >= $end
-               else status in ('已受理', '调处中') end
 ),
 
 dispute_counts as (
@@ -31,7 +22,7 @@ dispute_counts as (
         count(*) filter (where received_at >= $start and received_at < $end) as dispute_count,
         count(*) filter (where received_at >= $ya_start and received_at < $ya_end)
             as dispute_year_ago_count
-    from disputes
+    from disputes_at($end)
     where received_at >= least($start, $ya_start) and received_at < greatest($end, $ya_end)
     group by community_code
 ),
@@ -40,9 +31,9 @@ backlog as (
     select
         community_code,
         count(*) as open_dispute_count,
-        count(*) filter (where deadline_on < cast($end - interval 1 day as date))
-            as overdue_count
-    from open_at_end
+        count(*) filter (where is_overdue) as overdue_count
+    from disputes_at($end)
+    where is_open
     group by community_code
 ),
 

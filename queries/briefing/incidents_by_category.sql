@@ -2,7 +2,7 @@
 -- year earlier (同比); a category appears when it has incidents in any of the three windows
 with filtered as (
     select reported_at, coalesce(category, '其他') as category
-    from incidents
+    from incidents_at($end)
     where reported_at >= least($start, $prev_start, $ya_start)
       and reported_at < greatest($end, $prev_end, $ya_end)
       and (len($communities) = 0 or list_contains($communities, community_code))

@@ -3,7 +3,7 @@
 -- any window are left out)
 with filtered as (
     select reported_at, community_code, coalesce(category, '其他') as category
-    from incidents
+    from incidents_at($end)
     where reported_at >= least($start, $prev_start, $ya_start)
       and reported_at < greatest($end, $prev_end, $ya_end)
       and community_code is not null

@@ -1,12 +1,10 @@
 -- disputes open at the period's end and past their deadline then, longest overdue first (no
 -- party names: the briefing is forwarded)
+-- (staging: disputes_at($end) is_overdue, the registry's 期末超期纠纷)
 with open_at_end as (
     select *
-    from disputes
-    where received_at < $end
-      and case when closed_at is not null then closed_at >= $end
-               else status in ('已受理', '调处中') end
-      and deadline_on < cast($end - interval 1 day as date)
+    from disputes_at($end)
+    where is_overdue
       and (len($communities) = 0 or list_contains($communities, community_code))
 ),
 
@@ -19,7 +17,7 @@ final as (
         d.mediation_channel,
         d.risk_level,
         d.deadline_on,
-        date_diff('day', d.deadline_on, cast($end - interval 1 day as date)) as days_overdue
+        date_diff('day', d.deadline_on, cast($end as date)) as days_overdue
     from open_at_end as d
     left join communities as c using (community_code)
 )

@@ -3,10 +3,9 @@ with per_community as (
     select
         community_code,
         sum(person_count) as persons_planned,
-        coalesce(sum(person_count) filter (where status in ('已转移', '已返回')), 0)
-            as persons_moved,
-        coalesce(sum(person_count) filter (where status = '待转移'), 0) as persons_pending
-    from evacuations
+        coalesce(sum(person_count) filter (where is_moved), 0) as persons_moved,
+        coalesce(sum(person_count) filter (where is_pending), 0) as persons_pending
+    from evacuations_staged()
     where typhoon_id = $typhoon_id
     group by community_code
 ),

@@ -3,9 +3,8 @@ with located as (
     select
         floor(lon / $cell_deg) as cx,
         floor(lat / $cell_deg) as cy
-    from incidents
+    from incidents_at($now::timestamp)
     where reported_at >= $start::timestamp
-      and reported_at < $now::timestamp
       and lon is not null and lat is not null
 ),
 

@@ -1,8 +1,8 @@
 -- incidents between $start and $now per community (all communities, zero included)
 with counted as (
     select community_code, count(*) as incident_count
-    from incidents
-    where reported_at >= $start::timestamp and reported_at < $now::timestamp
+    from incidents_at($now::timestamp)
+    where reported_at >= $start::timestamp
     group by community_code
 ),
 

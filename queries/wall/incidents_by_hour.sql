@@ -5,8 +5,8 @@ with hours as (
 
 counted as (
     select hour(reported_at) as hour, count(*) as incident_count
-    from incidents
-    where reported_at >= $start::timestamp and reported_at < $now::timestamp
+    from incidents_at($now::timestamp)
+    where reported_at >= $start::timestamp
     group by 1
 ),
 

@@ -1,8 +1,7 @@
 -- the latest incidents for the wall: time, category, community — never personal data
 with latest as (
     select reported_at, category, community_code
-    from incidents
-    where reported_at < $now::timestamp
+    from incidents_at($now::timestamp)
     order by reported_at desc, incident_id desc
     limit $limit
 ),

@@ -1,11 +1,10 @@
--- disputes in progress (已受理/调处中) binned on a $cell_deg grid (cell centres), for the map
+-- disputes open at $now (staging: disputes_at) binned on a $cell_deg grid (cell centres), for the map
 with located as (
     select
         floor(lon / $cell_deg) as cx,
         floor(lat / $cell_deg) as cy
-    from disputes
-    where status in ('已受理', '调处中')
-      and received_at < $now::timestamp
+    from disputes_at($now::timestamp)
+    where is_open
       and lon is not null and lat is not null
 ),
 

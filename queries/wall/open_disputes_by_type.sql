@@ -1,11 +1,11 @@
--- disputes in progress (已受理/调处中) per type, with the overdue ones
+-- disputes open at $now (staging: disputes_at) per type, with the overdue ones
 with final as (
     select
         coalesce(dispute_type, '其他') as dispute_type,
         count(*) as open_count,
-        count(*) filter (where deadline_on < $today::date) as overdue_count
-    from disputes
-    where status in ('已受理', '调处中') and received_at < $now::timestamp
+        count(*) filter (where is_overdue) as overdue_count
+    from disputes_at($now::timestamp)
+    where is_open
     group by 1
 )
 

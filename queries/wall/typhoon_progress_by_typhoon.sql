@@ -1,20 +1,17 @@
 -- typhoons whose warning is in force at $now, with their evacuation progress
 with active as (
     select typhoon_id, name_cn, response_level, warning_start_at, landfall_at
-    from typhoons
-    where warning_start_at <= $now::timestamp
-      and (warning_end_at is null or warning_end_at > $now::timestamp)
+    from typhoons_active_at($now::timestamp)
 ),
 
 progress as (
     select
         e.typhoon_id,
         coalesce(sum(e.person_count), 0) as persons_planned,
-        coalesce(sum(e.person_count) filter (where e.status in ('已转移', '已返回')), 0)
-            as persons_moved,
-        coalesce(sum(e.person_count) filter (where e.status = '待转移'), 0) as persons_pending,
-        coalesce(sum(e.person_count) filter (where e.status = '拒绝转移'), 0) as persons_refused
-    from evacuations as e
+        coalesce(sum(e.person_count) filter (where e.is_moved), 0) as persons_moved,
+        coalesce(sum(e.person_count) filter (where e.is_pending), 0) as persons_pending,
+        coalesce(sum(e.person_count) filter (where e.is_refused), 0) as persons_refused
+    from evacuations_staged() as e
     inner join active as a on a.typhoon_id = e.typhoon_id
     group by e.typhoon_id
 ),
