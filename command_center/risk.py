@@ -574,11 +574,17 @@ class Assessment:
     def compared(self) -> bool:
         return self.previous is not None
 
+    def previous_name(self, name: str = "上期") -> str:
+        """What to call the window compared with: ``name`` (上期, 上周 …) when the view itself
+        was scored, else "此前28天" (a widened window is compared with the same span before it,
+        not with the view's own previous period)."""
+        return name if self.window == self.period else f"此前{self.window.days}天"
+
     def comparison_text(self, name: str = "上期") -> str:
         """"与上期（…）比较" or 上期无数据，不比较等级变化."""
         if self.previous is None:
             return NO_PREVIOUS.replace("上期", name, 1)
-        return f"与{name}（{self.previous.label()}）比较"
+        return f"与{self.previous_name(name)}（{self.previous.label()}）比较"
 
 
 def assess(period: Period, communities=None, *, warehouse: Path | str | None = None,

@@ -401,6 +401,14 @@ def test_no_level_change_against_a_previous_window_without_data(tiny, tmp_path):
     assert june.compared and risk.compared(june.scores)
     assert set(june.scores["change"]) <= {"same", "worse", "better"}
     assert june.comparison_text() == "与上期（2026年5月1日至2026年5月31日）比较"
+    assert june.previous_name("上月") == "上月"
+    # a widened view is compared with the 28 days before its window, and is called so
+    week = risk.assess(Period(dt.date(2026, 11, 14), dt.date(2026, 11, 20)), warehouse=tiny,
+                       model=m)
+    assert week.window == Period(dt.date(2026, 10, 24), dt.date(2026, 11, 20))
+    assert week.previous == Period(dt.date(2026, 9, 26), dt.date(2026, 10, 23))
+    assert week.previous_name("上周") == "此前28天"
+    assert week.comparison_text("上周") == "与此前28天（2026年9月26日至2026年10月23日）比较"
 
 
 def test_turned_top_is_against_the_previous_level(model):

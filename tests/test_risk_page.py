@@ -166,7 +166,8 @@ def test_the_page_says_a_short_view_is_scored_over_28_days(at):
     notes = [i.value for i in at.info]
     assert "按近28天（2026年10月24日至2026年11月20日 12:30）评分（所选时段不足28天）" in notes
     caption = at.caption[0].value
-    assert "与上期（2026年9月26日至2026年10月23日 12:30）比较" in caption
+    assert "与此前28天（2026年9月26日至2026年10月23日 12:30）比较" in caption
+    assert "等级变化（较此前28天）" in [h.value for h in at.subheader]
     history = json.loads(at.get("plotly_chart")[1].proto.spec)
     assert history["data"][0]["x"][-1] == "2026-11"
     assert any("本月（按近28天评分）风险分" in c.value for c in at.caption)

@@ -39,6 +39,7 @@ names = filters.community_options()
 scope = "全县" if not f.communities else f"{len(f.communities)} 个社区"
 assessed = risk.assess(period, f.communities)
 compared = assessed.compared
+prev_name = assessed.previous_name()  # 上期, or 此前28天 for a widened window
 st.caption(
     f"{period.label()} · {scope} · {assessed.comparison_text()} · "
     "分数 0–100，由各项指标归一化后加权求和，权重与分级阈值在 risk.toml 中配置"
@@ -66,7 +67,7 @@ for col, lv in zip(cols, levels, strict=True):
         f"{lv.label}社区",
         n,
         delta=None if n == p else f"{n - p:+d}",
-        delta_description="较上期" if n != p else "较上期持平",
+        delta_description=f"较{prev_name}" if n != p else f"较{prev_name}持平",
         delta_color="inverse" if worse_is_up else "normal",
         border=True,
     )
@@ -91,7 +92,7 @@ with left:
     st.caption("颜色取自 risk.toml；悬停查看风险分与主要得分项，点击社区查看其近 12 个月走势。")
 
 with right:
-    st.subheader("等级变化（较上期）")
+    st.subheader(f"等级变化（较{prev_name}）")
 
     def _names(df: pd.DataFrame) -> str:
         return "、".join(
