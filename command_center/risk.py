@@ -7,8 +7,20 @@ One source of truth for the colours and scores every page shows (预警页, 一�
     risk.LEVELS                  # (Level(key="green", name="绿", color="#…", …), …) low → high
     risk.level_color("红")       # "#d7301f"  (also accepts "red", a rank 0–3 or a Level)
     risk.legend_items()          # [(color, "红色（高风险）"), …] high → low, for maps.legend
+    a = risk.assess(period)      # what pages, the wall and the briefing show (see below)
     df = risk.scores(period)     # one row per community, sorted by score (desc)
     df = risk.history(months=12) # monthly scores, one row per (month, community)
+
+The window scored: ``[model] min_window_days`` (28) is the shortest window the model scores. A
+shorter view (今日, the first days of 本月) is scored over the trailing ``min_window_days`` days
+ending at the view's end (``scored_window``; never reaching back before the first day with
+data), and says so (``window_note``: "按近28天（…）评分（所选时段不足28天）").
+
+Level changes (等级上升/下降, 新转红色) are reported only against a previous window that has data
+(``previous_window``: the scored window's 环比, None when it starts before the data's first day,
+``data_start``). ``compare(current, None)`` leaves ``change`` empty, ``compared`` is then False
+and the text to show is ``NO_PREVIOUS`` (上期无数据，不比较等级变化). ``assess`` does all of this
+once for a page, the wall and the briefing.
 
 ``scores`` columns: community_code, community_name, area_name, score (0–100), level ("绿" …
 "红"), level_rank (0 = 绿 … 3 = 红), color, then per indicator ``<key>`` (raw value) and
@@ -33,10 +45,12 @@ import pandas as pd
 
 from command_center import config
 from command_center.periods import Period
-from command_center.schema import DISPUTE_CLOSED_STATUSES
 
 DEFAULT_PATH = config.ROOT / "risk.toml"
 QUERY = "risk/scores_by_community"
+DATA_START_QUERY = "risk/data_start"
+NO_PREVIOUS = "上期无数据，不比较等级变化"
+DEFAULT_MIN_WINDOW_DAYS = 28
 
 # The indicators the SQL measures, in display order. The file sets how each one is scored.
 INDICATORS = (
@@ -91,7 +105,7 @@ class Model:
     other_category_weight: float
     yoy_smoothing: float
     repeat_window_days: int
-    shortfall_statuses: tuple[str, ...]
+    min_window_days: int = DEFAULT_MIN_WINDOW_DAYS  # the shortest window scored
 
     def indicator(self, key: str) -> Indicator:
         for ind in self.indicators:
@@ -132,8 +146,6 @@ class Model:
             "risk_other_weight": self.other_category_weight,
             "risk_yoy_smoothing": self.yoy_smoothing,
             "risk_repeat_window_days": self.repeat_window_days,
-            "risk_shortfall_statuses": list(self.shortfall_statuses),
-            "risk_closed_statuses": list(DISPUTE_CLOSED_STATUSES),
             "risk_level_names": [lv.name for lv in self.levels],
             "risk_level_colors": [lv.color for lv in self.levels],
             "risk_level_mins": [lv.min_score for lv in self.levels],
@@ -212,6 +224,10 @@ def parse_model(path: Path) -> Model:
         return v.strip()
 
     model_t = table(data.get("model", {}), "model")
+    min_window = number(model_t, "min_window_days", "model.min_window_days", 1, 366,
+                        default=DEFAULT_MIN_WINDOW_DAYS)
+    if min_window != int(min_window):
+        fail("model.min_window_days", "必须是整数天数")
     inds_t = table(data.get("indicators"), "indicators") if "indicators" in data else fail(
         "indicators", "缺失（需要 [indicators.<指标>] 各节）")
     unknown = sorted(set(inds_t) - set(INDICATORS))
@@ -265,10 +281,11 @@ def parse_model(path: Path) -> Model:
                     "indicators.repeat_disputes.window_days", 1, 3650, default=180)
     if window != int(window):
         fail("indicators.repeat_disputes.window_days", "必须是整数天数")
-    statuses = inds_t["evacuation_shortfall"].get("shortfall_statuses", ["待转移", "拒绝转移"])
-    if not (isinstance(statuses, list) and statuses
-            and all(isinstance(s, str) and s for s in statuses)):
-        fail("indicators.evacuation_shortfall.shortfall_statuses", "必须是非空的状态列表")
+    if "shortfall_statuses" in inds_t["evacuation_shortfall"]:
+        # the shortfall is defined once, in the staging layer (is_pending): a list here would
+        # look like a setting and do nothing
+        fail("indicators.evacuation_shortfall.shortfall_statuses",
+             "已不再使用（应转未转统一为名单上尚未转移的人员，见 queries/_staging.sql），请删除这一行")
 
     levels_t = table(data.get("levels"), "levels") if "levels" in data else fail(
         "levels", "缺失（需要 [levels.green] [levels.blue] [levels.yellow] [levels.red]）")
@@ -307,7 +324,7 @@ def parse_model(path: Path) -> Model:
         other_category_weight=other,
         yoy_smoothing=smoothing,
         repeat_window_days=int(window),
-        shortfall_statuses=tuple(statuses),
+        min_window_days=int(min_window),
     )
 
 
@@ -367,15 +384,86 @@ def column_labels() -> dict[str, str]:
     return out
 
 
+# ------------------------------------------------------------------ windows
+def _date_text(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def data_start(warehouse: Path | str | None = None) -> dt.date | None:
+    """The first day with data: the later of the first incident's and the first dispute's day
+    (queries/risk/data_start.sql); None for an empty warehouse."""
+    from queries import run_query, run_query_uncached
+
+    df = (run_query_uncached(DATA_START_QUERY, warehouse) if warehouse is not None
+          else run_query(DATA_START_QUERY))
+    first = df["first_on"].iloc[0] if len(df) else None
+    if first is None or pd.isna(first):
+        return None
+    return pd.Timestamp(first).date()
+
+
+def scored_window(period: Period, *, warehouse: Path | str | None = None,
+                  model: Model | None = None, first_day: dt.date | None = None) -> Period:
+    """The window ``scores(period)`` scores: ``period`` itself when it has at least
+    ``min_window_days`` days, else the trailing ``min_window_days`` days ending where it ends
+    (``period.end_before``: now, for a view that includes today), but never starting before
+    the first day with data (``first_day``, default ``data_start``) nor after the period's."""
+    model = model or load_model()
+    n = model.min_window_days
+    if period.days >= n:
+        return period
+    start = period.end - dt.timedelta(days=n - 1)
+    first = first_day if first_day is not None else data_start(warehouse)
+    if first is not None and start < first:
+        start = max(first, start)
+    if start >= period.start:
+        return period
+    return Period(start, period.end, period.until, "days")
+
+
+def window_note(period: Period, window: Period, *, model: Model | None = None) -> str | None:
+    """What a page says when the window scored is not the period shown (None: it is)."""
+    n = (model or load_model()).min_window_days
+    if period.days >= n:
+        return None
+    if window.start < period.start:
+        if window.days >= n:
+            return f"按近{n}天（{window.label()}）评分（所选时段不足{n}天）"
+        return (f"按{window.label()}评分（所选时段不足{n}天，"
+                f"数据自{_date_text(window.start)}起）")
+    return f"所选时段不足{n}天，此前无数据，按所选时段评分"
+
+
+def has_data(window: Period, *, warehouse: Path | str | None = None,
+             first_day: dt.date | None = None) -> bool:
+    """True when ``window`` starts on or after the first day with data."""
+    first = first_day if first_day is not None else data_start(warehouse)
+    return first is not None and window.start >= first
+
+
+def _windows(period: Period, model: Model, first: dt.date | None) -> tuple[Period, Period | None]:
+    window = scored_window(period, model=model, first_day=first)
+    prev = scored_window(window.previous(), model=model, first_day=first)
+    return window, (prev if first is not None and has_data(prev, first_day=first) else None)
+
+
+def previous_window(period: Period, *, warehouse: Path | str | None = None,
+                    model: Model | None = None) -> Period | None:
+    """The scored window the levels of ``scores(period)`` are compared with: the 环比 of the
+    scored window (the same elapsed span before it), itself widened like any scored window;
+    None when it starts before the first day with data (上期无数据)."""
+    return _windows(period, model or load_model(), data_start(warehouse))[1]
+
+
 # ------------------------------------------------------------------ scores
-def _run(periods: list[Period], communities, warehouse, model: Model | None) -> pd.DataFrame:
+def _run(windows: list[Period], communities, warehouse, model: Model | None) -> pd.DataFrame:
     from queries import run_query, run_query_uncached
 
     model = model or load_model()
     params = {
         **model.params(),
-        "period_starts": [p.start_at for p in periods],
-        "period_ends": [p.end_before for p in periods],
+        "period_starts": [p.start_at for p in windows],
+        "period_ends": [p.end_before for p in windows],
         "communities": list(communities or []),
     }
     if warehouse is not None:
@@ -387,40 +475,66 @@ def _run(periods: list[Period], communities, warehouse, model: Model | None) -> 
 
 def scores(period: Period, communities=None, *, warehouse: Path | str | None = None,
            model: Model | None = None) -> pd.DataFrame:
-    """Risk score of every community (or of ``communities``) for ``period``, highest first.
+    """Risk score of every community (or of ``communities``) over ``scored_window(period)``,
+    highest first.
 
     Normalization (min-max, rank) is always across all communities of the county, so a
     community's score does not depend on which others are selected.
     """
-    df = _run([period], communities, warehouse, model)
+    window = scored_window(period, warehouse=warehouse, model=model)
+    df = _run([window], communities, warehouse, model)
     return df.drop(columns=["period_no", "period_start"]).reset_index(drop=True)
 
 
-def monthly_periods(months: int = 12, today: dt.date | None = None) -> list[Period]:
-    """The last ``months`` calendar months up to today (the current month up to today)."""
-    today = today or config.today()
+def monthly_periods(months: int = 12, now: dt.datetime | dt.date | None = None) -> list[Period]:
+    """The last ``months`` calendar months up to ``now`` (default ``config.now()``): closed
+    months whole, the running month ending at ``now`` (a date: at the end of that day)."""
+    now = now or config.now()
+    if not isinstance(now, dt.datetime):
+        now = dt.datetime.combine(now + dt.timedelta(days=1), dt.time())
+        today = now.date() - dt.timedelta(days=1)
+    else:
+        today = now.date()
     out = []
     y, m = today.year, today.month
     for _ in range(months):
         start = dt.date(y, m, 1)
         nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-        out.append(Period(start, min(nxt - dt.timedelta(days=1), today)))
+        out.append(Period(start, nxt - dt.timedelta(days=1), step="month").cut(now))
         y, m = (y - 1, 12) if m == 1 else (y, m - 1)
     return out[::-1]
 
 
-def history(communities=None, months: int = 12, *, today: dt.date | None = None,
+def history(communities=None, months: int = 12, *, now: dt.datetime | dt.date | None = None,
             warehouse: Path | str | None = None, model: Model | None = None) -> pd.DataFrame:
-    """Monthly scores over the last ``months`` months: the ``scores`` columns plus ``month``
-    (first day, a date), ordered by month then score."""
-    periods = monthly_periods(months, today)
-    df = _run(periods, communities, warehouse, model)
-    df.insert(0, "month", pd.to_datetime(df["period_start"]).dt.date)
+    """Monthly scores over the last ``months`` months (``monthly_periods``): the ``scores``
+    columns plus ``month`` (first day, a date) and ``window_start`` (the first day scored: a
+    running month shorter than ``min_window_days`` is scored like ``scores`` scores it, over
+    the trailing window), ordered by month then score."""
+    model = model or load_model()
+    periods = monthly_periods(months, now)
+    first = data_start(warehouse)
+    windows = [scored_window(p, model=model, first_day=first) for p in periods]
+    df = _run(windows, communities, warehouse, model)
+    no = df["period_no"].astype(int) - 1
+    df.insert(0, "month", [periods[i].start for i in no])
+    df.insert(1, "window_start", [windows[i].start for i in no])
     return df.drop(columns=["period_no", "period_start"]).reset_index(drop=True)
 
 
-def compare(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
-    """Per community: level now and before, and ``change`` = 'worse' / 'better' / 'same'."""
+def compare(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    """Per community: level now and before, and ``change`` = 'worse' / 'better' / 'same'.
+
+    ``previous`` None (the previous window has no data, see ``previous_window``): the previous_*
+    columns and ``change`` are empty, and ``compared`` is False: no level change is reported.
+    """
+    if previous is None:
+        out = current.copy()
+        out["previous_level"] = None
+        out["previous_rank"] = float("nan")
+        out["previous_score"] = float("nan")
+        out["change"] = None
+        return out
     prev = previous[["community_code", "level", "level_rank", "score"]].rename(
         columns={"level": "previous_level", "level_rank": "previous_rank",
                  "score": "previous_score"})
@@ -429,3 +543,63 @@ def compare(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     out.loc[out["level_rank"] > out["previous_rank"], "change"] = "worse"
     out.loc[out["level_rank"] < out["previous_rank"], "change"] = "better"
     return out
+
+
+def compared(changes: pd.DataFrame) -> bool:
+    """True when ``changes`` (from ``compare``) holds level changes against a previous window."""
+    return "change" in changes and bool(changes["change"].notna().any())
+
+
+def turned_top(changes: pd.DataFrame, model: Model | None = None) -> pd.DataFrame:
+    """The communities that turned to the highest level (新转红色): at it now, below it in the
+    previous window. Empty when there is no comparison (``compared`` False)."""
+    if not compared(changes):
+        return changes.iloc[0:0]
+    top = (model or load_model()).levels[-1]
+    return changes[(changes["level"] == top.name) & (changes["previous_rank"] < top.rank)]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The four-color warning of one view, as every consumer shows it."""
+
+    period: Period  # the view asked for
+    window: Period  # the window scored (``scored_window``)
+    previous: Period | None  # the window compared with; None: 上期无数据
+    scores: pd.DataFrame  # ``compare(current, previous)``: one row per community, highest first
+    previous_scores: pd.DataFrame | None
+    note: str | None  # ``window_note``: say it where the scores are shown
+
+    @property
+    def compared(self) -> bool:
+        return self.previous is not None
+
+    def previous_name(self, name: str = "上期") -> str:
+        """What to call the window compared with: ``name`` (上期, 上周 …) when the view itself
+        was scored, else "此前28天" (a widened window is compared with the same span before it,
+        not with the view's own previous period)."""
+        return name if self.window == self.period else f"此前{self.window.days}天"
+
+    def comparison_text(self, name: str = "上期") -> str:
+        """"与上期（…）比较" or 上期无数据，不比较等级变化."""
+        if self.previous is None:
+            return NO_PREVIOUS.replace("上期", name, 1)
+        return f"与{self.previous_name(name)}（{self.previous.label()}）比较"
+
+
+def assess(period: Period, communities=None, *, warehouse: Path | str | None = None,
+           model: Model | None = None) -> Assessment:
+    """Scores of ``period`` (over its scored window) compared with the previous window when that
+    has data: what the 预警页, the wall and the briefing show."""
+    model = model or load_model()
+    first = data_start(warehouse)
+    window, prev = _windows(period, model, first)
+    now = _run([window], communities, warehouse, model)
+    now = now.drop(columns=["period_no", "period_start"]).reset_index(drop=True)
+    before = None
+    if prev is not None:
+        before = _run([prev], communities, warehouse, model)
+        before = before.drop(columns=["period_no", "period_start"]).reset_index(drop=True)
+    return Assessment(period=period, window=window, previous=prev,
+                      scores=compare(now, before), previous_scores=before,
+                      note=window_note(period, window, model=model))

@@ -22,10 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PERIOD = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 20))  # 20 days
 
 # A model written for this test (all numbers known): weights add up to 110 on purpose, the
-# floating share is switched off (weight 0) and the evacuation gap is ranked.
+# floating share is switched off (weight 0) and the evacuation gap is ranked. Its minimum
+# window is exactly PERIOD's 20 days: PERIOD is scored as it is (the widening is tested below).
 MODEL = """
 [model]
 name = "测试模型"
+min_window_days = 20
 
 [indicators.incident_rate]
 name = "警情率"
@@ -77,7 +79,6 @@ name = "转移缺口"
 weight = 10
 normalize = "rank"
 direction = "higher_is_worse"
-shortfall_statuses = ["待转移", "拒绝转移"]
 
 [levels.green]
 name = "绿"
@@ -143,6 +144,8 @@ def tiny(tmp_path) -> Path:
         inc("2026-11-15 20:00", "治安", "C"),
         # no community: ignored
         inc("2026-11-15 20:00", "刑事", None),
+        # the first incident: D (no population) on 2025-01-01, so a year before PERIOD has data
+        inc("2025-01-01 08:00", "交通", "D"),
     ])
 
     def dsp(id_, received, code, status, deadline=None, closed=None, parties=None):
@@ -287,7 +290,7 @@ def test_lower_is_worse_flips_an_indicator(tiny, tmp_path):
 
 
 def test_history_is_monthly_and_matches_scores(tiny, model):
-    h = risk.history(months=12, today=dt.date(2026, 11, 20), warehouse=tiny, model=model)
+    h = risk.history(months=12, now=dt.date(2026, 11, 20), warehouse=tiny, model=model)
     months = sorted(set(h["month"]))
     assert len(months) == 12 and months[0] == dt.date(2025, 12, 1)
     assert months[-1] == dt.date(2026, 11, 1)
@@ -299,9 +302,151 @@ def test_history_is_monthly_and_matches_scores(tiny, model):
     sep = _by_code(h[h["month"] == dt.date(2026, 9, 1)])
     assert sep.loc["A", "open_disputes"] == 2
     assert risk.monthly_periods(2, dt.date(2026, 3, 15)) == [
-        Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
-        Period(dt.date(2026, 3, 1), dt.date(2026, 3, 15)),
+        Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28), step="month"),
+        Period(dt.date(2026, 3, 1), dt.date(2026, 3, 15), step="month"),
     ]
+    # at a moment: closed months whole, the running month ends at that moment
+    at = dt.datetime(2026, 3, 15, 12, 30)
+    assert risk.monthly_periods(3, at) == [
+        Period(dt.date(2026, 1, 1), dt.date(2026, 1, 31), step="month"),
+        Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28), step="month"),
+        Period(dt.date(2026, 3, 1), dt.date(2026, 3, 15), at, step="month"),
+    ]
+    assert risk.monthly_periods(1, at)[0].end_before == at
+
+
+def test_history_scores_a_short_running_month_like_scores(tiny, tmp_path):
+    # min window 28: on 3 December the running month has 3 days → scored over 6 Nov – 3 Dec
+    m = _model_with(tmp_path, min_window_days=28)
+    at = dt.datetime(2026, 12, 3, 12, 0)
+    h = risk.history(months=2, now=at, warehouse=tiny, model=m)
+    dec = _by_code(h[h["month"] == dt.date(2026, 12, 1)])
+    assert set(dec["window_start"]) == {dt.date(2026, 11, 6)}
+    nov = _by_code(h[h["month"] == dt.date(2026, 11, 1)])
+    assert set(nov["window_start"]) == {dt.date(2026, 11, 1)}  # a closed month: whole
+    running = Period(dt.date(2026, 12, 1), dt.date(2026, 12, 3), at, step="month")
+    now = _by_code(risk.scores(running, warehouse=tiny, model=m))
+    assert dec["score"].to_dict() == now["score"].to_dict()
+    # A in 6 Nov – 3 Dec 12:00: 刑事 11-20 23:59 (3), 交通 11-10 (1), 刑事 11-21 00:00 (3) = 7
+    assert dec.loc["A", "weighted_incidents"] == 7
+
+
+# ------------------------------------------------------------------ the window scored
+def _model_with(tmp_path, **model_keys) -> risk.Model:
+    text = MODEL
+    for key, value in model_keys.items():
+        text = re.sub(rf"\n{key} = [^\n]+", f"\n{key} = {value}", text, count=1)
+    p = tmp_path / "model_with.toml"
+    p.write_text(text, encoding="utf-8")
+    return risk.load_model(p)
+
+
+def test_a_short_view_is_scored_over_the_trailing_window(tiny, tmp_path):
+    m = _model_with(tmp_path, min_window_days=28)
+    assert m.min_window_days == 28
+    view = Period(dt.date(2026, 11, 19), dt.date(2026, 11, 20))  # two days
+    window = risk.scored_window(view, warehouse=tiny, model=m)
+    assert window == Period(dt.date(2026, 10, 24), dt.date(2026, 11, 20))
+    assert risk.window_note(view, window, model=m) == (
+        "按近28天（2026年10月24日至2026年11月20日）评分（所选时段不足28天）")
+    df = _by_code(risk.scores(view, warehouse=tiny, model=m))
+    # A, 24 Oct – 20 Nov: PERIOD's 7 plus the 刑事 of 10-31 23:59 (3) = 10; B 4; C 2
+    assert df["weighted_incidents"].to_dict() == {"A": 10, "B": 4, "C": 2, "D": 0}
+    assert df.loc["A", "incident_rate"] == pytest.approx(10 * 1000 / 1000 * 365 / 28)
+    # the two days alone hold only A's 刑事 of 11-20 23:59 (3): the 28 days were scored
+    assert df.loc["A", "weighted_incidents"] != 3
+    # a view of at least 28 days is scored as it is
+    month = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert risk.scored_window(month, warehouse=tiny, model=m) == month
+    assert risk.window_note(month, month, model=m) is None
+
+
+def test_a_view_that_ends_now_is_scored_to_the_moment(tiny, tmp_path):
+    m = _model_with(tmp_path, min_window_days=28)
+    now = dt.datetime(2026, 11, 20, 12, 30)
+    view = Period(dt.date(2026, 11, 20), dt.date(2026, 11, 20), now)  # 今日 until 12:30
+    window = risk.scored_window(view, warehouse=tiny, model=m)
+    assert window.start == dt.date(2026, 10, 24) and window.end_before == now
+    df = _by_code(risk.scores(view, warehouse=tiny, model=m))
+    # A: the 刑事 of 11-20 23:59 is after now: 10 − 3 = 7; the rate over 27.5 elapsed days
+    assert df.loc["A", "weighted_incidents"] == 7
+    assert df.loc["A", "incident_rate"] == pytest.approx(7 * 365 / (27 + 12.5 / 24))
+
+
+def test_the_trailing_window_does_not_reach_before_the_data(tiny, tmp_path):
+    # the tiny warehouse's data starts 2026-05-01 (its first dispute; incidents start earlier)
+    m = _model_with(tmp_path, min_window_days=28)
+    assert risk.data_start(tiny) == dt.date(2026, 5, 1)
+    view = Period(dt.date(2026, 5, 10), dt.date(2026, 5, 12))
+    window = risk.scored_window(view, warehouse=tiny, model=m)
+    assert window == Period(dt.date(2026, 5, 1), dt.date(2026, 5, 12))
+    assert risk.window_note(view, window, model=m) == (
+        "按2026年5月1日至2026年5月12日评分（所选时段不足28天，数据自2026年5月1日起）")
+
+
+def test_no_level_change_against_a_previous_window_without_data(tiny, tmp_path):
+    m = _model_with(tmp_path, min_window_days=28)
+    first = Period(dt.date(2026, 5, 1), dt.date(2026, 5, 31), step="month")  # the first month
+    assert risk.previous_window(first, warehouse=tiny, model=m) is None
+    a = risk.assess(first, warehouse=tiny, model=m)
+    assert a.previous is None and a.previous_scores is None and not a.compared
+    assert a.comparison_text() == risk.NO_PREVIOUS == "上期无数据，不比较等级变化"
+    assert a.scores["change"].isna().all() and a.scores["previous_level"].isna().all()
+    assert not risk.compared(a.scores)
+    assert risk.turned_top(a.scores, m).empty
+    # the month after has data before it: levels are compared
+    june = risk.assess(Period(dt.date(2026, 6, 1), dt.date(2026, 6, 30), step="month"),
+                       warehouse=tiny, model=m)
+    assert june.previous == Period(dt.date(2026, 5, 1), dt.date(2026, 5, 31), step="month")
+    assert june.compared and risk.compared(june.scores)
+    assert set(june.scores["change"]) <= {"same", "worse", "better"}
+    assert june.comparison_text() == "与上期（2026年5月1日至2026年5月31日）比较"
+    assert june.previous_name("上月") == "上月"
+    # a widened view is compared with the 28 days before its window, and is called so
+    week = risk.assess(Period(dt.date(2026, 11, 14), dt.date(2026, 11, 20)), warehouse=tiny,
+                       model=m)
+    assert week.window == Period(dt.date(2026, 10, 24), dt.date(2026, 11, 20))
+    assert week.previous == Period(dt.date(2026, 9, 26), dt.date(2026, 10, 23))
+    assert week.previous_name("上周") == "此前28天"
+    assert week.comparison_text("上周") == "与此前28天（2026年9月26日至2026年10月23日）比较"
+
+
+def test_turned_top_is_against_the_previous_level(model):
+    def frame(rows):
+        return pd.DataFrame(rows, columns=["community_code", "level", "level_rank", "score"])
+
+    now = frame([("A", "红", 3, 70.0), ("B", "红", 3, 65.0), ("C", "黄", 2, 45.0),
+                 ("D", "红", 3, 61.0)])
+    before = frame([("A", "黄", 2, 50.0), ("B", "红", 3, 80.0), ("C", "红", 3, 62.0)])
+    changes = risk.compare(now, before).set_index("community_code")
+    assert changes["change"].to_dict() == {"A": "worse", "B": "same", "C": "better",
+                                           "D": "same"}  # D: not scored before, no change
+    assert risk.compared(changes.reset_index())
+    assert list(risk.turned_top(changes.reset_index(), model)["community_code"]) == ["A"]
+    # the same current levels with no previous window: nothing turned, nothing changed
+    none = risk.compare(now, None)
+    assert not risk.compared(none) and risk.turned_top(none, model).empty
+    assert none["previous_level"].isna().all() and len(none) == 4
+
+
+def test_yoy_has_no_data_before_the_first_incident(tiny, model):
+    # a year before Jan 2025 precedes the first incident (2025-01-01 08:00): 同比 is null, 0 points
+    jan = Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+    df = _by_code(risk.scores(jan, warehouse=tiny, model=model))
+    assert df["incident_yoy"].isna().all() and df["weighted_incidents_yoy"].isna().all()
+    assert (df["incident_yoy_points"] == 0).all()
+    # PERIOD's year-ago window (Nov 2025) has data: a number
+    assert not _by_code(risk.scores(PERIOD, warehouse=tiny, model=model))["incident_yoy"].isna().any()
+
+
+def test_the_shortfall_is_the_staging_layers_pending(tiny, model, tmp_path):
+    # a status outside 已转移/已返回 (here none) is pending, as everywhere else
+    con = duckdb.connect(str(tiny))
+    con.execute("insert into evacuations (record_id, typhoon_id, community_code, person_count, "
+                "status) values ('e7', '2612', 'C', 10, null), ('e8', '2612', 'C', 30, '已转移')")
+    con.close()
+    df = _by_code(risk.scores(PERIOD, warehouse=tiny, model=model))
+    assert df.loc["C", "evacuation_shortfall"] == pytest.approx(10 / 40)
 
 
 # ------------------------------------------------------------------ the file drives the colours
@@ -397,6 +542,13 @@ def test_env_var_names_the_model_file(tmp_path, monkeypatch):
      "indicators.evacuation_shortfall.direction 必须是 higher_is_worse / lower_is_worse 之一"),
     (lambda t: t.replace("[model]", "[model"),
      "不是合法的 TOML 文件"),
+    (lambda t: _set(t, "model", "min_window_days", "0"),
+     "model.min_window_days 必须是 1–366 之间的数字"),
+    (lambda t: _set(t, "model", "min_window_days", "7.5"),
+     "model.min_window_days 必须是整数天数"),
+    (lambda t: t.replace('direction = "higher_is_worse"\n# 应转未转',
+                         'direction = "higher_is_worse"\nshortfall_statuses = ["待转移"]\n# 应转未转'),
+     "indicators.evacuation_shortfall.shortfall_statuses 已不再使用"),
 ])
 def test_invalid_model_gets_a_chinese_error_naming_the_key(tmp_path, edit, message):
     text = (ROOT / "risk.toml").read_text(encoding="utf-8")

@@ -1,7 +1,8 @@
 """四色预警: every community scored 0–100 and coloured 绿/蓝/黄/红 by the model in risk.toml.
 
 Map by colour (score in the tooltip), counts per colour with 环比 and the communities that
-changed level, the table of scores with each indicator's contribution (why a community is
+changed level (only against a previous window that has data), a notice when a short view is
+scored over the model's minimum window, the table of scores with each indicator's contribution (why a community is
 red), and one community's monthly score over the last 12 months. UI only: the scores come
 from ``command_center.risk`` (SQL in queries/risk/).
 """
@@ -34,17 +35,21 @@ except risk.RiskConfigError as exc:
 
 f = filters.current()
 period = f.period
-previous = period.previous()
 names = filters.community_options()
 scope = "全县" if not f.communities else f"{len(f.communities)} 个社区"
+assessed = risk.assess(period, f.communities)
+compared = assessed.compared
+prev_name = assessed.previous_name()  # 上期, or 此前28天 for a widened window
 st.caption(
-    f"{period.label()} · {scope} · 与上期（{previous.label()}）比较 · "
+    f"{period.label()} · {scope} · {assessed.comparison_text()} · "
     "分数 0–100，由各项指标归一化后加权求和，权重与分级阈值在 risk.toml 中配置"
 )
+if assessed.note:
+    st.info(assessed.note, icon="ℹ️")
 
-now = risk.scores(period, f.communities)
-before = risk.scores(previous, f.communities)
-changes = risk.compare(now, before)
+changes = assessed.scores
+now = changes
+before = assessed.previous_scores
 levels = list(model.levels)[::-1]  # red first
 indicators = list(model.indicators)
 active = [i for i in indicators if i.weight > 0]
@@ -53,13 +58,16 @@ active = [i for i in indicators if i.weight > 0]
 cols = st.columns(len(levels))
 for col, lv in zip(cols, levels, strict=True):
     n = int((now["level"] == lv.name).sum())
-    p = int((before["level"] == lv.name).sum())
     worse_is_up = lv.rank >= 2  # more 黄/红 is bad, more 绿/蓝 is good
+    if before is None:  # 上期无数据: no change shown
+        col.metric(f"{lv.label}社区", n, border=True)
+        continue
+    p = int((before["level"] == lv.name).sum())
     col.metric(
         f"{lv.label}社区",
         n,
         delta=None if n == p else f"{n - p:+d}",
-        delta_description="较上期" if n != p else "较上期持平",
+        delta_description=f"较{prev_name}" if n != p else f"较{prev_name}持平",
         delta_color="inverse" if worse_is_up else "normal",
         border=True,
     )
@@ -84,24 +92,26 @@ with left:
     st.caption("颜色取自 risk.toml；悬停查看风险分与主要得分项，点击社区查看其近 12 个月走势。")
 
 with right:
-    st.subheader("等级变化（较上期）")
-    turned_red = changes[(changes["level"] == model.level("red").name)
-                         & (changes["previous_rank"] < model.level("red").rank)]
-    worse = changes[changes["change"] == "worse"]
-    better = changes[changes["change"] == "better"]
+    st.subheader(f"等级变化（较{prev_name}）")
 
     def _names(df: pd.DataFrame) -> str:
         return "、".join(
             f"{r.community_name}（{r.previous_level}→{r.level}）" for r in df.itertuples())
 
-    if len(turned_red):
-        st.error(f"**新转红色 {len(turned_red)} 个**：{_names(turned_red)}")
+    if not compared:
+        st.info(f"{risk.NO_PREVIOUS}（上一窗口早于数据的第一天）。")
     else:
-        st.success("本期没有新转为红色的社区。")
-    for title, df in ((f"{CHANGE_ICON['worse']} 等级上升 {len(worse)} 个", worse),
-                      (f"{CHANGE_ICON['better']} 等级下降（好转）{len(better)} 个", better)):
-        with st.expander(title, expanded=0 < len(df) <= 8):
-            st.write(_names(df) or "无")
+        turned_red = risk.turned_top(changes, model)
+        worse = changes[changes["change"] == "worse"]
+        better = changes[changes["change"] == "better"]
+        if len(turned_red):
+            st.error(f"**新转红色 {len(turned_red)} 个**：{_names(turned_red)}")
+        else:
+            st.success("本期没有新转为红色的社区。")
+        for title, df in ((f"{CHANGE_ICON['worse']} 等级上升 {len(worse)} 个", worse),
+                          (f"{CHANGE_ICON['better']} 等级下降（好转）{len(better)} 个", better)):
+            with st.expander(title, expanded=0 < len(df) <= 8):
+                st.write(_names(df) or "无")
     with st.expander("评分方法", expanded=False):
         total = sum(i.weight for i in indicators) or 1
         method = {"minmax": "全县最小–最大", "cap": "线性截断", "rank": "百分位排名"}
@@ -164,8 +174,9 @@ if points:
 
 # ------------------------------------------------------------------ table
 st.subheader("社区风险排序")
+previous_cols = ["previous_level", "previous_score"] if compared else []
 table = changes[[
-    "community_name", "area_name", "level", "score", "previous_level", "previous_score",
+    "community_name", "area_name", "level", "score", *previous_cols,
     *[f"{i.key}_points" for i in active], *[i.key for i in active],
 ]].copy()
 labels = risk.column_labels()
@@ -190,19 +201,22 @@ def _level_css(v) -> str:
 shown = table.rename(columns=header)
 column_config = {header["score"]: st.column_config.ProgressColumn(
     header["score"], min_value=0, max_value=100, format="%.1f")}
-column_config[header["previous_score"]] = st.column_config.NumberColumn(format="%.1f")
+if compared:
+    column_config[header["previous_score"]] = st.column_config.NumberColumn(format="%.1f")
 for i in active:
     column_config[header[f"{i.key}_points"]] = st.column_config.NumberColumn(format="%.1f")
     pct = i.key in ("floating_share", "evacuation_shortfall", "incident_yoy")
     column_config[header[i.key]] = st.column_config.NumberColumn(
         format="percent" if pct else "%.2f")
-styled = shown.style.map(_level_css, subset=[header["level"], header["previous_level"]])
+styled = shown.style.map(_level_css, subset=[header[c] for c in ("level", *previous_cols)
+                                              if c != "previous_score"])
 st.dataframe(styled, hide_index=True, width="stretch", height=420, column_config=column_config,
              key="risk_table")
 export = table.rename(columns={**header})
 download_buttons(
     export,
-    {"时间范围": period.label(), "社区": scope, "评分模型": str(model.path.name)},
+    {"时间范围": period.label(), "评分窗口": assessed.window.label(), "社区": scope,
+     "评分模型": str(model.path.name)},
     f"四色预警_{period.start:%Y%m%d}-{period.end:%Y%m%d}",
     key="risk_export",
 )
@@ -239,5 +253,7 @@ if code:
     last = hist.iloc[-1] if len(hist) else None
     if last is not None:
         parts = sorted(((last[f"{i.key}_points"], i.name) for i in active), reverse=True)
-        st.caption(f"{names.get(code, code)} 本月风险分 {last['score']:.1f}（{last['level']}），"
+        scored = ("本月" if last["window_start"] == last["month"]
+                  else f"本月（按近{model.min_window_days}天评分）")
+        st.caption(f"{names.get(code, code)} {scored}风险分 {last['score']:.1f}（{last['level']}），"
                    "主要来自：" + "、".join(f"{n} {p:.1f} 分" for p, n in parts[:3] if p > 0.05))

@@ -3,6 +3,11 @@
 -- command_center/risk.py as $risk_* parameters; this file only measures the raw indicators
 -- and applies the model. Normalization is across all communities of a period; the
 -- $communities filter (empty = all) is applied at the very end.
+--
+-- Each period is a scored window [period_start, period_end): command_center/risk.py has already
+-- widened a short view to the model's minimum window (risk.scored_window). Records are read
+-- through the staging macros (queries/_staging.sql) as of the window's end: nothing stamped
+-- later is counted, and a dispute's state (open, overdue) is its state at that moment.
 with periods as (
     select
         unnest(range(1, len($period_starts) + 1)) as period_no,
@@ -17,8 +22,14 @@ spans as (
         period_end,
         (period_start - interval 1 year)::timestamp as yoy_start,
         (period_end - interval 1 year)::timestamp as yoy_end,
-        greatest(date_diff('day', period_start, period_end), 1) as days
+        -- elapsed days (a window ending now inside its last day counts the part elapsed)
+        greatest(date_diff('second', period_start, period_end) / 86400.0, 1.0) as days
     from periods
+),
+
+-- the first day with incidents: a 同比 window starting before it has no data (not zero)
+data_start as (
+    select cast(cast(min(reported_at) as date) as timestamp) as first_at from incidents
 ),
 
 model as (
@@ -54,48 +65,44 @@ bounds as (
     select min(yoy_start) as lo, max(period_end) as hi from spans
 ),
 
--- one scan of incidents: weighted counts per community and day
-incident_days as (
+-- one scan of incidents (reported before the latest window's end): weighted, by moment
+incident_weighted as (
     select
         i.community_code,
-        i.reported_at::date as day,
-        sum(coalesce(cw.category_weight, $risk_other_weight)) as weighted
-    from incidents as i
+        i.reported_at,
+        coalesce(cw.category_weight, $risk_other_weight) as weighted
+    from incidents_at((select hi from bounds)) as i
     left join category_weights as cw on i.category = cw.category
     where i.reported_at >= (select lo from bounds)
-      and i.reported_at < (select hi from bounds)
       and i.community_code is not null
-    group by all
 ),
 
+-- incidents reported in the window [period_start, period_end), to the moment
 incident_now as (
     select s.period_no, d.community_code, sum(d.weighted) as weighted
     from spans as s
-    join incident_days as d
-      on d.day >= s.period_start::date and d.day < s.period_end::date
+    join incident_weighted as d
+      on d.reported_at >= s.period_start and d.reported_at < s.period_end
     group by all
 ),
 
 incident_yoy as (
     select s.period_no, d.community_code, sum(d.weighted) as weighted
     from spans as s
-    join incident_days as d
-      on d.day >= s.yoy_start::date and d.day < s.yoy_end::date
+    join incident_weighted as d
+      on d.reported_at >= s.yoy_start and d.reported_at < s.yoy_end
     group by all
 ),
 
--- disputes still open at the end of the period (closed_at after it, or never closed)
+-- disputes open (在办) and overdue (超期) at the end of each window, as of that moment
 dispute_backlog as (
     select
         s.period_no,
         d.community_code,
-        count(*) as open_count,
-        count(*) filter (where d.deadline_on < s.period_end::date) as overdue_count
-    from spans as s
-    join disputes as d
-      on d.received_at < s.period_end
-     and (d.closed_at >= s.period_end
-          or (d.closed_at is null and not list_contains($risk_closed_statuses, d.status)))
+        count(*) filter (where d.is_open) as open_count,
+        count(*) filter (where d.is_overdue) as overdue_count
+    from spans as s,
+        lateral (select * from disputes_at(s.period_end)) as d
     where d.community_code is not null
     group by all
 ),
@@ -108,7 +115,7 @@ dispute_repeats as (
         received_at - lag(received_at) over (
             partition by community_code, trim(party_names) order by received_at
         ) <= to_days($risk_repeat_window_days::integer) as is_repeat
-    from disputes
+    from disputes_at((select hi from bounds))
     where community_code is not null
       and nullif(trim(party_names), '') is not null
 ),
@@ -135,11 +142,10 @@ evacuation_gaps as (
         lt.period_no,
         e.community_code,
         sum(e.person_count) as planned,
-        coalesce(sum(e.person_count) filter (
-            where list_contains($risk_shortfall_statuses, e.status)
-        ), 0) as pending
+        -- 应转未转: on the list and not moved (is_pending, queries/_staging.sql)
+        coalesce(sum(e.person_count) filter (where e.is_pending), 0) as pending
     from last_typhoon as lt
-    join evacuations as e on e.typhoon_id = lt.typhoon_id
+    join evacuations_staged() as e on e.typhoon_id = lt.typhoon_id
     where e.community_code is not null
     group by all
 ),
@@ -160,11 +166,14 @@ raw as (
         c.community_name,
         c.area_name,
         coalesce(n.weighted, 0) as weighted_incidents,
-        coalesce(y.weighted, 0) as weighted_incidents_yoy,
+        -- no data a year earlier (the window starts before the first incident): null, 0 points
+        case when s.yoy_start >= ds.first_at then coalesce(y.weighted, 0) end
+            as weighted_incidents_yoy,
         coalesce(n.weighted, 0) * 1000.0 / nullif(c.population, 0) * 365.0 / s.days
             as incident_rate,
-        (coalesce(n.weighted, 0) - coalesce(y.weighted, 0))
-            / (coalesce(y.weighted, 0) + $risk_yoy_smoothing) as incident_yoy,
+        case when s.yoy_start >= ds.first_at then
+            (coalesce(n.weighted, 0) - coalesce(y.weighted, 0))
+            / (coalesce(y.weighted, 0) + $risk_yoy_smoothing) end as incident_yoy,
         case when pk.open_disputes
             then coalesce(b.open_count, 0) * 1000.0 / nullif(c.population, 0)
             else coalesce(b.open_count, 0) end as open_disputes,
@@ -183,6 +192,7 @@ raw as (
     from spans as s
     cross join communities as c
     cross join per_1000 as pk
+    cross join data_start as ds
     left join incident_now as n on n.period_no = s.period_no and n.community_code = c.community_code
     left join incident_yoy as y on y.period_no = s.period_no and y.community_code = c.community_code
     left join dispute_backlog as b

@@ -18,6 +18,8 @@ def test_risk_page_renders_offline(page, app_server):
     wait_ready(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_role("heading", name="四色预警").count() >= 1
+    # 本月 at 12:30 on the 20th is 20 days: scored over the trailing 28, and the page says so
+    assert page.get_by_text("按近28天（2026年10月24日至2026年11月20日 12:30）评分").count() == 1
     frame = folium_frame(page)
     fills = frame.eval_on_selector_all(
         "path.leaflet-interactive", "els => els.map(e => (e.getAttribute('fill') || '').toLowerCase())")
