@@ -28,8 +28,9 @@ PAGES = [
     ("views/risk.py", "四色预警", "risk", "专题", "🚦"),
     ("views/wall.py", "大屏", "wall", "大屏", "🖥️"),
     ("views/data.py", "数据管理", "data", "管理", "🗂️"),
+    ("views/definitions.py", "统计口径", "definitions", "管理", "📐"),
 ]
-NO_FILTERS = {"wall", "data"}  # pages that ignore the global period/community filters
+NO_FILTERS = {"wall", "data", "definitions"}  # pages that ignore the global period/community filters
 
 st.set_page_config(page_title="平安治理一张图", page_icon="🛡️", layout="wide")
 

@@ -72,6 +72,16 @@ def _sql_text(name: str) -> str:
     return _INCLUDE_RE.sub(include, _read(name))
 
 
+def sql_text(name: str) -> str:
+    """A named query's SQL as it runs (fragments included): the 统计口径 page shows it."""
+    return _sql_text(name)
+
+
+def staging_text() -> str:
+    """The staging layer's SQL (queries/_staging.sql)."""
+    return (QUERY_DIR / "_staging.sql").read_text(encoding="utf-8")
+
+
 def query_params(name: str) -> set[str]:
     """The ``$parameters`` a named query expects, read from its text."""
     return {m.group(1) for m in _PARAM_RE.finditer(_sql_text(name)) if m.group(1)}

@@ -192,7 +192,7 @@ def _risk_levels(now: dt.datetime) -> tuple[dict[str, str], dict[str, str]]:
     (``command_center.risk``) for the current month, as the 四色预警 page shows by default."""
     today = now.date()
     try:
-        df = risk.scores(Period(today.replace(day=1), today, step="month").cut(now))
+        df = risk.assess(Period(today.replace(day=1), today, step="month").cut(now)).scores
         colors = risk.level_colors()
     except Exception:  # a bad risk.toml must not take the wall down; the tile then shows —
         return {}, {}

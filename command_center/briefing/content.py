@@ -257,9 +257,17 @@ def _risk_counts(c: _Ctx) -> tuple[dict[str, int], list[str]]:
     levels = risk.load_model().levels
     df = c.d.risk_now
     counts = {lv.name: int((df["level"] == lv.name).sum()) for lv in levels}
-    top = levels[-1].name
-    turned = df[(df["level"] == top) & (df["previous_level"] != top)]
-    return counts, turned["community_name"].tolist()
+    return counts, risk.turned_top(df)["community_name"].tolist()
+
+
+def _risk_prev_name(c: _Ctx) -> str:
+    a = c.d.risk_assessment
+    return a.previous_name(c.prev_name) if a is not None else c.prev_name
+
+
+def _risk_compared(c: _Ctx) -> bool:
+    a = c.d.risk_assessment
+    return a is None or a.compared
 
 
 def _risk_sentence(c: _Ctx) -> str:
@@ -268,8 +276,11 @@ def _risk_sentence(c: _Ctx) -> str:
     parts = [f"{name}色{num(n, '个')}" for name, n in reversed(counts.items())]
     text = f"四色预警：{total}个社区中{_join(parts)}"
     top = list(counts)[-1]
-    text += (f"，较{c.prev_name}新转为{top}色{num(len(turned), '个')}（{_join(turned)}）"
-             if turned else f"，较{c.prev_name}无新转为{top}色的社区")
+    prev_name = _risk_prev_name(c)
+    if not _risk_compared(c):
+        return text + f"（{c.d.risk_assessment.comparison_text(prev_name)}）。"
+    text += (f"，较{prev_name}新转为{top}色{num(len(turned), '个')}（{_join(turned)}）"
+             if turned else f"，较{prev_name}无新转为{top}色的社区")
     return text + "。"
 
 
@@ -503,11 +514,19 @@ def _risk(c: _Ctx) -> Section | None:
     s.paragraphs.append(
         f"按四色预警模型，{c.this}{len(df)}个社区中，"
         + _join(f"{name}色{num(n, '个')}" for name, n in reversed(counts.items())) + "。")
+    a = d.risk_assessment
+    if a is not None and a.note:
+        s.paragraphs.append(a.note + "。")
     worse, better = int((df["change"] == "worse").sum()), int((df["change"] == "better").sum())
     top = list(counts)[-1]
-    text = (f"较{c.prev_name}，预警等级上升的社区{num(worse, '个')}、下降的{num(better, '个')}；"
-            if worse or better else f"较{c.prev_name}，各社区预警等级均无变化；")
-    text += (f"新转为{top}色的社区：{_join(turned)}。" if turned else f"无新转为{top}色的社区。")
+    prev_name = _risk_prev_name(c)
+    if not _risk_compared(c):
+        text = a.comparison_text(prev_name) + "。"
+    else:
+        text = (f"较{prev_name}，预警等级上升的社区{num(worse, '个')}、下降的{num(better, '个')}；"
+                if worse or better else f"较{prev_name}，各社区预警等级均无变化；")
+        text += (f"新转为{top}色的社区：{_join(turned)}。" if turned
+                 else f"无新转为{top}色的社区。")
     s.paragraphs.append(text)
     levels = risk.load_model().levels
     shown = df[df["level_rank"] >= levels[-2].rank].sort_values("score", ascending=False)
@@ -515,7 +534,7 @@ def _risk(c: _Ctx) -> Section | None:
     s.tables.append(Table(
         f"{levels[-1].name}色、{levels[-2].name}色预警社区",
         [Column("社区"), Column("片区"), Column("风险分", "score"), Column("预警等级"),
-         Column(f"{c.prev_name}等级"), Column("变化")],
+         Column(f"{_risk_prev_name(c)}等级"), Column("变化")],
         [[r.community_name, r.area_name, float(r.score), f"{r.level}色",
           f"{r.previous_level}色" if not _missing(r.previous_level) else "—",
           change_names.get(r.change, "")] for r in shown.itertuples()],
@@ -578,6 +597,25 @@ def _attention(c: _Ctx) -> Section:
     return s
 
 
+# the registry figures a briefing quotes (its appendix 统计口径说明 gives their 口径)
+BRIEFING_FIGURES = ("incidents", "incidents_unclosed", "disputes", "dispute_success_rate",
+                    "disputes_open_at_end", "disputes_overdue_at_end", "orgs_registered",
+                    "orgs_new", "orgs_abnormal", "orgs_dishonest", "evac_planned", "evac_moved",
+                    "evac_rate", "evac_pending", "risk_red", "incident_rate_per_1000")
+
+
+def _definitions(c: _Ctx) -> Section:
+    """附：统计口径说明, from the registry (the same sentences as the pages' help texts)."""
+    from command_center import figures
+
+    s = Section("definitions", "统计口径说明")
+    s.paragraphs = [f"{figures.fig(k).label}：{figures.fig(k).definition}"
+                    for k in BRIEFING_FIGURES]
+    s.paragraphs.append(f"统计时段含今日的，截至生成时刻（{c.d.generated_at:%H:%M}）；同比与上年同期"
+                        "同一时段比较，环比与上一周期的相同天数比较；比较时段早于数据起始日的，注明无数据。")
+    return s
+
+
 def _community_table(c: _Ctx) -> Table:
     d = c.d
     df = d.by_community.sort_values(["incident_count", "community_code"], ascending=[False, True])
@@ -620,6 +658,7 @@ def build(d) -> Briefing:
         if extra is not None:
             sections.append(extra)
     sections.append(_attention(c))
+    sections.append(_definitions(c))
     return Briefing(
         kind=d.kind,
         title=f"{d.county}平安治理工作{kind_name}",

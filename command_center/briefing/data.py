@@ -45,7 +45,8 @@ class BriefingData:
     credit_listings: pd.DataFrame
     typhoons: pd.DataFrame
     typhoon_communities: dict[str, pd.DataFrame] = field(default_factory=dict)
-    risk_now: pd.DataFrame | None = None  # risk.compare(now, previous); None: no model
+    risk_now: pd.DataFrame | None = None  # risk.assess(...).scores; None: no model
+    risk_assessment: object | None = None  # risk.Assessment (window, previous, note)
     risk_error: str | None = None
 
 
@@ -97,14 +98,13 @@ def fetch(kind: str, period: Period, communities=(), *, warehouse: Path | str | 
         for t in typhoons["typhoon_id"]
     }
 
-    risk_now, risk_error = None, None
+    risk_now, risk_error, risk_assessment = None, None, None
     from command_center import risk
 
     try:
         wh = Path(warehouse) if warehouse else None
-        now_scores = risk.scores(period, communities, warehouse=wh)
-        before = risk.scores(prev, communities, warehouse=wh)
-        risk_now = risk.compare(now_scores, before)
+        risk_assessment = risk.assess(period, communities, warehouse=wh)
+        risk_now = risk_assessment.scores
     except risk.RiskConfigError as exc:
         if risk.config_path().exists():
             risk_error = str(exc)
@@ -151,5 +151,6 @@ def fetch(kind: str, period: Period, communities=(), *, warehouse: Path | str | 
         typhoons=typhoons,
         typhoon_communities=typhoon_communities,
         risk_now=risk_now,
+        risk_assessment=risk_assessment,
         risk_error=risk_error,
     )
