@@ -24,7 +24,7 @@ for topic, items in by_topic.items():
     st.subheader(topic)
     st.dataframe(pd.DataFrame([{
         "指标": f.label, "口径": f.definition, "单位": f.unit, "方向": BETTER[f.better],
-        "最小样本": f.min_sample or "—", "变化表示": "个百分点" if f.is_rate else "%",
+        "最小样本": str(f.min_sample) if f.min_sample else "—", "变化表示": "个百分点" if f.is_rate else "%",
         "来源查询": f.sql_path,
     } for f in items]), hide_index=True, width="stretch",
         column_config={"口径": st.column_config.TextColumn(width="large")})
