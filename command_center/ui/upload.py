@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from command_center import config
-from command_center.formatting import fmt_count, mask_name, mask_phone
+from command_center import config, privacy
+from command_center.formatting import fmt_count
 from command_center.ingest import IngestError
 from command_center.ingest.mapping import header_lookup, norm_header
 from command_center.ingest.preview import preview_file
@@ -39,9 +39,6 @@ BROWSE_ROWS = 200  # quarantined rows shown in the browser
 EXPORT_ROWS = 100_000  # quarantined rows in one XLSX download at most
 REFIX_HINT = ("修正后可重新导入：按「文件」「行号」在原文件中找到这些行，改正后把文件重新上传导入"
               "（同一编号的记录会被更新，不会重复）。个人信息在此已脱敏，请在原文件中修改。")
-# headers nobody mapped can still hold personal data: mask them by what they say
-_PERSONAL_NAME_WORDS = ("姓名", "联系人", "当事人", "报警人", "上报人", "户主", "法人", "负责人")
-_PERSONAL_PHONE_WORDS = ("电话", "手机", "身份证", "证件号")
 
 
 def table_height(rows: int, most: int = 400) -> int:
@@ -84,33 +81,27 @@ def _preview(uploaded, dataset: str | None):
 
 
 # ------------------------------------------------------------------ masking
-def personal_headers(dataset: str, headers: list[str]) -> tuple[set[str], set[str]]:
-    """(name-like, phone-like) source headers: those mapping to a personal column of the
-    dataset, plus any whose words say they hold names, phones or ID numbers."""
-    ds = DATASETS[dataset]
-    lookup = header_lookup(ds)
-    personal = {c.name: ("phone" in c.name) for c in ds.columns if c.personal}
-    names, phones = set(), set()
-    for h in headers:
-        column = lookup.get(norm_header(h))
-        if column in personal:
-            (phones if personal[column] else names).add(h)
-        elif any(w in str(h) for w in _PERSONAL_PHONE_WORDS):
-            phones.add(h)
-        elif any(w in str(h) for w in _PERSONAL_NAME_WORDS):
-            names.add(h)
-    return names, phones
+def source_kind(dataset: str, header: str, column: str | None = None) -> str | None:
+    """What a file's column holds ('name', 'phone', 'id', 'address' or None): by the warehouse
+    column it maps to when it maps to one, else by the words of its own header."""
+    if column is None:
+        column = header_lookup(DATASETS[dataset]).get(norm_header(header))
+    return privacy.header_kind(column) if column else privacy.header_kind(header)
 
 
-def mask_source_frame(df: pd.DataFrame, dataset: str) -> pd.DataFrame:
-    """Mask the personal columns of a frame whose columns are a file's own headers."""
-    names, phones = personal_headers(dataset, list(df.columns))
+def mask_source_frame(df: pd.DataFrame, dataset: str,
+                      columns: dict[str, str | None] | None = None) -> pd.DataFrame:
+    """Mask a frame whose columns are a file's own headers: personal columns by their kind and
+    every other cell by content (identity numbers, phone numbers, cued names in free text).
+    ``columns``: source header → warehouse column, when the mapping is known."""
+    if privacy.may_unmask():
+        return df
     out = df.copy()
-    for col in out.columns:
-        if col in names:
-            out[col] = out[col].map(mask_name, na_action="ignore")
-        elif col in phones:
-            out[col] = out[col].map(mask_phone, na_action="ignore")
+    for j, header in enumerate(df.columns):
+        column = (columns or {}).get(header)
+        kind = source_kind(dataset, str(header), column)
+        out.iloc[:, j] = df.iloc[:, j].astype(object).map(
+            lambda v, k=kind: privacy.mask_value(v, kind=k) if isinstance(v, str) else v)
     return out
 
 
@@ -169,16 +160,13 @@ def _preview_frame(p) -> pd.DataFrame:
         names.append(label if label not in names else f"{label}（{h}）")
     df.columns = names
     df = df.fillna("")  # an empty cell is empty, not "None"
-    # mask by the source headers and by the mapped columns (both name what the cells are)
-    src_names, src_phones = personal_headers(p.dataset, list(p.headers))
-    ds = DATASETS[p.dataset]
-    for label, h in zip(names, p.headers, strict=True):
-        col = p.mapping.get(h)
-        personal = col and ds.column(col).personal
-        if h in src_phones or (personal and "phone" in col):
-            df[label] = df[label].map(mask_phone, na_action="ignore")
-        elif h in src_names or personal:
-            df[label] = df[label].map(mask_name, na_action="ignore")
+    # mask by the mapped column or the source header, and every cell by content
+    out = df.copy()
+    for j, h in enumerate(p.headers):
+        kind = source_kind(p.dataset, h, p.mapping.get(h))
+        out.iloc[:, j] = df.iloc[:, j].map(
+            lambda v, k=kind: privacy.mask_value(v, kind=k) if isinstance(v, str) else v)
+    df = out
     return df
 
 
