@@ -180,7 +180,15 @@ def _parse_sql(plan: Plan, communities_known: bool) -> tuple[str, list[tuple[str
         vn, pn = ident("v_" + c.name), ident("p_" + c.name)
         out = ident(c.name)
         bad = ident("bad_" + c.name)
-        v_cols.append(f"{V.clean_text(src) if c.kind == 'text' else V.clean(src)} as {vn}")
+        if c.kind == "id":
+            v_cols.append(f"{V.clean(V.strip_control(src))} as {vn}")
+            ctl = ident("ctl_" + c.name)
+            out_cols.append(f"coalesce(regexp_matches(_c_{c.name}, {V.q(V._CONTROL)}), false) "
+                            f"as {ctl}")
+            v_cols.append(f"{src} as _c_{c.name}")
+            warn_flags.append((ctl, R.control(c.header)))
+        else:
+            v_cols.append(f"{V.clean_text(src) if c.kind == 'text' else V.clean(src)} as {vn}")
         if c.kind in ("id", "text"):
             p_cols.append(f"{vn} as {pn}")
             out_cols.append(f"{pn} as {out}")
@@ -238,7 +246,8 @@ def _parse_sql(plan: Plan, communities_known: bool) -> tuple[str, list[tuple[str
             f"(({pl} is null) <> ({pa_} is null)) as _partial",
         ]
         warn_flags += [("_swapped", R.SWAPPED), ("_partial", R.PARTIAL_POINT)]
-    v_sel = ", ".join(["_row", *v_cols])
+    out_cols.append("_too_long")
+    v_sel = ", ".join(["_row", "_too_long", *v_cols])
     p_sel = ", ".join(["_v.*", *p_cols])
     sql = (
         "create or replace temp view parsed as "
@@ -271,7 +280,10 @@ def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str
     approx = f"(not {has_point} and ce.lon is not null)" if lon and ref else "false"
     cols.append(f"{approx} as location_is_approx")
 
-    reasons = [(f"p.{ident(ds.key)} is null", R.MISSING_KEY)]
+    from command_center.ingest.limits import limits
+
+    reasons = [("p._too_long", R.too_long(limits().max_cell_chars)),
+               (f"p.{ident(ds.key)} is null", R.MISSING_KEY)]
     for c in ds.columns:
         if not c.required or c.name == ds.key:
             continue
@@ -342,6 +354,7 @@ def load_file(
         mapping={h: plan.mapping.get(i) for i, h in enumerate(raw.headers)},
     )
     clock = _Clock(report.timings)
+    report.notes.extend(raw.notes)
     report.read = load_raw(con, raw, "raw")
     clock("read")
     communities_known = con.execute("select count(*) from communities").fetchone()[0] > 0
