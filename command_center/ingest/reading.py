@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import codecs
 import csv
-import re
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -307,6 +307,45 @@ def _excel_sheets(path: Path, fmt: str):
 EXCEL_BATCH = 20_000  # rows turned into Arrow at a time (Python objects never hold a sheet)
 
 
+def _sheet_table(head: list, rest, n: int, first_row: int) -> tuple[pa.Table, list]:
+    """The data rows (``head`` then the iterator ``rest``) as an Arrow table c0..c{n-1}, _row,
+    built EXCEL_BATCH rows at a time; and the first 20 rows for previews."""
+    batches: list[pa.RecordBatch] = []
+    columns: list[list[str | None]] = [[] for _ in range(n)]
+    row_numbers: list[int] = []
+    preview_rows: list[list[str | None]] = []
+    names = [f"c{j}" for j in range(n)] + ["_row"]
+
+    def flush() -> None:
+        if row_numbers:
+            arrays = [pa.array(col, pa.string()) for col in columns]
+            arrays.append(pa.array(row_numbers, pa.int64()))
+            batches.append(pa.RecordBatch.from_arrays(arrays, names=names))
+            for col in columns:
+                col.clear()
+            row_numbers.clear()
+
+    def body():
+        yield from head
+        yield from rest
+
+    for i, row in enumerate(body()):
+        cells = [_cell_text(v) for v in list(row)[:n]]
+        if not any(c is not None for c in cells):
+            continue
+        cells.extend([None] * (n - len(cells)))
+        for j in range(n):
+            columns[j].append(cells[j])
+        row_numbers.append(first_row + i)
+        if len(preview_rows) < 20:
+            preview_rows.append(cells)
+        if len(row_numbers) >= EXCEL_BATCH:
+            flush()
+    flush()
+    schema = pa.schema([(f"c{j}", pa.string()) for j in range(n)] + [("_row", pa.int64())])
+    return pa.Table.from_batches(batches, schema=schema), preview_rows
+
+
 def _open_excel(path: Path, fmt: str, is_header) -> RawFile:
     for sheet, rows in _excel_sheets(path, fmt):
         rows = iter(rows)
@@ -322,40 +361,7 @@ def _open_excel(path: Path, fmt: str, is_header) -> RawFile:
         headers = _headers(first[h])
         dup = duplicate_note(first[h])
         n = len(headers)
-        batches: list[pa.RecordBatch] = []
-        columns: list[list[str | None]] = [[] for _ in range(n)]
-        row_numbers: list[int] = []
-        preview_rows: list[list[str | None]] = []
-
-        def flush() -> None:
-            if row_numbers:
-                arrays = [pa.array(columns[j], pa.string()) for j in range(n)]
-                arrays.append(pa.array(row_numbers, pa.int64()))
-                batches.append(pa.RecordBatch.from_arrays(
-                    arrays, names=[f"c{j}" for j in range(n)] + ["_row"]))
-                for col in columns:
-                    col.clear()
-                row_numbers.clear()
-
-        def body():
-            yield from first[h + 1:]
-            yield from rows
-
-        for i, row in enumerate(body()):
-            cells = [_cell_text(v) for v in list(row)[:n]]
-            if not any(c is not None for c in cells):
-                continue
-            cells.extend([None] * (n - len(cells)))
-            for j in range(n):
-                columns[j].append(cells[j])
-            row_numbers.append(h + 2 + i)
-            if len(preview_rows) < 20:
-                preview_rows.append(cells)
-            if len(row_numbers) >= EXCEL_BATCH:
-                flush()
-        flush()
-        schema = pa.schema([(f"c{j}", pa.string()) for j in range(n)] + [("_row", pa.int64())])
-        table = pa.Table.from_batches(batches, schema=schema)
+        table, preview_rows = _sheet_table(first[h + 1:], rows, n, h + 2)
         return RawFile(path, fmt, None, h + 1, headers, preview_rows, sheet=sheet, _arrow=table,
                        notes=[dup] if dup else [])
     raise IngestError(f"未找到表头行：{path.name} 前 {HEADER_SEARCH_ROWS} 行中没有可识别的列名")
