@@ -168,12 +168,47 @@ def _first(ds: Dataset, kind: str) -> Column | None:
     return next((c for c in ds.columns if c.kind == kind), None)
 
 
-def _parse_sql(plan: Plan, communities_known: bool) -> tuple[str, list[tuple[str, str]]]:
+def _bound(value, kind: str, now) -> str:
+    """SQL literal of a plausibility bound: a number, an ISO date, or now(+days)."""
+    import datetime as dt
+
+    if isinstance(value, str) and value.startswith("now"):
+        days = int(value[4:] or 0) if value[3:4] == "+" else 0
+        t = now + dt.timedelta(days=days or 1 / 24)  # an hour of clock drift
+        return f"timestamp '{t:%Y-%m-%d %H:%M:%S}'"
+    if kind in ("timestamp", "date"):
+        return f"timestamp '{value}'"
+    return repr(value)
+
+
+def _shown_bound(value) -> str:
+    if isinstance(value, str):
+        return "当前时间" if value == "now" else ("当前时间后" + value[4:] + "天"
+                                                   if value.startswith("now+") else value)
+    return f"{value:,}"
+
+
+def _range_flags(c: Column, pn: str, vn: str, now) -> list[tuple[str, str]]:
+    """(condition, reason text) pairs that make a parsed value implausible."""
+    low, high = c.valid
+    lo, hi = _bound(low, c.kind, now), _bound(high, c.kind, now)
+    value = f"cast({pn} as timestamp)" if c.kind == "date" else pn
+    out = [(f"({pn} is not null and ({value} < {lo} or {value} > {hi}))",
+            R.out_of_range(c.header, _shown_bound(low), _shown_bound(high), ""))]
+    if c.kind == "int":
+        num = f"try_cast({V._number_text(vn)} as double)"
+        out.append((f"({num} is not null and {num} <> round({num}))", R.not_integer(c.header)))
+    return out
+
+
+def _parse_sql(plan: Plan, communities_known: bool, now=None
+               ) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]]:
     """SQL creating temp view ``parsed`` (computed once, by the check query); returns it and the warning flags."""
     ds = plan.dataset
     idx = plan.by_column
     v_cols, p_cols, out_cols = [], [], ["_row"]
     warn_flags: list[tuple[str, str]] = []  # (flag column, warning text)
+    strict_flags: list[tuple[str, str]] = []  # (flag column, quarantine reason)
     joins = []
     for c in ds.columns:
         src = f"c{idx[c.name]}" if c.name in idx else "cast(null as varchar)"
@@ -223,6 +258,17 @@ def _parse_sql(plan: Plan, communities_known: bool) -> tuple[str, list[tuple[str
             raise ValueError(c.kind)
         if c.kind == "enum":
             out_cols.append(f"{V.enum_final(c, pn, vn)} as {out}")
+        elif c.valid and c.kind not in ("lon", "lat"):
+            checks = _range_flags(c, pn, vn, now)
+            any_bad = " or ".join(cond for cond, _ in checks)
+            out_cols.append(f"case when {any_bad} then null else {pn} end as {out}")
+            for k, (cond, text) in enumerate(checks):
+                flag = ident(f"rng{k}_{c.name}")
+                out_cols.append(f"coalesce({cond}, false) as {flag}")
+                if c.strict:
+                    strict_flags.append((flag, text))
+                else:
+                    warn_flags.append((flag, text + "，已置空"))
         elif c.kind not in ("lon", "lat"):
             out_cols.append(f"{pn} as {out}")
         out_cols.append(f"({vn} is not null and {pn} is null) as {bad}")
@@ -255,10 +301,11 @@ def _parse_sql(plan: Plan, communities_known: bool) -> tuple[str, list[tuple[str
         f"select {p_sel} from (select {v_sel} from raw) _v {' '.join(joins)}"
         ")"
     )
-    return sql, warn_flags
+    return sql, warn_flags, strict_flags
 
 
-def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str]],
+               strict_flags: list[tuple[str, str]] = ()) -> tuple[str, list[tuple[str, str]]]:
     """SQL creating temp table ``checked``: final values, ``_reason`` and warning flags."""
     ds = plan.dataset
     lon, lat = _first(ds, "lon"), _first(ds, "lat")
@@ -284,6 +331,7 @@ def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str
 
     reasons = [("p._too_long", R.too_long(limits().max_cell_chars)),
                (f"p.{ident(ds.key)} is null", R.MISSING_KEY)]
+    reasons += [(f"p.{flag}", text) for flag, text in strict_flags]
     for c in ds.columns:
         if not c.required or c.name == ds.key:
             continue
@@ -363,7 +411,7 @@ def load_file(
     if comm and not communities_known:
         report.notes.append("社区表为空：社区名称无法识别，仅接受 12 位社区编码")
     # pass 1: parse
-    parse_sql, warn1 = _parse_sql(plan, communities_known)
+    parse_sql, warn1, strict = _parse_sql(plan, communities_known, now)
     con.execute(parse_sql)
     clock("parse")
     # pass 2: coordinates (vectorized numpy/shapely round trip)
@@ -387,7 +435,7 @@ def load_file(
         report.notes.extend(geo.notes)
         clock("geo")
     # pass 3: reasons, final values, duplicates
-    check_sql, warn2 = _check_sql(plan, has_geo_table, warn1)
+    check_sql, warn2 = _check_sql(plan, has_geo_table, warn1, strict)
     con.execute(check_sql)
     _mark_duplicates(con, ds)
     clock("check")
@@ -518,6 +566,22 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
         _drop_staged(con)
         clock("merge")
         return
+    # an update changes only the columns the file has: a column it lacks keeps the stored
+    # value (filled from the file's derived value only where none is stored)
+    in_file = set(v for v in report.mapping.values() if v) | {dataset.key}
+    lon, lat = _first(dataset, "lon"), _first(dataset, "lat")
+    if lon and lon.name in in_file:
+        in_file |= {lat.name, "location_is_approx"}
+    merged = ", ".join(
+        f"s.{ident(c)}" if c in in_file or c == dataset.key
+        else f"case when t.{key} is null then s.{ident(c)} "
+             f"else coalesce(t.{ident(c)}, s.{ident(c)}) end as {ident(c)}"
+        for c in cols)
+    if set(cols) - in_file:
+        con.execute(
+            f"create or replace temp table _merged as select {merged} "
+            f"from staged s left join {table} t on t.{key} = s.{key}")
+        con.execute("create or replace temp view staged as select * from _merged")
     same = " and ".join(f"s.{ident(c)} is not distinct from t.{ident(c)}" for c in cols)
     con.execute(
         f"""
@@ -548,6 +612,7 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
 
 def _drop_staged(con) -> None:
     con.execute("drop view if exists staged")
+    con.execute("drop table if exists _merged")
     con.execute("drop table if exists checked")
 
 
