@@ -15,6 +15,10 @@ def ensure_warehouse(warehouse: Path | None = None, exports: Path | None = None)
     racing a test) from building it twice.
     """
     warehouse = Path(warehouse or config.warehouse_path())
+    from command_center.warehouse import clean_stale
+
+    # a writer killed mid-way leaves a hidden full copy of the warehouse (personal data)
+    clean_stale(warehouse)
     if warehouse.exists():
         return warehouse
     warehouse.parent.mkdir(parents=True, exist_ok=True)

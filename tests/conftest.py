@@ -30,6 +30,7 @@ FIXTURE_WAREHOUSE = FIXTURE_DIR / "warehouse.duckdb"
 
 os.environ["CC_PATHS_WAREHOUSE"] = str(FIXTURE_WAREHOUSE)
 os.environ["CC_PATHS_EXPORTS"] = str(FIXTURE_DIR / "exports")
+os.environ["CC_PATHS_IMPORTS"] = str(FIXTURE_DIR / "imports")
 os.environ["CC_CLOCK_TODAY"] = FIXTURE_END.isoformat()
 
 

@@ -616,11 +616,12 @@ def _drop_staged(con) -> None:
     con.execute("drop table if exists checked")
 
 
-def log_import(con, report: ImportReport, now) -> None:
+def log_import(con, report: ImportReport, now, archive: str | None = None) -> None:
     con.execute(
-        "insert into import_log values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into import_log (imported_at, dataset, file, read, loaded, quarantined, "
+        "inserted, updated, unchanged, archive) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [now, report.dataset, report.file, report.read, report.loaded, report.quarantined,
-         report.inserted, report.updated, report.unchanged],
+         report.inserted, report.updated, report.unchanged, archive],
     )
 
 
