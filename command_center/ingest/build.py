@@ -23,8 +23,8 @@ from command_center.ingest.geo import load_geo
 from command_center.ingest.load import cleanup, load_file, log_import, merge_staged, plan_file
 from command_center.ingest.mapping import SiteMapping, read_source_toml
 from command_center.ingest.report import BuildReport, DatasetReport, ImportReport
-from command_center.schema import BUILD_ORDER, DATASETS
 from command_center.ingest.upsert import archived_files
+from command_center.schema import BUILD_ORDER, DATASETS
 from command_center.warehouse import (
     SCHEMA_VERSION,
     archive_dir,

@@ -58,12 +58,45 @@ def _safe_name(name: str) -> str:
     return base[:200]
 
 
+UPLOAD_PREFIX = "cc-upload-"
+
+
+def clean_stale_uploads() -> int:
+    """Remove upload copies left by a server process that died (its pid is in the folder
+    name); a live process's copies are left alone. Returns how many were removed."""
+    import os
+    import shutil
+
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(UPLOAD_PREFIX + "*"):
+        m = re.match(re.escape(UPLOAD_PREFIX) + r"(\d+)-", folder.name)
+        if not m or not folder.is_dir():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)  # signal 0: only asks whether the process exists
+            continue
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
+
+
 @contextmanager
 def temp_copy(uploaded) -> Iterator[Path]:
-    """The upload written to a fresh temporary folder under its own name; deleted afterwards."""
-    with tempfile.TemporaryDirectory(prefix="cc-upload-") as folder:
+    """The upload streamed to a fresh temporary folder under its own name; deleted afterwards,
+    also when reading fails (and at the next start when the process was killed)."""
+    import os
+    import shutil
+
+    clean_stale_uploads()
+    with tempfile.TemporaryDirectory(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-") as folder:
         path = Path(folder) / _safe_name(uploaded.name)
-        path.write_bytes(uploaded.getvalue())
+        uploaded.seek(0)
+        with open(path, "wb") as fh:
+            shutil.copyfileobj(uploaded, fh, 1 << 20)
         yield path
 
 
@@ -77,6 +110,8 @@ def _preview(uploaded, dataset: str | None):
                 cache[key] = preview_file(path, dataset)
         except IngestError as e:
             cache[key] = e
+        except MemoryError:
+            cache[key] = IngestError("文件过大，内存不足；请分成几个文件")
     return cache[key]
 
 
@@ -278,7 +313,10 @@ def file_panel(uploaded) -> None:
                 st.session_state[report_key] = _run_import(uploaded, p.dataset, crs)
         except IngestError as e:
             st.session_state.pop(report_key, None)
-            st.error(f"导入失败，数据未作任何改动：{e}")
+            st.error(f"导入失败，数据未作任何改动：{privacy.md(e)}")
+        except Exception as e:  # never a traceback with server paths
+            st.session_state.pop(report_key, None)
+            st.error(f"导入失败，数据未作任何改动：文件无法处理（{type(e).__name__}）")
         else:
             st.rerun()  # every figure on the page (and the freshness line) from the new data
     if report_key in st.session_state:
