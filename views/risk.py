@@ -15,6 +15,7 @@ import streamlit as st
 from command_center import risk
 from command_center.maps.base import county_map, legend
 from command_center.maps.risk_layer import risk_layer
+from command_center.privacy import md
 from command_center.ui import filters
 from command_center.ui.export import download_buttons
 from command_center.ui.maps import show_map
@@ -92,7 +93,8 @@ with right:
 
     def _names(df: pd.DataFrame) -> str:
         return "、".join(
-            f"{r.community_name}（{r.previous_level}→{r.level}）" for r in df.itertuples())
+            f"{md(r.community_name)}（{md(r.previous_level)}→{md(r.level)}）"
+            for r in df.itertuples())
 
     if len(turned_red):
         st.error(f"**新转红色 {len(turned_red)} 个**：{_names(turned_red)}")
@@ -239,5 +241,5 @@ if code:
     last = hist.iloc[-1] if len(hist) else None
     if last is not None:
         parts = sorted(((last[f"{i.key}_points"], i.name) for i in active), reverse=True)
-        st.caption(f"{names.get(code, code)} 本月风险分 {last['score']:.1f}（{last['level']}），"
+        st.caption(f"{md(names.get(code, code))} 本月风险分 {last['score']:.1f}（{last['level']}），"
                    "主要来自：" + "、".join(f"{n} {p:.1f} 分" for p, n in parts[:3] if p > 0.05))

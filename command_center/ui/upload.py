@@ -210,7 +210,7 @@ def _file_facts(p) -> str:
     if p.encoding:
         facts.append(f"编码 {ENCODING_LABELS.get(p.encoding, p.encoding.upper())}")
     if p.sheet:
-        facts.append(f"工作表「{p.sheet}」")
+        facts.append(f"工作表「{privacy.md(p.sheet)}」")
     facts.append(f"表头在第 {p.header_row} 行")
     facts.append(f"{len(p.headers)} 列")
     return " · ".join(facts)
@@ -230,7 +230,7 @@ def show_report(stored: dict, key: str) -> None:
     """The report of one import, in Chinese, with sample quarantined rows and the download."""
     r = stored["json"]
     dataset, file = r["dataset"], r["file"]
-    head = f"「{file}」已导入{dataset_title(dataset)}："
+    head = f"「{privacy.md(file)}」已导入{dataset_title(dataset)}："
     text = (f"读取 {fmt_count(r['read'])} 行，入库 {fmt_count(r['loaded'])} 行"
             f"（新增 {fmt_count(r['inserted'])}，更新 {fmt_count(r['updated'])}，"
             f"未变 {fmt_count(r['unchanged'])}），隔离 {fmt_count(r['quarantined'])} 行")
@@ -251,7 +251,7 @@ def show_report(stored: dict, key: str) -> None:
         st.markdown("**原因统计**")
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="content", key=f"{key}_reasons")
     for note in stored.get("notes", []):
-        st.caption(f"说明：{note}")
+        st.caption(f"说明：{privacy.md(note)}")
     if r["quarantined"]:
         st.markdown(f"**隔离数据示例**（前 {SAMPLE_ROWS} 行，个人信息已脱敏）")
         sample = quarantine_frame(dataset, [file], SAMPLE_ROWS)
@@ -265,10 +265,10 @@ def show_report(stored: dict, key: str) -> None:
 def file_panel(uploaded) -> None:
     """Everything about one uploaded file: detection, mapping, preview rows, CRS, 导入, report."""
     fid = uploaded.file_id
-    st.subheader(f"📄 {uploaded.name}")
+    st.subheader(f"📄 {privacy.md(uploaded.name)}")
     detected = _preview(uploaded, None)
     if isinstance(detected, IngestError):
-        st.error(f"无法读取该文件：{detected}")
+        st.error(f"无法读取该文件：{privacy.md(detected)}")
         return
     options = list(BUILD_ORDER)
     chosen = st.selectbox(
@@ -276,26 +276,26 @@ def file_panel(uploaded) -> None:
         options, index=options.index(detected.dataset) if detected.dataset else None,
         format_func=dataset_title, placeholder="请选择数据类型", key=f"data_ds_{fid}")
     if chosen is None:
-        st.error(detected.problem or "无法判断数据类型，请选择")
+        st.error(privacy.md(detected.problem or "无法判断数据类型，请选择"))
         return
     p = detected if chosen == detected.dataset else _preview(uploaded, chosen)
     if isinstance(p, IngestError):
-        st.error(str(p))
+        st.error(privacy.md(p))
         return
     st.caption(_file_facts(p))
     for note in p.notes:
-        st.warning(note)
+        st.warning(privacy.md(note))
     if p.missing_required:
-        st.markdown(f":red[**缺少必需的列：{'、'.join(p.missing_required)}**]")
+        st.markdown(f":red[**缺少必需的列：{privacy.md('、'.join(p.missing_required))}**]")
         if p.problem:
-            st.markdown(f":red[{p.problem}]")
+            st.markdown(f":red[{privacy.md(p.problem)}]")
     left, right = st.columns([2, 3])
     with left:
         st.markdown("**表头对应**")
         st.dataframe(_mapping_frame(p), hide_index=True, key=f"data_map_{fid}",
                      height=table_height(len(p.headers)))
         if p.unmapped:
-            st.caption("未使用的列：" + "、".join(p.unmapped))
+            st.caption("未使用的列：" + privacy.md("、".join(p.unmapped)))
     with right:
         st.markdown(f"**前 {min(PREVIEW_ROWS, len(p.rows))} 行预览**（个人信息已脱敏）")
         st.dataframe(_preview_frame(p), hide_index=True, key=f"data_rows_{fid}")
