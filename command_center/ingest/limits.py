@@ -70,10 +70,10 @@ class XlsxFacts:
     first_empty_formula: str | None = None
 
 
-# a cell holding a formula and no cached <v> value (calamine reads it as empty)
+# a cell holding a formula and no (or an empty) cached <v> value: calamine reads it as empty
 _EMPTY_FORMULA = re.compile(
     rb"<(?:\w+:)?c\b[^>]*\br=\"([A-Z]+[0-9]+)\"[^>/]*>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)"
-    rb"\s*</(?:\w+:)?c>")
+    rb"(?:\s*<(?:\w+:)?v\s*/>|\s*<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 
 
 def check_xlsx(path: Path, lim: Limits) -> XlsxFacts:
