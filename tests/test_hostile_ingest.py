@@ -13,7 +13,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fixtures_ingest.helpers import GEO, ROOT, base_warehouse, communities, file_hash, query, write_csv
+from fixtures_ingest.helpers import (
+    GEO,
+    ROOT,
+    base_warehouse,
+    communities,
+    file_hash,
+    query,
+    write_csv,
+)
 
 from command_center import privacy
 from command_center.ingest import IngestError
