@@ -93,7 +93,8 @@ _LANDLINE_RE = re.compile(
 _HAN = "\u4e00-\u9fff"
 _CUES = ("报警人", "报案人", "求助人", "举报人", "投诉人", "反映人", "当事人", "联系人", "申请人",
          "被申请人", "被害人", "受害人", "嫌疑人", "户主", "姓名", "上报人", "来电人", "发现人",
-         "网格员", "调解员", "负责人", "法定代表人", "法人")
+         "负责人", "法定代表人", "法人代表")
+# (not 调解员/网格员/法人: organisation names such as 人民调解员协会 contain them)
 _STOP = "称说报在于的与和及向因从到将被把对是已未也都等"
 # a name: 2–4 Han characters ending before a non-Han character or a word that follows names
 # (李四称…, 张三与…); when no end is found within four characters, the first two are taken
