@@ -17,6 +17,10 @@ def ensure_warehouse(warehouse: Path | None = None, exports: Path | None = None)
     from command_center.warehouse import upgrade
 
     warehouse = Path(warehouse or config.warehouse_path())
+    from command_center.warehouse import clean_stale
+
+    # a writer killed mid-way leaves a hidden full copy of the warehouse (personal data)
+    clean_stale(warehouse)
     if warehouse.exists():
         upgrade(warehouse)  # a warehouse of an older version gets the current staging layer
         return warehouse

@@ -88,6 +88,14 @@ def main(argv: list[str] | None = None) -> int:
         except IngestError as exc:
             print(f"导入失败：{exc}", file=sys.stderr)
             return 2
+        except MemoryError:
+            print("导入失败：文件过大，内存不足（数据仓库未改动）；请分成几个文件导入",
+                  file=sys.stderr)
+            return 2
+        except Exception as exc:  # never a traceback with server paths
+            print(f"导入失败：文件无法处理（{type(exc).__name__}），数据仓库未改动",
+                  file=sys.stderr)
+            return 2
         print(report.summary())
         if args.report:
             args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2),

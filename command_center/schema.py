@@ -32,6 +32,11 @@ class Column:
     required: bool = False
     vocab: tuple[str, ...] = ()
     personal: bool = False  # masked unless the viewer's role allows it
+    # plausibility: (low, high) for numbers, ISO dates or "now" (+ days, e.g. "now+3650") for
+    # times; a value outside it (or a fraction in an int column) quarantines the row when
+    # ``strict``, else the value is set empty with a warning. See ingest/validate.py.
+    valid: tuple | None = None
+    strict: bool = False
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -103,8 +108,12 @@ PLACEMENTS = ("集中安置", "投亲靠友")
 EVACUATION_STATUSES = ("待转移", "已转移", "已返回", "拒绝转移")
 
 
-def _c(name, type_, kind, header, *synonyms, required=False, vocab=(), personal=False):
-    return Column(name, type_, kind, header, tuple(synonyms), required, tuple(vocab), personal)
+def _c(name, type_, kind, header, *synonyms, required=False, vocab=(), personal=False,
+       valid=None, strict=False):
+    if valid is None and kind == "timestamp":
+        valid = ("2000-01-01", "now")
+    return Column(name, type_, kind, header, tuple(synonyms), required, tuple(vocab), personal,
+                  valid, strict or (required and kind in ("timestamp", "date")))
 
 
 _LON = _c("lon", "DOUBLE", "lon", "经度", "X坐标", "lng", "longitude", "经度(WGS84)")
@@ -120,10 +129,10 @@ COMMUNITIES = Dataset(
            required=True),
         _c("community_name", "VARCHAR", "text", "社区名称", "社区", "名称", required=True),
         _c("area_name", "VARCHAR", "text", "所属片区", "片区"),
-        _c("population", "INTEGER", "int", "户籍人口", "常住人口", "人口"),
-        _c("floating_population", "INTEGER", "int", "流动人口"),
-        _c("households", "INTEGER", "int", "户数", "户籍户数"),
-        _c("grid_count", "INTEGER", "int", "网格数", "网格数量"),
+        _c("population", "INTEGER", "int", "户籍人口", "常住人口", "人口", valid=(0, 1_000_000)),
+        _c("floating_population", "INTEGER", "int", "流动人口", valid=(0, 1_000_000)),
+        _c("households", "INTEGER", "int", "户数", "户籍户数", valid=(0, 500_000)),
+        _c("grid_count", "INTEGER", "int", "网格数", "网格数量", valid=(0, 1_000)),
         _c("centroid_lon", "DOUBLE", "lon", "中心经度", "经度"),
         _c("centroid_lat", "DOUBLE", "lat", "中心纬度", "纬度"),
     ),
@@ -171,10 +180,11 @@ DISPUTES = Dataset(
         _c("mediation_channel", "VARCHAR", "enum", "调解方式", "调处渠道", vocab=MEDIATION_CHANNELS),
         _c("mediator_org_id", "VARCHAR", "org", "调解组织", "调解机构", "调解组织代码"),
         _c("status", "VARCHAR", "enum", "办理状态", "调处结果", "状态", vocab=DISPUTE_STATUSES),
-        _c("deadline_on", "DATE", "date", "化解时限", "办理期限"),
+        _c("deadline_on", "DATE", "date", "化解时限", "办理期限", valid=("2000-01-01", "now+3650")),
         _c("closed_at", "TIMESTAMP", "timestamp", "结案时间", "办结时间"),
-        _c("amount_yuan", "DOUBLE", "float", "涉及金额(元)", "涉及金额", "标的额(元)", "标的额"),
-        _c("parties_count", "INTEGER", "int", "当事人数", "涉及人数"),
+        _c("amount_yuan", "DOUBLE", "float", "涉及金额(元)", "涉及金额", "标的额(元)", "标的额",
+           valid=(0, 100_000_000_000)),
+        _c("parties_count", "INTEGER", "int", "当事人数", "涉及人数", valid=(1, 10_000)),
         _c("risk_level", "VARCHAR", "enum", "风险等级", "风险级别", vocab=RISK_LEVELS),
         _c("party_names", "VARCHAR", "text", "当事人", "当事人姓名", personal=True),
         _LON,
@@ -192,12 +202,14 @@ SOCIAL_ORGS = Dataset(
         _c("org_name", "VARCHAR", "text", "组织名称", "社会组织名称", "名称", required=True),
         _c("legal_form", "VARCHAR", "enum", "组织类型", "登记类型", "法人类型", vocab=ORG_LEGAL_FORMS),
         _c("category", "VARCHAR", "enum", "业务类别", "行业分类", "类别", vocab=ORG_CATEGORIES),
-        _c("registered_on", "DATE", "date", "成立登记日期", "登记日期", "成立日期"),
+        _c("registered_on", "DATE", "date", "成立登记日期", "登记日期", "成立日期",
+           valid=("1949-10-01", "now")),
         _c("rating", "VARCHAR", "enum", "评估等级", "等级", vocab=ORG_RATINGS),
         _c("credit_status", "VARCHAR", "enum", "信用状态", "信用等级", vocab=ORG_CREDIT),
-        _c("credit_listed_on", "DATE", "date", "列入名录日期", "列入日期"),
-        _c("staff_count", "INTEGER", "int", "专职人员数", "从业人员数", "工作人员数"),
-        _c("volunteer_count", "INTEGER", "int", "志愿者数", "注册志愿者数"),
+        _c("credit_listed_on", "DATE", "date", "列入名录日期", "列入日期", valid=("2000-01-01", "now")),
+        _c("staff_count", "INTEGER", "int", "专职人员数", "从业人员数", "工作人员数",
+           valid=(0, 100_000)),
+        _c("volunteer_count", "INTEGER", "int", "志愿者数", "注册志愿者数", valid=(0, 1_000_000)),
         _c("is_party_alliance", "BOOLEAN", "bool", "是否党建联盟成员", "党建联盟"),
         _c("status", "VARCHAR", "enum", "登记状态", "状态", vocab=ORG_STATUSES),
         _c("community_code", "VARCHAR", "community", "所在社区", "所属社区", "社区"),
@@ -217,10 +229,11 @@ TYPHOONS = Dataset(
         _c("name_cn", "VARCHAR", "text", "中文名", "台风名称", "名称", required=True),
         _c("name_en", "VARCHAR", "text", "英文名"),
         _c("warning_start_at", "TIMESTAMP", "timestamp", "预警开始时间", "应急响应启动时间",
-           required=True),
-        _c("warning_end_at", "TIMESTAMP", "timestamp", "预警结束时间", "应急响应解除时间"),
+           required=True, valid=("1949-01-01", "now")),
+        _c("warning_end_at", "TIMESTAMP", "timestamp", "预警结束时间", "应急响应解除时间",
+           valid=("1949-01-01", "now+30")),
         _c("response_level", "VARCHAR", "enum", "应急响应等级", "响应等级", vocab=RESPONSE_LEVELS),
-        _c("landfall_at", "TIMESTAMP", "timestamp", "登陆时间"),
+        _c("landfall_at", "TIMESTAMP", "timestamp", "登陆时间", valid=("1949-01-01", "now")),
     ),
 )
 
@@ -233,7 +246,7 @@ SHELTERS = Dataset(
         _c("shelter_id", "VARCHAR", "id", "场所编号", "安置点编号", "编号", required=True),
         _c("shelter_name", "VARCHAR", "text", "场所名称", "安置点名称", "名称", required=True),
         _c("level", "VARCHAR", "enum", "场所等级", "级别", vocab=SHELTER_LEVELS),
-        _c("capacity", "INTEGER", "int", "容纳人数", "可容纳人数", "容量"),
+        _c("capacity", "INTEGER", "int", "容纳人数", "可容纳人数", "容量", valid=(0, 100_000)),
         _c("host_type", "VARCHAR", "text", "场所类型", "依托单位类型"),
         _c("community_code", "VARCHAR", "community", "所在社区", "所属社区", "社区"),
         _LON,
@@ -252,7 +265,7 @@ EVACUATIONS = Dataset(
         _c("record_id", "VARCHAR", "id", "转移记录编号", "记录编号", "编号", required=True),
         _c("typhoon_id", "VARCHAR", "id", "台风编号", required=True),
         _c("category", "VARCHAR", "enum", "转移类别", "人员类别", vocab=EVACUATION_CATEGORIES),
-        _c("person_count", "INTEGER", "int", "转移人数", "人数"),
+        _c("person_count", "INTEGER", "int", "转移人数", "人数", valid=(1, 10_000), strict=True),
         _c("community_code", "VARCHAR", "community", "所属社区", "社区"),
         _c("planned_shelter_id", "VARCHAR", "id", "计划安置点编号", "安置点编号"),
         _c("placement", "VARCHAR", "enum", "安置方式", vocab=PLACEMENTS),

@@ -49,6 +49,7 @@ SYSTEM_TABLES = {
         ("inserted", "BIGINT"),
         ("updated", "BIGINT"),
         ("unchanged", "BIGINT"),
+        ("archive", "VARCHAR"),  # the archived copy replayed by `build` (None: exports folder)
     ),
     "meta": (("key", "VARCHAR"), ("value", "VARCHAR")),
 }
@@ -92,6 +93,8 @@ def create_tables(con) -> None:
     write leaves the current definitions in the file) and the schema version."""
     for sql in ddl():
         con.execute(sql)
+    # warehouses made before the import archive existed
+    con.execute("alter table import_log add column if not exists archive varchar")
     for sql in staging_statements():
         con.execute(sql)
     set_meta(con, schema_version=SCHEMA_VERSION)
@@ -120,6 +123,41 @@ def upgrade(warehouse: Path) -> bool:
             discard(tmp)
             raise
     return True
+
+
+def archive_dir(warehouse: Path) -> Path:
+    """Where imports into ``warehouse`` are archived: ``[paths] imports`` for the configured
+    warehouse, else an ``imports`` folder beside it."""
+    warehouse = Path(warehouse)
+    if warehouse.resolve() == config.warehouse_path().resolve():
+        return config.path("imports") if config.get("paths", "imports") else (
+            warehouse.parent / "imports")
+    return warehouse.parent / "imports"
+
+
+def clean_stale(warehouse: Path) -> int:
+    """Remove temporary copies left by a writer that was killed, when no writer is running
+    (checked with a non-blocking lock). Called at start-up; returns how many were removed."""
+    warehouse = Path(warehouse)
+    if not warehouse.parent.is_dir():
+        return 0
+    removed = 0
+    with open(warehouse.with_name(warehouse.name + ".writer.lock"), "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return 0  # a writer is at work: its temp files are not stale
+        try:
+            for stale in warehouse.parent.glob(f".{warehouse.name}.*-*"):
+                with contextlib.suppress(OSError):
+                    if stale.is_file():
+                        stale.unlink()
+                    else:
+                        shutil.rmtree(stale, ignore_errors=True)
+                    removed += 1
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    return removed
 
 
 def now_local() -> dt.datetime:

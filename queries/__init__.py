@@ -10,6 +10,8 @@
   and missing or extra parameters are refused with ``QueryError`` before anything runs.
 - Results are cached (``st.cache_data``) keyed by name, parameters and the warehouse version,
   so a rebuilt or re-imported warehouse is seen at once.
+- Every result is masked (``command_center.privacy.mask_frame``: personal columns, and identity
+  numbers, phone numbers and cued names in any text) before it is returned or cached.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import pandas as pd
 import streamlit as st
 
 from command_center import config
+from command_center.privacy import mask_frame
 from command_center.warehouse import warehouse_version
 
 QUERY_DIR = Path(__file__).resolve().parent
@@ -152,9 +155,12 @@ def run_query_uncached(name: str, warehouse: Path | None = None, **params) -> pd
     _check_params(name, params)
     cur = cursor(warehouse)
     try:
-        return cur.execute(sql, _normalize(params)).df()
+        df = cur.execute(sql, _normalize(params)).df()
     finally:
         cur.close()
+    # personal data (by column and by content) is masked before a result reaches the cache,
+    # a page or a file
+    return mask_frame(df)
 
 
 def _normalize(params: dict) -> dict:

@@ -63,7 +63,7 @@ def import_rows(served: Path, batch: int, today: dt.date) -> None:
                 "insert into incidents (incident_id, reported_at, source, category, status, "
                 "community_code, location_is_approx) values (?, ?, '110', '治安', '待受理', ?, true)",
                 [f"SOAK{batch:04d}{i}", dt.datetime.combine(today, dt.time(0, 1)), code])
-        con.execute("insert into import_log values (?, 'incidents', 'soak.csv', 5, 5, 0, 5, 0, 0)",
+        con.execute("insert into import_log values (?, 'incidents', 'soak.csv', 5, 5, 0, 5, 0, 0, null)",
                     [now_local()])
     finally:
         con.close()

@@ -32,6 +32,7 @@ FIXTURE_WAREHOUSE = FIXTURE_DIR / "warehouse.duckdb"
 
 os.environ["CC_PATHS_WAREHOUSE"] = str(FIXTURE_WAREHOUSE)
 os.environ["CC_PATHS_EXPORTS"] = str(FIXTURE_DIR / "exports")
+os.environ["CC_PATHS_IMPORTS"] = str(FIXTURE_DIR / "imports")
 os.environ["CC_CLOCK_NOW"] = FIXTURE_NOW.isoformat(sep=" ")
 
 

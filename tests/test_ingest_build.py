@@ -115,7 +115,7 @@ def test_later_files_of_a_dataset_win_for_shared_keys(exports, tmp_path):
     c = communities()[0]
     write_csv(exports / "incidents" / "zz_update.csv", [
         ["事件编号", "上报时间", "处置状态", "所属社区"],
-        ["J1", "2026/7/25 14:03", "已办结", c["community_name"]],
+        ["J1", "2026/7/25 14:03", "待受理", c["community_name"]],
         ["J9", "2026/7/26 08:00", "待受理", c["community_name"]],
     ])
     wh = tmp_path / "w.duckdb"
@@ -124,9 +124,11 @@ def test_later_files_of_a_dataset_win_for_shared_keys(exports, tmp_path):
     second = files["zz_update.csv"]
     assert (second.inserted, second.updated, second.unchanged) == (1, 1, 0)
     assert query(wh, "select count(*) from incidents")[0][0] == 4
-    # J1 now holds the second file's row (no address, no point: community centroid)
-    assert query(wh, "select address, location_is_approx from incidents "
-                     "where incident_id = 'J1'")[0] == (None, True)
+    # J1 takes the second file's status; the columns that file lacks (address, point) keep
+    # the first file's values: an update changes only the columns the file has
+    status, address, approx = query(wh, "select status, address, location_is_approx "
+                                        "from incidents where incident_id = 'J1'")[0]
+    assert status == "待受理" and address is not None and approx is False
     log = query(wh, "select file, inserted, updated from import_log where dataset = 'incidents' "
                     "order by rowid")
     assert log == [("incidents.csv", 3, 0), ("zz_update.csv", 1, 1)]

@@ -110,7 +110,7 @@ def test_column_types(planted):
             got = [(r[0], r[1]) for r in con.execute(f"describe {name}").fetchall()]
             want = [(c.name, c.type) for c in DATASETS[name].columns] + list(EXTRA_COLUMNS)
             assert got == want
-        for name, cols in {"quarantine": 6, "import_log": 9, "meta": 2}.items():
+        for name, cols in {"quarantine": 6, "import_log": 10, "meta": 2}.items():
             assert len(con.execute(f"describe {name}").fetchall()) == cols
     finally:
         con.close()

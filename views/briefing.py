@@ -22,6 +22,7 @@ from command_center.briefing.pdf import BriefingFontError, find_font
 from command_center.ui import filters
 
 KIND_KEY, DATE_KEY = "brf_kind", "brf_date"
+MIN_DATE = dt.date(2000, 1, 1)
 DEFAULT_KIND = "month"
 MIMES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -77,11 +78,20 @@ def _seed_from_url() -> None:
     st.session_state["_brf_seeded"] = True
     kind = st.query_params.get(KIND_KEY)
     st.session_state[KIND_KEY] = kind if kind in bp.KINDS else DEFAULT_KIND
+    text = st.query_params.get(DATE_KEY, "")
     try:
-        date = dt.date.fromisoformat(st.query_params.get(DATE_KEY, ""))
+        date = dt.date.fromisoformat(text)
     except ValueError:
         date = _default_date(st.session_state[KIND_KEY])
-    st.session_state[DATE_KEY] = min(date, today)
+        if text:
+            st.session_state["_brf_notice"] = "链接中的简报日期无法识别，已使用最近一期"
+    # out of range: the nearest valid date, said so
+    if not MIN_DATE <= date <= today:
+        near = min(max(date, MIN_DATE), today)
+        st.session_state["_brf_notice"] = (f"链接中的简报日期 {date} 超出可选范围（{MIN_DATE} 至 "
+                                           f"{today}），已调整为 {near}")
+        date = near
+    st.session_state[DATE_KEY] = date
 
 
 def _kind_changed() -> None:
@@ -144,6 +154,8 @@ def _paragraph(text: str) -> None:
 
 st.html(PRINT_CSS)
 _seed_from_url()
+if notice := st.session_state.pop("_brf_notice", None):
+    st.warning(notice, icon="⚠️")
 
 with st.container(key="brf_controls"):
     st.markdown("## 工作简报")
@@ -159,7 +171,7 @@ with st.container(key="brf_controls"):
             st.caption(f"自定义：使用左侧筛选的时间范围（{period.label()}）")
         else:
             date = st.date_input("简报所在的日期", key=DATE_KEY, max_value=today,
-                                 min_value=dt.date(2000, 1, 1), format="YYYY-MM-DD",
+                                 min_value=MIN_DATE, format="YYYY-MM-DD",
                                  help="周报为该日所在的周（周一至周日），月报为该日所在的月，"
                                       "季报为该日所在的季度；未结束的周期统计到此刻")
             date = date or _default_date(kind)

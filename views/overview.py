@@ -16,6 +16,7 @@ from command_center import config, figures, headline
 from command_center.formatting import fmt_count
 from command_center.labels import chinese_columns
 from command_center.maps import layers
+from command_center.privacy import md
 from command_center.ui import filters
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
@@ -92,7 +93,7 @@ if not typhoons.empty:
     level = f"，{t['response_level']}级应急响应" if t["response_level"] else ""
     with st.container(border=True):
         c1, c2 = st.columns([1, 3], vertical_alignment="center")
-        c1.metric(f"🌀 {t['name_cn']}（{t['typhoon_id']}）转移进度",
+        c1.metric(f"🌀 {md(t['name_cn'])}（{md(t['typhoon_id'])}）转移进度",
                   f"{fmt_count(moved)} / {fmt_count(planned)} 人",
                   help=figures.help_text("evac_moved") + "\n\n" + figures.help_text("evac_planned"))
         c2.progress(min(moved / planned, 1.0) if planned else 0.0,
@@ -100,7 +101,7 @@ if not typhoons.empty:
                          f"转移率 {figures.value_text('evac_rate', t['transfer_rate'])}，应转未转 "
                          f"{fmt_count(t['persons_pending'])} 人{level}")
         if len(typhoons) > 1:
-            others = "、".join(f"{r.name_cn}（{r.typhoon_id}）"
+            others = "、".join(f"{md(r.name_cn)}（{md(r.typhoon_id)}）"
                               for r in typhoons.iloc[1:].itertuples())
             c2.caption(f"本期还有台风：{others}")
 
@@ -165,12 +166,12 @@ with panel:
     else:
         r = by_code.loc[selected]
         head, close = st.columns([4, 1], vertical_alignment="center")
-        head.markdown(f"#### 📍 {r['community_name']}")
+        head.markdown(f"#### 📍 {md(r['community_name'])}")
         if close.button("✖", key="ov_clear", help="取消选择"):
             del st.query_params[SELECT_PARAM]
             st.session_state.pop("ov_last_tip", None)
             st.rerun()
-        st.caption(f"{r['area_name']} · 人口 {fmt_count(r['population'])} · {period.label()}")
+        st.caption(f"{md(r['area_name'])} · 人口 {fmt_count(r['population'])} · {period.label()}")
         cells = st.columns(2)
         panel_figures = [
             ("incidents", r["incident_count"], ""),

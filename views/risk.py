@@ -16,6 +16,7 @@ import streamlit as st
 from command_center import risk
 from command_center.maps.base import county_map, legend
 from command_center.maps.risk_layer import risk_layer
+from command_center.privacy import md
 from command_center.ui import filters
 from command_center.ui.export import download_buttons
 from command_center.ui.maps import show_map
@@ -96,7 +97,8 @@ with right:
 
     def _names(df: pd.DataFrame) -> str:
         return "、".join(
-            f"{r.community_name}（{r.previous_level}→{r.level}）" for r in df.itertuples())
+            f"{md(r.community_name)}（{md(r.previous_level)}→{md(r.level)}）"
+            for r in df.itertuples())
 
     if not compared:
         st.info(f"{risk.NO_PREVIOUS}（上一窗口早于数据的第一天）。")
@@ -255,5 +257,5 @@ if code:
         parts = sorted(((last[f"{i.key}_points"], i.name) for i in active), reverse=True)
         scored = ("本月" if last["window_start"] == last["month"]
                   else f"本月（按近{model.min_window_days}天评分）")
-        st.caption(f"{names.get(code, code)} {scored}风险分 {last['score']:.1f}（{last['level']}），"
+        st.caption(f"{md(names.get(code, code))} {scored}风险分 {last['score']:.1f}（{last['level']}），"
                    "主要来自：" + "、".join(f"{n} {p:.1f} 分" for p, n in parts[:3] if p > 0.05))

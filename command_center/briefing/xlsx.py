@@ -1,5 +1,6 @@
 """The briefing as an Excel workbook (openpyxl): one sheet per section (its sentences, then its
-tables with numbers kept as numbers), and the community table on its own sheet."""
+tables with numbers kept as numbers), and the community table on its own sheet. Text cells are
+masked and neutralised (``command_center.privacy``): no cell is ever a live formula."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from command_center.briefing.content import Briefing, Table
+from command_center.privacy import mask_value, neutral
+
+
+def _cell(ws, row: int, col: int, value):
+    """Every cell of the workbook goes through here: text masked and never a live formula."""
+    if isinstance(value, str):
+        value = neutral(mask_value(value))
+    return ws.cell(row, col, value)
 
 NUMBER_FORMATS = {"count": "#,##0", "rate": "0.00", "pct": "0.0%", "change": "+0.0%;-0.0%;0.0%",
                   "score": "0.0", "date": "yyyy-mm-dd"}
@@ -18,21 +27,21 @@ COMMUNITY_SHEET = "各社区情况"
 
 
 def _write_table(ws, row: int, table: Table) -> int:
-    ws.cell(row, 1, table.title).font = Font(bold=True)
+    _cell(ws, row, 1, table.title).font = Font(bold=True)
     row += 1
     for j, col in enumerate(table.columns, start=1):
-        ws.cell(row, j, col.title).font = Font(bold=True)
+        _cell(ws, row, j, col.title).font = Font(bold=True)
     for values in table.rows:
         row += 1
         for j, (v, col) in enumerate(zip(values, table.columns, strict=True), start=1):
             if col.kind == "date" and v is not None and not isinstance(v, dt.date):
                 v = getattr(v, "date", lambda v=v: v)()
-            cell = ws.cell(row, j, v)
+            cell = _cell(ws, row, j, v)
             if col.kind in NUMBER_FORMATS and v is not None:
                 cell.number_format = NUMBER_FORMATS[col.kind]
     if table.note:
         row += 1
-        ws.cell(row, 1, table.note).font = Font(italic=True, size=9)
+        _cell(ws, row, 1, table.note).font = Font(italic=True, size=9)
     return row + 2
 
 
@@ -41,12 +50,12 @@ def xlsx_bytes(b: Briefing) -> bytes:
     wb.remove(wb.active)
     for heading, section in zip(b.section_titles, b.sections, strict=True):
         ws = wb.create_sheet(section.title[:31])
-        ws.cell(1, 1, b.title).font = Font(bold=True, size=14)
-        ws.cell(2, 1, f"{b.period_label}　{b.date_range}　{b.scope}")
-        ws.cell(3, 1, heading).font = Font(bold=True, size=12)
+        _cell(ws, 1, 1, b.title).font = Font(bold=True, size=14)
+        _cell(ws, 2, 1, f"{b.period_label}　{b.date_range}　{b.scope}")
+        _cell(ws, 3, 1, heading).font = Font(bold=True, size=12)
         row = 4
         for text in section.paragraphs:
-            ws.cell(row, 1, text).alignment = Alignment(wrap_text=False)
+            _cell(ws, row, 1, text).alignment = Alignment(wrap_text=False)
             row += 1
         row += 1
         for table in section.tables:
@@ -55,8 +64,8 @@ def xlsx_bytes(b: Briefing) -> bytes:
         for j in range(2, 12):
             ws.column_dimensions[get_column_letter(j)].width = 13
     ws = wb.create_sheet(COMMUNITY_SHEET)
-    ws.cell(1, 1, f"{b.title}　附表").font = Font(bold=True, size=14)
-    ws.cell(2, 1, f"{b.period_label}　{b.date_range}　{b.scope}")
+    _cell(ws, 1, 1, f"{b.title}　附表").font = Font(bold=True, size=14)
+    _cell(ws, 2, 1, f"{b.period_label}　{b.date_range}　{b.scope}")
     _write_table(ws, 4, b.community_table)
     ws.freeze_panes = "B6"
     for j in range(1, len(b.community_table.columns) + 1):

@@ -168,19 +168,62 @@ def _first(ds: Dataset, kind: str) -> Column | None:
     return next((c for c in ds.columns if c.kind == kind), None)
 
 
-def _parse_sql(plan: Plan, communities_known: bool) -> tuple[str, list[tuple[str, str]]]:
+def _bound(value, kind: str, now) -> str:
+    """SQL literal of a plausibility bound: a number, an ISO date, or now(+days)."""
+    import datetime as dt
+
+    if isinstance(value, str) and value.startswith("now"):
+        days = int(value[4:] or 0) if value[3:4] == "+" else 0
+        t = now + dt.timedelta(days=days or 1 / 24)  # an hour of clock drift
+        return f"timestamp '{t:%Y-%m-%d %H:%M:%S}'"
+    if kind in ("timestamp", "date"):
+        return f"timestamp '{value}'"
+    return repr(value)
+
+
+def _shown_bound(value) -> str:
+    if isinstance(value, str):
+        return "当前时间" if value == "now" else ("当前时间后" + value[4:] + "天"
+                                                   if value.startswith("now+") else value)
+    return f"{value:,}"
+
+
+def _range_flags(c: Column, pn: str, vn: str, now) -> list[tuple[str, str]]:
+    """(condition, reason text) pairs that make a parsed value implausible."""
+    low, high = c.valid
+    lo, hi = _bound(low, c.kind, now), _bound(high, c.kind, now)
+    value = f"cast({pn} as timestamp)" if c.kind == "date" else pn
+    out = [(f"({pn} is not null and ({value} < {lo} or {value} > {hi}))",
+            R.out_of_range(c.header, _shown_bound(low), _shown_bound(high), ""))]
+    if c.kind == "int":
+        num = f"try_cast({V._number_text(vn)} as double)"
+        out.append((f"({num} is not null and {num} <> round({num}))", R.not_integer(c.header)))
+    return out
+
+
+def _parse_sql(plan: Plan, communities_known: bool, now=None
+               ) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]]:
     """SQL creating temp view ``parsed`` (computed once, by the check query); returns it and the warning flags."""
     ds = plan.dataset
     idx = plan.by_column
     v_cols, p_cols, out_cols = [], [], ["_row"]
     warn_flags: list[tuple[str, str]] = []  # (flag column, warning text)
+    strict_flags: list[tuple[str, str]] = []  # (flag column, quarantine reason)
     joins = []
     for c in ds.columns:
         src = f"c{idx[c.name]}" if c.name in idx else "cast(null as varchar)"
         vn, pn = ident("v_" + c.name), ident("p_" + c.name)
         out = ident(c.name)
         bad = ident("bad_" + c.name)
-        v_cols.append(f"{V.clean_text(src) if c.kind == 'text' else V.clean(src)} as {vn}")
+        if c.kind == "id":
+            v_cols.append(f"{V.clean(V.strip_control(src))} as {vn}")
+            ctl = ident("ctl_" + c.name)
+            out_cols.append(f"coalesce(regexp_matches(_c_{c.name}, {V.q(V._CONTROL)}), false) "
+                            f"as {ctl}")
+            v_cols.append(f"{src} as _c_{c.name}")
+            warn_flags.append((ctl, R.control(c.header)))
+        else:
+            v_cols.append(f"{V.clean_text(src) if c.kind == 'text' else V.clean(src)} as {vn}")
         if c.kind in ("id", "text"):
             p_cols.append(f"{vn} as {pn}")
             out_cols.append(f"{pn} as {out}")
@@ -215,6 +258,17 @@ def _parse_sql(plan: Plan, communities_known: bool) -> tuple[str, list[tuple[str
             raise ValueError(c.kind)
         if c.kind == "enum":
             out_cols.append(f"{V.enum_final(c, pn, vn)} as {out}")
+        elif c.valid and c.kind not in ("lon", "lat"):
+            checks = _range_flags(c, pn, vn, now)
+            any_bad = " or ".join(cond for cond, _ in checks)
+            out_cols.append(f"case when {any_bad} then null else {pn} end as {out}")
+            for k, (cond, text) in enumerate(checks):
+                flag = ident(f"rng{k}_{c.name}")
+                out_cols.append(f"coalesce({cond}, false) as {flag}")
+                if c.strict:
+                    strict_flags.append((flag, text))
+                else:
+                    warn_flags.append((flag, text + "，已置空"))
         elif c.kind not in ("lon", "lat"):
             out_cols.append(f"{pn} as {out}")
         out_cols.append(f"({vn} is not null and {pn} is null) as {bad}")
@@ -238,7 +292,8 @@ def _parse_sql(plan: Plan, communities_known: bool) -> tuple[str, list[tuple[str
             f"(({pl} is null) <> ({pa_} is null)) as _partial",
         ]
         warn_flags += [("_swapped", R.SWAPPED), ("_partial", R.PARTIAL_POINT)]
-    v_sel = ", ".join(["_row", *v_cols])
+    out_cols.append("_too_long")
+    v_sel = ", ".join(["_row", "_too_long", *v_cols])
     p_sel = ", ".join(["_v.*", *p_cols])
     sql = (
         "create or replace temp view parsed as "
@@ -246,10 +301,11 @@ def _parse_sql(plan: Plan, communities_known: bool) -> tuple[str, list[tuple[str
         f"select {p_sel} from (select {v_sel} from raw) _v {' '.join(joins)}"
         ")"
     )
-    return sql, warn_flags
+    return sql, warn_flags, strict_flags
 
 
-def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str]],
+               strict_flags: list[tuple[str, str]] = ()) -> tuple[str, list[tuple[str, str]]]:
     """SQL creating temp table ``checked``: final values, ``_reason`` and warning flags."""
     ds = plan.dataset
     lon, lat = _first(ds, "lon"), _first(ds, "lat")
@@ -271,7 +327,11 @@ def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str
     approx = f"(not {has_point} and ce.lon is not null)" if lon and ref else "false"
     cols.append(f"{approx} as location_is_approx")
 
-    reasons = [(f"p.{ident(ds.key)} is null", R.MISSING_KEY)]
+    from command_center.ingest.limits import limits
+
+    reasons = [("p._too_long", R.too_long(limits().max_cell_chars)),
+               (f"p.{ident(ds.key)} is null", R.MISSING_KEY)]
+    reasons += [(f"p.{flag}", text) for flag, text in strict_flags]
     for c in ds.columns:
         if not c.required or c.name == ds.key:
             continue
@@ -342,6 +402,7 @@ def load_file(
         mapping={h: plan.mapping.get(i) for i, h in enumerate(raw.headers)},
     )
     clock = _Clock(report.timings)
+    report.notes.extend(raw.notes)
     report.read = load_raw(con, raw, "raw")
     clock("read")
     communities_known = con.execute("select count(*) from communities").fetchone()[0] > 0
@@ -350,7 +411,7 @@ def load_file(
     if comm and not communities_known:
         report.notes.append("社区表为空：社区名称无法识别，仅接受 12 位社区编码")
     # pass 1: parse
-    parse_sql, warn1 = _parse_sql(plan, communities_known)
+    parse_sql, warn1, strict = _parse_sql(plan, communities_known, now)
     con.execute(parse_sql)
     clock("parse")
     # pass 2: coordinates (vectorized numpy/shapely round trip)
@@ -374,7 +435,7 @@ def load_file(
         report.notes.extend(geo.notes)
         clock("geo")
     # pass 3: reasons, final values, duplicates
-    check_sql, warn2 = _check_sql(plan, has_geo_table, warn1)
+    check_sql, warn2 = _check_sql(plan, has_geo_table, warn1, strict)
     con.execute(check_sql)
     _mark_duplicates(con, ds)
     clock("check")
@@ -399,19 +460,9 @@ def load_file(
                 tally[text] += n
         report.warnings = tally
 
-    # quarantine rows with the raw cells as JSON
+    # quarantine rows with their cells as JSON, personal data masked
     if report.quarantined:
-        pairs = ", ".join(f"{V.q(h)}, r.c{i}" for i, h in enumerate(raw.headers))
-        con.execute(
-            f"""
-            insert into quarantine
-            select {V.q(ds.name)}, {V.q(file_label)}, k._row, k._reason,
-                   cast(json_object({pairs}) as varchar), cast(? as timestamp)
-            from checked k join raw r on r._row = k._row
-            where k._reason is not null order by k._row
-            """,
-            [now],
-        )
+        _store_quarantine(con, plan, file_label, now)
     con.execute("drop view if exists raw")
     con.execute("drop view if exists parsed")
     for t in ("_cells", "_geo"):
@@ -423,6 +474,64 @@ def load_file(
     )
     clock("stage")
     return report
+
+
+QUARANTINE_CELL_CHARS = 2000  # a longer cell is cut in the quarantine copy (marked …)
+_BATCH = 50_000
+
+
+def _store_quarantine(con, plan: Plan, file_label: str, now) -> None:
+    """Append the quarantined rows of ``checked`` to ``quarantine``.
+
+    ``raw_json`` holds the row's cells under the file's own headers, masked by column kind and
+    by content (``privacy``): the warehouse never keeps a quarantined row's personal data in
+    the clear (the file itself is in the import archive). Cells are cut at
+    ``QUARANTINE_CELL_CHARS`` characters.
+    """
+    import json
+
+    import pyarrow as pa
+
+    from command_center import privacy
+
+    headers = plan.raw.headers
+    kinds = [privacy.header_kind(plan.mapping[i]) if i in plan.mapping
+             else privacy.header_kind(h) for i, h in enumerate(headers)]
+    cells = ", ".join(f"r.c{i}" for i in range(len(headers)))
+    result = con.execute(
+        f"select k._row, k._reason, {cells} from checked k join raw r on r._row = k._row "
+        "where k._reason is not null order by k._row"
+    )
+    batches = []
+    while rows := result.fetchmany(_BATCH):
+        numbers, reasons, rows_json = [], [], []
+        for row_number, reason, *values in rows:
+            row = {}
+            for i, (h, v) in enumerate(zip(headers, values, strict=True)):
+                if v is not None:
+                    if len(v) > QUARANTINE_CELL_CHARS:
+                        v = v[:QUARANTINE_CELL_CHARS] + "…"
+                    v = privacy.mask_value(v, kind=kinds[i])
+                row[h] = v
+            numbers.append(row_number)
+            reasons.append(reason)
+            rows_json.append(json.dumps(row, ensure_ascii=False))
+        batches.append(pa.table({
+            "row_number": pa.array(numbers, pa.int64()),
+            "reason": pa.array(reasons, pa.string()),
+            "raw_json": pa.array(rows_json, pa.string()),
+        }))
+    if not batches:
+        return
+    con.register("_q_rows", pa.concat_tables(batches))
+    try:
+        con.execute(
+            "insert into quarantine select ?, ?, row_number, reason, raw_json, "
+            "cast(? as timestamp) from _q_rows order by row_number",
+            [plan.dataset.name, file_label, now],
+        )
+    finally:
+        con.unregister("_q_rows")
 
 
 def _mark_duplicates(con, ds: Dataset) -> None:
@@ -457,6 +566,22 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
         _drop_staged(con)
         clock("merge")
         return
+    # an update changes only the columns the file has: a column it lacks keeps the stored
+    # value (filled from the file's derived value only where none is stored)
+    in_file = set(v for v in report.mapping.values() if v) | {dataset.key}
+    lon, lat = _first(dataset, "lon"), _first(dataset, "lat")
+    if lon and lon.name in in_file:
+        in_file |= {lat.name, "location_is_approx"}
+    merged = ", ".join(
+        f"s.{ident(c)}" if c in in_file or c == dataset.key
+        else f"case when t.{key} is null then s.{ident(c)} "
+             f"else coalesce(t.{ident(c)}, s.{ident(c)}) end as {ident(c)}"
+        for c in cols)
+    if set(cols) - in_file:
+        con.execute(
+            f"create or replace temp table _merged as select {merged} "
+            f"from staged s left join {table} t on t.{key} = s.{key}")
+        con.execute("create or replace temp view staged as select * from _merged")
     same = " and ".join(f"s.{ident(c)} is not distinct from t.{ident(c)}" for c in cols)
     con.execute(
         f"""
@@ -487,14 +612,16 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
 
 def _drop_staged(con) -> None:
     con.execute("drop view if exists staged")
+    con.execute("drop table if exists _merged")
     con.execute("drop table if exists checked")
 
 
-def log_import(con, report: ImportReport, now) -> None:
+def log_import(con, report: ImportReport, now, archive: str | None = None) -> None:
     con.execute(
-        "insert into import_log values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into import_log (imported_at, dataset, file, read, loaded, quarantined, "
+        "inserted, updated, unchanged, archive) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [now, report.dataset, report.file, report.read, report.loaded, report.quarantined,
-         report.inserted, report.updated, report.unchanged],
+         report.inserted, report.updated, report.unchanged, archive],
     )
 
 

@@ -72,7 +72,7 @@ def preview_file(
         detected = dataset is None
         if detected:
             dataset, _ = detect_dataset(headers)
-        notes: list[str] = []
+        notes: list[str] = list(raw.notes)
         if dataset is None:
             best = max(scores, key=lambda n: scores[n])
             return Preview(

@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -34,6 +35,8 @@ from command_center.ingest import IngestError
 
 HEADER_SEARCH_ROWS = 30
 CHUNK = 1 << 20
+# cells of the head lines may be long (a long cell quarantines its row later, in SQL)
+csv.field_size_limit(1 << 26)
 
 TEXT_EXTENSIONS = {".csv", ".txt", ".tsv", ".xls"}
 EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls"}
@@ -105,6 +108,35 @@ def _decodes(path: Path, encoding: str, skip: int = 0) -> bool:
     return True
 
 
+def _is_utf8_line(line: bytes) -> bool:
+    """A line with non-ASCII bytes that is valid UTF-8 (GBK text almost never is)."""
+    if line.isascii():
+        return False
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mixed_decodes(path: Path) -> bool:
+    """GBK lines and UTF-8 lines in one file (pasted together by hand): every line decodes as
+    one or the other."""
+    with open(path, "rb") as fh:
+        for line in fh:
+            if not _is_utf8_line(line):
+                try:
+                    line.decode("gb18030")
+                except UnicodeDecodeError:
+                    return False
+    return True
+
+
+def _utf8_lines(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(1 for line in fh if _is_utf8_line(line))
+
+
 def detect_encoding(path: Path) -> str:
     with open(path, "rb") as fh:
         head = fh.read(4)
@@ -114,7 +146,7 @@ def detect_encoding(path: Path) -> str:
         return "utf-16"
     if _decodes(path, "utf-8"):
         return "utf-8"
-    if _decodes(path, "gb18030"):
+    if _decodes(path, "gb18030") or _mixed_decodes(path):
         return "gb18030"
     try:
         from charset_normalizer import from_path
@@ -128,6 +160,12 @@ def detect_encoding(path: Path) -> str:
 
 
 def _transcode(path: Path, encoding: str, out: Path) -> None:
+    if encoding == "gb18030":  # line by line: a UTF-8 line in a GBK file stays readable
+        with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+            for line in src:
+                dst.write(line.decode("utf-8") if _is_utf8_line(line)
+                          else line.decode("gb18030"))
+        return
     dec = codecs.getincrementaldecoder(encoding)("strict")
     with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
         while chunk := src.read(CHUNK):
@@ -137,6 +175,14 @@ def _transcode(path: Path, encoding: str, out: Path) -> None:
 
 def _head_lines(path: Path, encoding: str, n: int) -> list[str]:
     lines: list[str] = []
+    if encoding == "gb18030":
+        with open(path, "rb") as fh:
+            for line in fh:
+                lines.append(line.decode("utf-8") if _is_utf8_line(line)
+                             else line.decode("gb18030"))
+                if len(lines) >= n:
+                    break
+        return [x.replace("\r\n", "\n") for x in lines]
     with open(path, encoding=encoding, newline="") as fh:
         for line in fh:
             lines.append(line)
@@ -166,6 +212,21 @@ def find_header_row(rows: list[list], is_header: Callable[[str], bool]) -> int |
         if hits >= 2:
             return i
     return None
+
+
+def duplicate_note(row: list) -> str | None:
+    """A note naming headers that occur more than once (only the first such column is used)."""
+    cells = [_clean_cell(v) for v in row]
+    seen: dict[str, list[int]] = {}
+    for i, v in enumerate(cells):
+        if v is not None:
+            seen.setdefault(v, []).append(i + 1)
+    dups = {h: cols for h, cols in seen.items() if len(cols) > 1}
+    if not dups:
+        return None
+    return "表头重复：" + "；".join(
+        f"「{h}」出现在第 {'、'.join(map(str, cols))} 列，只使用第 {cols[0]} 列"
+        for h, cols in dups.items())
 
 
 def _headers(row: list) -> list[str]:
@@ -213,7 +274,8 @@ def _excel_sheets(path: Path, fmt: str):
 
         wb = CalamineWorkbook.from_path(str(path))
         for name in wb.sheet_names:
-            yield name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = wb.get_sheet_by_name(name)
+            yield name, sheet.iter_rows()
         return
     except IngestError:
         raise
@@ -242,30 +304,66 @@ def _excel_sheets(path: Path, fmt: str):
         yield sheet.name, rows
 
 
+EXCEL_BATCH = 20_000  # rows turned into Arrow at a time (Python objects never hold a sheet)
+
+
+def _sheet_table(head: list, rest, n: int, first_row: int) -> tuple[pa.Table, list]:
+    """The data rows (``head`` then the iterator ``rest``) as an Arrow table c0..c{n-1}, _row,
+    built EXCEL_BATCH rows at a time; and the first 20 rows for previews."""
+    batches: list[pa.RecordBatch] = []
+    columns: list[list[str | None]] = [[] for _ in range(n)]
+    row_numbers: list[int] = []
+    preview_rows: list[list[str | None]] = []
+    names = [f"c{j}" for j in range(n)] + ["_row"]
+
+    def flush() -> None:
+        if row_numbers:
+            arrays = [pa.array(col, pa.string()) for col in columns]
+            arrays.append(pa.array(row_numbers, pa.int64()))
+            batches.append(pa.RecordBatch.from_arrays(arrays, names=names))
+            for col in columns:
+                col.clear()
+            row_numbers.clear()
+
+    def body():
+        yield from head
+        yield from rest
+
+    for i, row in enumerate(body()):
+        cells = [_cell_text(v) for v in list(row)[:n]]
+        if not any(c is not None for c in cells):
+            continue
+        cells.extend([None] * (n - len(cells)))
+        for j in range(n):
+            columns[j].append(cells[j])
+        row_numbers.append(first_row + i)
+        if len(preview_rows) < 20:
+            preview_rows.append(cells)
+        if len(row_numbers) >= EXCEL_BATCH:
+            flush()
+    flush()
+    schema = pa.schema([(f"c{j}", pa.string()) for j in range(n)] + [("_row", pa.int64())])
+    return pa.Table.from_batches(batches, schema=schema), preview_rows
+
+
 def _open_excel(path: Path, fmt: str, is_header) -> RawFile:
     for sheet, rows in _excel_sheets(path, fmt):
-        head = [[_cell_text(v) for v in row] for row in rows[:HEADER_SEARCH_ROWS]]
+        rows = iter(rows)
+        first = []
+        for row in rows:
+            first.append(list(row))
+            if len(first) >= HEADER_SEARCH_ROWS:
+                break
+        head = [[_cell_text(v) for v in row] for row in first]
         h = find_header_row(head, is_header)
         if h is None:
             continue
-        headers = _headers(rows[h])
+        headers = _headers(first[h])
+        dup = duplicate_note(first[h])
         n = len(headers)
-        body = rows[h + 1:]
-        columns: list[list[str | None]] = [[] for _ in range(n)]
-        row_numbers: list[int] = []
-        for i, row in enumerate(body):
-            cells = [_cell_text(v) for v in row[:n]]
-            if not any(c is not None for c in cells):
-                continue
-            cells.extend([None] * (n - len(cells)))
-            for j in range(n):
-                columns[j].append(cells[j])
-            row_numbers.append(h + 2 + i)
-        arrays = {f"c{j}": pa.array(columns[j], pa.string()) for j in range(n)}
-        arrays["_row"] = pa.array(row_numbers, pa.int64())
-        table = pa.table(arrays)
-        preview_rows = [[columns[j][i] for j in range(n)] for i in range(min(20, len(row_numbers)))]
-        return RawFile(path, fmt, None, h + 1, headers, preview_rows, sheet=sheet, _arrow=table)
+        table, preview_rows = _sheet_table(first[h + 1:], rows, n, h + 2)
+        return RawFile(path, fmt, None, h + 1, headers, preview_rows, sheet=sheet, _arrow=table,
+                       notes=[dup] if dup else [])
     raise IngestError(f"未找到表头行：{path.name} 前 {HEADER_SEARCH_ROWS} 行中没有可识别的列名")
 
 
@@ -282,27 +380,53 @@ def _open_csv(path: Path, is_header) -> RawFile:
     delimiter = ","
     for line in lines[:HEADER_SEARCH_ROWS]:
         d = _sniff_delimiter(line)
-        cells = next(csv.reader(io.StringIO(line), delimiter=d), [])
+        try:
+            cells = next(csv.reader(io.StringIO(line), delimiter=d), [])
+        except csv.Error:
+            continue
         if sum(1 for v in cells if is_header(v)) >= 2:
             delimiter = d
             break
-    rows = [next(csv.reader(io.StringIO(line), delimiter=delimiter), []) for line in lines]
+    try:
+        rows = [next(csv.reader(io.StringIO(line), delimiter=delimiter), []) for line in lines]
+    except csv.Error:
+        raise IngestError(f"CSV 文件无法解析：{path.name} 的表头附近有无法解析的行") from None
     h = find_header_row(rows, is_header)
     if h is None:
         raise IngestError(f"未找到表头行：{path.name} 前 {HEADER_SEARCH_ROWS} 行中没有可识别的列名")
     headers = _headers(rows[h])
     head = [[_clean_cell(v) for v in r[: len(headers)]] for r in rows[h + 1:] if any(r)]
     raw = RawFile(path, "csv", encoding, h + 1, headers, head[:20], delimiter=delimiter)
+    if dup := duplicate_note(rows[h]):
+        raw.notes.append(dup)
+    if encoding == "gb18030" and (n := _utf8_lines(path)):
+        raw.notes.append(f"文件为 GBK 编码，其中 {n:,} 行为 UTF-8 编码，已按 UTF-8 读取这些行"
+                         "（请核对）")
     return raw
 
 
 def open_file(path: Path, is_header: Callable[[str], bool]) -> RawFile:
-    """Detect format, encoding and header row; Excel cells are read here, CSV later in SQL."""
+    """Check the limits, detect format, encoding and header row; Excel cells are read here
+    (row by row), CSV later in SQL."""
+    from command_center.ingest import limits as L
+
     path = Path(path)
     fmt = detect_format(path)
+    lim = L.limits()
+    L.check_size(path, lim)
     if fmt == "csv":
+        L.check_csv(path, lim)
         return _open_csv(path, is_header)
-    return _open_excel(path, fmt, is_header)
+    facts = L.check_xlsx(path, lim) if fmt == "xlsx" else None
+    raw = _open_excel(path, fmt, is_header)
+    if len(raw.headers) > lim.max_columns:
+        raise IngestError(f"列数过多：{path.name} 有 {len(raw.headers):,} 列，超过上限 "
+                          f"{lim.max_columns:,} 列（[limits] max_columns）")
+    if facts is not None and facts.empty_formulas:
+        raw.notes.append(
+            f"工作表中有 {facts.empty_formulas} 个公式单元格没有保存计算结果（如 "
+            f"{facts.first_empty_formula}），已按空值读取；请在 Excel 中打开、保存后重新导入")
+    return raw
 
 
 def _utf8_file(raw: RawFile) -> Path:
@@ -317,6 +441,12 @@ def _utf8_file(raw: RawFile) -> Path:
             raise IngestError(f"文件无法按 {raw.encoding} 解码：{raw.path.name}（{exc.reason}）") from None
         raw._utf8_path = out
     return raw._utf8_path
+
+
+def _max_cell() -> int:
+    from command_center.ingest.limits import limits
+
+    return limits().max_cell_chars
 
 
 def _sql_str(s: str) -> str:
@@ -341,7 +471,8 @@ def load_raw(con, raw: RawFile, table: str = "raw") -> int:
         base = (
             f"read_csv({_sql_str(os.fspath(src))}, header=false, skip={raw.header_row}, "
             f"delim={_sql_str(raw.delimiter)}, quote='\"', escape='\"', columns={columns}, "
-            f"auto_detect=false, strict_mode=false, encoding='utf-8'"
+            f"auto_detect=false, strict_mode=false, encoding='utf-8', "
+            f"max_line_size={max(4 * _max_cell(), 1 << 21)}"
         )
         attempts = [base + ")", base + ", null_padding=true, parallel=false)"]
         last: Exception | None = None
@@ -353,12 +484,19 @@ def load_raw(con, raw: RawFile, table: str = "raw") -> int:
             except Exception as exc:
                 last = exc
         if last is not None:
-            msg = str(last).splitlines()[0]
-            raise IngestError(f"CSV 文件无法解析：{raw.path.name}（{msg}）")
+            m = re.search(r"[Ll]ine:? (\d+)", str(last))
+            where = f"第 {m.group(1)} 行附近" if m else "某一行"
+            raise IngestError(f"CSV 文件无法解析：{raw.path.name} {where}的格式有误"
+                              "（引号不成对、行过长或列数不符）")
         # rowid follows the file order (insertion order is preserved)
         row = f"rowid + {raw.header_row + 1}"
+    from command_center.ingest.limits import limits
+
+    longest = (f"greatest({', '.join(f'coalesce(length({c}), 0)' for c in cols)})"
+               if len(cols) > 1 else f"coalesce(length({cols[0]}), 0)")
     con.execute(
         f"create or replace temp view {table} as "
-        f"select {', '.join(cols)}, {row} as _row from _cells where {not_empty}"
+        f"select {', '.join(cols)}, {row} as _row, "
+        f"{longest} > {int(limits().max_cell_chars)} as _too_long from _cells where {not_empty}"
     )
     return con.execute(f"select count(*) from {table}").fetchone()[0]

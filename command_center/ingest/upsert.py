@@ -10,6 +10,10 @@
 * :class:`IngestError` (Chinese message) when the file can't be used at all — unknown format,
   unreadable, no header row, a required column (the key first) missing, wrong dataset. The
   warehouse file is then not touched.
+* Kept: the file is copied into the import archive (``warehouse.archive_dir``:
+  ``<archive>/<dataset>/<time>-<name>`` with a ``.json`` beside it holding the coordinate
+  system and header mapping used), and ``import_log.archive`` names the copy. ``build``
+  replays the archive after the exports folder, so a rebuild never loses an import.
 * Coordinate system: ``crs`` argument (the ``--crs`` option), else ``crs`` of a
   ``_source.toml`` in the file's folder, else WGS-84. Header mappings: see ``mapping.py``.
 """
@@ -26,6 +30,7 @@ from command_center.ingest.geo import load_geo
 from command_center.ingest.load import cleanup, load_file, log_import, merge_staged, plan_file
 from command_center.ingest.mapping import (
     CRS_CHOICES,
+    SiteMapping,
     merge,
     read_global_mapping,
     read_source_toml,
@@ -34,6 +39,7 @@ from command_center.ingest.report import ImportReport
 from command_center.schema import DATASETS
 from command_center.warehouse import (
     SCHEMA_VERSION,
+    archive_dir,
     create_tables,
     discard,
     new_build_id,
@@ -53,6 +59,9 @@ def import_file(
     warehouse: Path,
     header_mapping: Path | None = None,
     geo_dir: Path | None = None,
+    site: SiteMapping | None = None,
+    archive: bool = True,
+    label: str | None = None,
 ) -> ImportReport:
     """Upsert ``file`` into ``warehouse``; see the module docstring."""
     if dataset not in DATASETS:
@@ -63,7 +72,9 @@ def import_file(
         raise IngestError(f"文件不存在：{file}")
     if crs is not None and crs not in CRS_CHOICES:
         raise IngestError(f"坐标系 {crs} 无法识别，应为 wgs84、gcj02 或 bd09")
-    site = merge(read_global_mapping(ds, header_mapping), read_source_toml(file.parent, ds))
+    if site is None:
+        site = merge(read_global_mapping(ds, header_mapping), read_source_toml(file.parent, ds))
+    label = label or file.name
     crs = crs or site.crs or "wgs84"
     plan = plan_file(file, ds, site)  # IngestError before anything is written
     geo = load_geo(geo_dir)
@@ -82,13 +93,15 @@ def import_file(
                     set_meta(con, build_id=new_build_id(), built_at=now.isoformat(sep=" "),
                              schema_version=SCHEMA_VERSION)
                 try:
-                    report = load_file(con, plan, crs=crs, geo=geo, file_label=file.name,
+                    report = load_file(con, plan, crs=crs, geo=geo, file_label=label,
                                        now=now)
                     merge_staged(con, ds, report)
                 finally:
                     cleanup(con)
                 report.check()
-                log_import(con, report, now)
+                kept = _archive(file, label, ds.name, crs, site, warehouse, now) if archive \
+                    else None
+                log_import(con, report, now, str(kept) if kept else None)
                 set_meta(con, updated_at=now.isoformat(sep=" "))
                 con.execute("checkpoint")
                 con.close()
@@ -98,7 +111,47 @@ def import_file(
                 if con is not None:
                     con.close()
                 discard(tmp)
+                if archive and "kept" in locals() and kept is not None:
+                    kept.unlink(missing_ok=True)
+                    kept.with_name(kept.name + ".json").unlink(missing_ok=True)
                 raise
     finally:
         plan.raw.cleanup()
     return report
+
+
+def _archive(file: Path, label: str, dataset: str, crs: str, site: SiteMapping,
+             warehouse: Path, now) -> Path:
+    """Copy ``file`` into the import archive (with how it was read); returns the copy."""
+    import json
+    import uuid
+
+    folder = archive_dir(warehouse) / dataset
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    kept = folder / f"{stem}-{label}"
+    shutil.copyfile(file, kept)
+    meta = {"dataset": dataset, "file": label, "crs": crs, "headers": site.headers,
+            "imported_at": now.isoformat(sep=" ")}
+    kept.with_name(kept.name + ".json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    return kept
+
+
+def archived_files(folder: Path) -> list[tuple[Path, dict]]:
+    """The archived imports of one dataset folder, oldest first, with their settings."""
+    import json
+
+    out = []
+    if not Path(folder).is_dir():
+        return out
+    for meta_path in sorted(Path(folder).glob("*.json")):
+        data_path = meta_path.with_name(meta_path.name[: -len(".json")])
+        if not data_path.is_file():
+            continue
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        out.append((data_path, meta))
+    return out

@@ -4,6 +4,7 @@ A quarantined row is kept in the ``quarantine`` table with its file, row number 
 Excel), one Chinese reason and the raw cells as JSON (source headers as keys), so it can be
 downloaded, fixed and imported again. Reasons, checked in this order (the first one applies):
 
+    单元格过长（超过 N 个字符） a cell is longer than [limits] max_cell_kb (checked first)
     缺少编号                  the key cell is empty
     缺少必填字段：<表头>       a required cell is empty (e.g. 缺少必填字段：上报时间)
     <表头>无法识别            a required time/date cell can't be parsed (上报时间无法识别)
@@ -33,12 +34,28 @@ OUTSIDE = "坐标不在县域范围内"
 UNKNOWN_COMMUNITY = "社区无法识别"
 
 
+def too_long(chars: int) -> str:
+    return f"单元格过长（超过 {chars:,} 个字符）"
+
+
 def missing(header: str) -> str:
     return f"缺少必填字段：{header}"
 
 
 def unparseable(header: str) -> str:
     return f"{header}无法识别"
+
+
+def control(header: str) -> str:
+    return f"{header}含控制字符，已清除"
+
+
+def out_of_range(header: str, low, high, action: str) -> str:
+    return f"{header}超出合理范围（{low}～{high}）{action}"
+
+
+def not_integer(header: str) -> str:
+    return f"{header}不是整数"
 
 
 def nulled(header: str) -> str:

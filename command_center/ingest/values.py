@@ -85,6 +85,15 @@ _NEEDS_FOLD = "[０-９Ａ-Ｚａ-ｚ\u3000．－／：，＋\u00a0\ufeff]|^\\s|
 _NEEDS_TRIM = "^[\\s\u3000\u00a0\ufeff]|[\\s\u3000\u00a0\ufeff]$"
 
 
+_CONTROL = r"[\x00-\x1f\x7f]"  # RE2 escapes, not the characters themselves
+
+
+def strip_control(expr: str) -> str:
+    """Control characters (NUL, tab, line breaks, ...) removed from an identifier cell."""
+    return (f"case when regexp_matches({expr}, {q(_CONTROL)}) "
+            f"then regexp_replace({expr}, {q(_CONTROL)}, '', 'g') else {expr} end")
+
+
 def clean(expr: str) -> str:
     fixed = f"trim(translate({expr}, {q(_FW_FROM)}, {q(_FW_TO)}), {q(_TRIM)})"
     return (

@@ -1,7 +1,9 @@
 """Download what a page shows: CSV (UTF-8 with BOM, opens in Excel) and XLSX.
 
 Both files carry the filters that produced them: CSV as leading ``# 筛选条件`` lines, XLSX as a
-second sheet 筛选条件. Personal columns must already be masked by the caller.
+second sheet 筛选条件. Whatever the caller passes, the writers mask personal data (by column and
+by content, ``privacy.mask_frame``) and neutralise every text cell a spreadsheet would run as a
+formula (``privacy.neutral``: a leading ' keeps the text).
 """
 
 from __future__ import annotations
@@ -12,18 +14,29 @@ import pandas as pd
 import streamlit as st
 
 from command_center.labels import chinese_columns
+from command_center.privacy import mask_frame, neutral, neutral_frame
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """What any written file gets: masked, Chinese headers, no live formulas."""
+    return neutral_frame(chinese_columns(mask_frame(df)))
+
+
+def _safe_filters(filters: dict[str, str]) -> dict[str, str]:
+    return {neutral(str(k)): neutral(str(v)) for k, v in filters.items()}
 
 
 def csv_bytes(df: pd.DataFrame, filters: dict[str, str]) -> bytes:
-    head = "".join(f"# {k}：{v}\n" for k, v in filters.items())
-    body = chinese_columns(df).to_csv(index=False, lineterminator="\n")
+    head = "".join(f"# {k}：{v}\n" for k, v in _safe_filters(filters).items())
+    body = safe_frame(df).to_csv(index=False, lineterminator="\n")
     return ("\ufeff" + head + body).encode("utf-8")
 
 
 def xlsx_bytes(df: pd.DataFrame, filters: dict[str, str], sheet: str = "数据") -> bytes:
     buf = io.BytesIO()
+    filters = _safe_filters(filters)
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        chinese_columns(df).to_excel(xw, sheet_name=sheet[:31], index=False)
+        safe_frame(df).to_excel(xw, sheet_name=sheet[:31], index=False)
         pd.DataFrame({"筛选条件": list(filters), "值": list(filters.values())}).to_excel(
             xw, sheet_name="筛选条件", index=False)
     return buf.getvalue()

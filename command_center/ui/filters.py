@@ -39,6 +39,7 @@ def community_options() -> dict[str, str]:
 
 
 URL_KEYS = ("period", "range", "communities")
+MIN_DATE = dt.date(2000, 1, 1)  # the earliest date a link may ask for (ingest's lower bound)
 DEFAULT_PRESET = "month"
 
 
@@ -60,10 +61,19 @@ def _seed_from_url(today: dt.date, names: dict[str, str]) -> None:
     if "range" in qp:
         try:
             a, b = (dt.date.fromisoformat(x) for x in qp["range"].split(".."))
-            st.session_state["range"] = (min(a, b), min(max(a, b), today))
-            st.session_state.setdefault("period", "custom")
         except ValueError:
-            pass
+            st.session_state["_filters_notice"] = "链接中的日期范围无法识别，已使用默认时间范围"
+        else:
+            lo, hi = min(a, b), max(a, b)
+            # out-of-range dates fall back to the nearest valid ones (a year before the earliest
+            # date has no 同比 period; nothing after today exists)
+            clamped = (min(max(lo, MIN_DATE), today), min(max(hi, MIN_DATE), today))
+            if clamped != (lo, min(hi, today)) or hi > today and lo > today:
+                st.session_state["_filters_notice"] = (
+                    f"链接中的日期范围超出可选范围（{MIN_DATE} 至 {today}），"
+                    f"已调整为 {clamped[0]} 至 {clamped[1]}")
+            st.session_state["range"] = clamped
+            st.session_state.setdefault("period", "custom")
     codes = [c for v in qp.get_all("communities") for c in v.split(",") if c in names]
     if codes:
         st.session_state["communities"] = codes
@@ -94,6 +104,8 @@ def render() -> Filters:
     _seed_from_url(today, names)
     with st.sidebar:
         st.markdown("**筛选**")
+        if notice := st.session_state.get("_filters_notice"):
+            st.warning(notice, icon="⚠️")
         preset = st.segmented_control(
             "时间范围",
             options=list(PRESETS),
@@ -110,6 +122,7 @@ def render() -> Filters:
                 "起止日期",
                 **({} if "range" in st.session_state
                    else {"value": (today - dt.timedelta(days=29), today)}),
+                min_value=MIN_DATE,
                 max_value=today,
                 key="range",
                 format="YYYY-MM-DD",

@@ -1,4 +1,4 @@
-"""Record tables: personal data masked, Chinese headers."""
+"""Record tables: personal data masked (by column and by content), Chinese headers."""
 
 from __future__ import annotations
 
@@ -7,25 +7,15 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from command_center.formatting import fmt_count, mask_name, mask_phone
+from command_center import privacy
+from command_center.formatting import fmt_count
 from command_center.labels import chinese_columns
-from command_center.schema import DATASETS
-
-PERSONAL_NAME = {c.name for d in DATASETS.values() for c in d.columns
-                 if c.personal and "phone" not in c.name}
-PERSONAL_PHONE = {c.name for d in DATASETS.values() for c in d.columns
-                  if c.personal and "phone" in c.name}
 
 
 def mask_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every personal column (schema ``personal=True``) masked: 张*, 138****1234."""
-    out = df.copy()
-    for col in out.columns:
-        if col in PERSONAL_NAME:
-            out[col] = out[col].map(mask_name, na_action="ignore")
-        elif col in PERSONAL_PHONE:
-            out[col] = out[col].map(mask_phone, na_action="ignore")
-    return out
+    """Personal data masked: personal columns (张*, 138****1234) and, in every text column,
+    identity numbers, phone numbers and cued names (``command_center.privacy``)."""
+    return privacy.mask_frame(df)
 
 
 def blank_missing_text(df: pd.DataFrame) -> pd.DataFrame:

@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from command_center import config
-from command_center.formatting import fmt_count, mask_name, mask_phone
+from command_center import config, privacy
+from command_center.formatting import fmt_count
 from command_center.ingest import IngestError
 from command_center.ingest.mapping import header_lookup, norm_header
 from command_center.ingest.preview import preview_file
@@ -39,9 +39,6 @@ BROWSE_ROWS = 200  # quarantined rows shown in the browser
 EXPORT_ROWS = 100_000  # quarantined rows in one XLSX download at most
 REFIX_HINT = ("修正后可重新导入：按「文件」「行号」在原文件中找到这些行，改正后把文件重新上传导入"
               "（同一编号的记录会被更新，不会重复）。个人信息在此已脱敏，请在原文件中修改。")
-# headers nobody mapped can still hold personal data: mask them by what they say
-_PERSONAL_NAME_WORDS = ("姓名", "联系人", "当事人", "报警人", "上报人", "户主", "法人", "负责人")
-_PERSONAL_PHONE_WORDS = ("电话", "手机", "身份证", "证件号")
 
 
 def table_height(rows: int, most: int = 400) -> int:
@@ -61,12 +58,45 @@ def _safe_name(name: str) -> str:
     return base[:200]
 
 
+UPLOAD_PREFIX = "cc-upload-"
+
+
+def clean_stale_uploads() -> int:
+    """Remove upload copies left by a server process that died (its pid is in the folder
+    name); a live process's copies are left alone. Returns how many were removed."""
+    import os
+    import shutil
+
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(UPLOAD_PREFIX + "*"):
+        m = re.match(re.escape(UPLOAD_PREFIX) + r"(\d+)-", folder.name)
+        if not m or not folder.is_dir():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)  # signal 0: only asks whether the process exists
+            continue
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
+
+
 @contextmanager
 def temp_copy(uploaded) -> Iterator[Path]:
-    """The upload written to a fresh temporary folder under its own name; deleted afterwards."""
-    with tempfile.TemporaryDirectory(prefix="cc-upload-") as folder:
+    """The upload streamed to a fresh temporary folder under its own name; deleted afterwards,
+    also when reading fails (and at the next start when the process was killed)."""
+    import os
+    import shutil
+
+    clean_stale_uploads()
+    with tempfile.TemporaryDirectory(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-") as folder:
         path = Path(folder) / _safe_name(uploaded.name)
-        path.write_bytes(uploaded.getvalue())
+        uploaded.seek(0)
+        with open(path, "wb") as fh:
+            shutil.copyfileobj(uploaded, fh, 1 << 20)
         yield path
 
 
@@ -80,37 +110,33 @@ def _preview(uploaded, dataset: str | None):
                 cache[key] = preview_file(path, dataset)
         except IngestError as e:
             cache[key] = e
+        except MemoryError:
+            cache[key] = IngestError("文件过大，内存不足；请分成几个文件")
     return cache[key]
 
 
 # ------------------------------------------------------------------ masking
-def personal_headers(dataset: str, headers: list[str]) -> tuple[set[str], set[str]]:
-    """(name-like, phone-like) source headers: those mapping to a personal column of the
-    dataset, plus any whose words say they hold names, phones or ID numbers."""
-    ds = DATASETS[dataset]
-    lookup = header_lookup(ds)
-    personal = {c.name: ("phone" in c.name) for c in ds.columns if c.personal}
-    names, phones = set(), set()
-    for h in headers:
-        column = lookup.get(norm_header(h))
-        if column in personal:
-            (phones if personal[column] else names).add(h)
-        elif any(w in str(h) for w in _PERSONAL_PHONE_WORDS):
-            phones.add(h)
-        elif any(w in str(h) for w in _PERSONAL_NAME_WORDS):
-            names.add(h)
-    return names, phones
+def source_kind(dataset: str, header: str, column: str | None = None) -> str | None:
+    """What a file's column holds ('name', 'phone', 'id', 'address' or None): by the warehouse
+    column it maps to when it maps to one, else by the words of its own header."""
+    if column is None:
+        column = header_lookup(DATASETS[dataset]).get(norm_header(header))
+    return privacy.header_kind(column) if column else privacy.header_kind(header)
 
 
-def mask_source_frame(df: pd.DataFrame, dataset: str) -> pd.DataFrame:
-    """Mask the personal columns of a frame whose columns are a file's own headers."""
-    names, phones = personal_headers(dataset, list(df.columns))
+def mask_source_frame(df: pd.DataFrame, dataset: str,
+                      columns: dict[str, str | None] | None = None) -> pd.DataFrame:
+    """Mask a frame whose columns are a file's own headers: personal columns by their kind and
+    every other cell by content (identity numbers, phone numbers, cued names in free text).
+    ``columns``: source header → warehouse column, when the mapping is known."""
+    if privacy.may_unmask():
+        return df
     out = df.copy()
-    for col in out.columns:
-        if col in names:
-            out[col] = out[col].map(mask_name, na_action="ignore")
-        elif col in phones:
-            out[col] = out[col].map(mask_phone, na_action="ignore")
+    for j, header in enumerate(df.columns):
+        column = (columns or {}).get(header)
+        kind = source_kind(dataset, str(header), column)
+        out.iloc[:, j] = df.iloc[:, j].astype(object).map(
+            lambda v, k=kind: privacy.mask_value(v, kind=k) if isinstance(v, str) else v)
     return out
 
 
@@ -169,16 +195,13 @@ def _preview_frame(p) -> pd.DataFrame:
         names.append(label if label not in names else f"{label}（{h}）")
     df.columns = names
     df = df.fillna("")  # an empty cell is empty, not "None"
-    # mask by the source headers and by the mapped columns (both name what the cells are)
-    src_names, src_phones = personal_headers(p.dataset, list(p.headers))
-    ds = DATASETS[p.dataset]
-    for label, h in zip(names, p.headers, strict=True):
-        col = p.mapping.get(h)
-        personal = col and ds.column(col).personal
-        if h in src_phones or (personal and "phone" in col):
-            df[label] = df[label].map(mask_phone, na_action="ignore")
-        elif h in src_names or personal:
-            df[label] = df[label].map(mask_name, na_action="ignore")
+    # mask by the mapped column or the source header, and every cell by content
+    out = df.copy()
+    for j, h in enumerate(p.headers):
+        kind = source_kind(p.dataset, h, p.mapping.get(h))
+        out.iloc[:, j] = df.iloc[:, j].map(
+            lambda v, k=kind: privacy.mask_value(v, kind=k) if isinstance(v, str) else v)
+    df = out
     return df
 
 
@@ -187,7 +210,7 @@ def _file_facts(p) -> str:
     if p.encoding:
         facts.append(f"编码 {ENCODING_LABELS.get(p.encoding, p.encoding.upper())}")
     if p.sheet:
-        facts.append(f"工作表「{p.sheet}」")
+        facts.append(f"工作表「{privacy.md(p.sheet)}」")
     facts.append(f"表头在第 {p.header_row} 行")
     facts.append(f"{len(p.headers)} 列")
     return " · ".join(facts)
@@ -207,7 +230,7 @@ def show_report(stored: dict, key: str) -> None:
     """The report of one import, in Chinese, with sample quarantined rows and the download."""
     r = stored["json"]
     dataset, file = r["dataset"], r["file"]
-    head = f"「{file}」已导入{dataset_title(dataset)}："
+    head = f"「{privacy.md(file)}」已导入{dataset_title(dataset)}："
     text = (f"读取 {fmt_count(r['read'])} 行，入库 {fmt_count(r['loaded'])} 行"
             f"（新增 {fmt_count(r['inserted'])}，更新 {fmt_count(r['updated'])}，"
             f"未变 {fmt_count(r['unchanged'])}），隔离 {fmt_count(r['quarantined'])} 行")
@@ -228,7 +251,7 @@ def show_report(stored: dict, key: str) -> None:
         st.markdown("**原因统计**")
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="content", key=f"{key}_reasons")
     for note in stored.get("notes", []):
-        st.caption(f"说明：{note}")
+        st.caption(f"说明：{privacy.md(note)}")
     if r["quarantined"]:
         st.markdown(f"**隔离数据示例**（前 {SAMPLE_ROWS} 行，个人信息已脱敏）")
         sample = quarantine_frame(dataset, [file], SAMPLE_ROWS)
@@ -242,10 +265,10 @@ def show_report(stored: dict, key: str) -> None:
 def file_panel(uploaded) -> None:
     """Everything about one uploaded file: detection, mapping, preview rows, CRS, 导入, report."""
     fid = uploaded.file_id
-    st.subheader(f"📄 {uploaded.name}")
+    st.subheader(f"📄 {privacy.md(uploaded.name)}")
     detected = _preview(uploaded, None)
     if isinstance(detected, IngestError):
-        st.error(f"无法读取该文件：{detected}")
+        st.error(f"无法读取该文件：{privacy.md(detected)}")
         return
     options = list(BUILD_ORDER)
     chosen = st.selectbox(
@@ -253,26 +276,26 @@ def file_panel(uploaded) -> None:
         options, index=options.index(detected.dataset) if detected.dataset else None,
         format_func=dataset_title, placeholder="请选择数据类型", key=f"data_ds_{fid}")
     if chosen is None:
-        st.error(detected.problem or "无法判断数据类型，请选择")
+        st.error(privacy.md(detected.problem or "无法判断数据类型，请选择"))
         return
     p = detected if chosen == detected.dataset else _preview(uploaded, chosen)
     if isinstance(p, IngestError):
-        st.error(str(p))
+        st.error(privacy.md(p))
         return
     st.caption(_file_facts(p))
     for note in p.notes:
-        st.warning(note)
+        st.warning(privacy.md(note))
     if p.missing_required:
-        st.markdown(f":red[**缺少必需的列：{'、'.join(p.missing_required)}**]")
+        st.markdown(f":red[**缺少必需的列：{privacy.md('、'.join(p.missing_required))}**]")
         if p.problem:
-            st.markdown(f":red[{p.problem}]")
+            st.markdown(f":red[{privacy.md(p.problem)}]")
     left, right = st.columns([2, 3])
     with left:
         st.markdown("**表头对应**")
         st.dataframe(_mapping_frame(p), hide_index=True, key=f"data_map_{fid}",
                      height=table_height(len(p.headers)))
         if p.unmapped:
-            st.caption("未使用的列：" + "、".join(p.unmapped))
+            st.caption("未使用的列：" + privacy.md("、".join(p.unmapped)))
     with right:
         st.markdown(f"**前 {min(PREVIEW_ROWS, len(p.rows))} 行预览**（个人信息已脱敏）")
         st.dataframe(_preview_frame(p), hide_index=True, key=f"data_rows_{fid}")
@@ -290,7 +313,10 @@ def file_panel(uploaded) -> None:
                 st.session_state[report_key] = _run_import(uploaded, p.dataset, crs)
         except IngestError as e:
             st.session_state.pop(report_key, None)
-            st.error(f"导入失败，数据未作任何改动：{e}")
+            st.error(f"导入失败，数据未作任何改动：{privacy.md(e)}")
+        except Exception as e:  # never a traceback with server paths
+            st.session_state.pop(report_key, None)
+            st.error(f"导入失败，数据未作任何改动：文件无法处理（{type(e).__name__}）")
         else:
             st.rerun()  # every figure on the page (and the freshness line) from the new data
     if report_key in st.session_state:

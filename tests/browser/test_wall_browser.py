@@ -175,7 +175,7 @@ def _import_incidents(served: Path, n: int, today: dt.date) -> None:
                 "values (?, ?, '110', '治安', '待受理', ?, ?, ?, false)",
                 [f"WALLTEST{i:04d}", dt.datetime.combine(today, dt.time(0, 5 + i)), code,
                  lon, lat])
-        con.execute("insert into import_log values (?, 'incidents', 'walltest.csv', ?, ?, 0, ?, 0, 0)",
+        con.execute("insert into import_log values (?, 'incidents', 'walltest.csv', ?, ?, 0, ?, 0, 0, null)",
                     [now_local(), n, n, n])
     finally:
         con.close()
