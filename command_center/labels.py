@@ -80,6 +80,7 @@ DERIVED: dict[str, str] = {
     "org_address": "住所",
     # 防台转移 page
     "persons_refused": "拒绝转移人数",
+    "persons_waiting": "待转移人数",
     "persons_returned": "已返回人数",
     "persons_central": "集中安置人数",
     "persons_relatives": "投亲靠友人数",
