@@ -27,6 +27,8 @@ ALL_ORGS = {"legal_forms": [], "categories": [], "ratings": [], "credit_statuses
             "party_flags": [], "statuses": [], "min_year": 0, "max_year": 9999}
 
 Runner = Callable[..., pd.DataFrame]
+# the value of a comparison window the data does not cover: "无可比数据", never a fall to zero
+NO_DATA = float("nan")
 
 
 def _row(df: pd.DataFrame) -> dict:
@@ -102,10 +104,11 @@ class Compared:
     year_ago: dict | None
 
     def get(self, column: str):
-        """(now, year_ago, previous) values of a column, None where there is no window."""
+        """(now, year_ago, previous) values of a column, NO_DATA where the data does not cover
+        the comparison window."""
         return (self.now.get(column),
-                None if self.year_ago is None else self.year_ago.get(column),
-                None if self.previous is None else self.previous.get(column))
+                NO_DATA if self.year_ago is None else self.year_ago.get(column),
+                NO_DATA if self.previous is None else self.previous.get(column))
 
 
 def compared(fetch, run: Runner, period: Period, communities, covered) -> Compared:

@@ -107,8 +107,14 @@ def upgrade(warehouse: Path) -> bool:
     import duckdb
 
     warehouse = Path(warehouse)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        if get_meta(con).get("schema_version") == SCHEMA_VERSION:
+    # ATTACHed in a fresh in-memory database: works whatever other connections to the file
+    # this process holds (a plain connect refuses one with a different configuration)
+    with duckdb.connect() as probe:
+        escaped = str(warehouse).replace("'", "''")
+        probe.execute(f"attach '{escaped}' as wh (read_only)")
+        version = probe.execute("select value from wh.meta where key = 'schema_version'")
+        row = version.fetchone()
+        if row is not None and row[0] == SCHEMA_VERSION:
             return False
     with writer_lock(warehouse):
         tmp = temp_path(warehouse, "upgrading")

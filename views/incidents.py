@@ -82,7 +82,8 @@ total = int(now["incident_count"])
 
 def cmp(column: str, n_column: str | None = None) -> dict:
     """The 同比/环比 values of a column (and the case counts behind them)."""
-    out = {"year_ago": ya.get(column), "previous": prev.get(column)}
+    out = {"year_ago": ya.get(column, headline.NO_DATA),
+           "previous": prev.get(column, headline.NO_DATA)}
     if n_column:
         out |= {"n": now[n_column], "n_year_ago": ya.get(n_column),
                 "n_previous": prev.get(n_column)}
@@ -93,7 +94,7 @@ cols = st.columns(6)
 with cols[0]:
     kpi("incidents", total, **cmp("incident_count"))
 with cols[1]:
-    kpi("incidents_unclosed", now["unclosed_count"], year_ago=ya.get("unclosed_count"))
+    kpi("incidents_unclosed", now["unclosed_count"], year_ago=cmp("unclosed_count")["year_ago"])
 with cols[2]:
     kpi("incidents_closed", now["closed_count"], **cmp("closed_count"))
 with cols[3]:
