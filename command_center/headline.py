@@ -111,6 +111,16 @@ class Compared:
                 NO_DATA if self.previous is None else self.previous.get(column))
 
 
+def comparisons(now, year_ago, previous, column: str, n_column: str | None = None) -> dict:
+    """``kpi`` keyword arguments for a page's own rows (``{}`` for a window the data does not
+    cover): the 同比/环比 values of ``column``, and the case counts in ``n_column``."""
+    out = {"year_ago": year_ago.get(column, NO_DATA), "previous": previous.get(column, NO_DATA)}
+    if n_column:
+        out |= {"n": now[n_column], "n_year_ago": year_ago.get(n_column),
+                "n_previous": previous.get(n_column)}
+    return out
+
+
 def compared(fetch, run: Runner, period: Period, communities, covered) -> Compared:
     """``fetch`` (incidents / disputes / orgs above) for the period and its comparisons;
     ``covered(period) -> bool`` says whether the data reaches back to a comparison window."""

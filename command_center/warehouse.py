@@ -141,6 +141,19 @@ def archive_dir(warehouse: Path) -> Path:
     return warehouse.parent / "imports"
 
 
+def _remove_stale(warehouse: Path) -> int:
+    """Remove the writers' temporary copies beside ``warehouse`` (caller holds the lock)."""
+    removed = 0
+    for stale in warehouse.parent.glob(f".{warehouse.name}.*-*"):
+        with contextlib.suppress(OSError):
+            if stale.is_file():
+                stale.unlink()
+            else:
+                shutil.rmtree(stale, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 def clean_stale(warehouse: Path) -> int:
     """Remove temporary copies left by a writer that was killed, when no writer is running
     (checked with a non-blocking lock). Called at start-up; returns how many were removed."""
@@ -154,13 +167,7 @@ def clean_stale(warehouse: Path) -> int:
         except BlockingIOError:
             return 0  # a writer is at work: its temp files are not stale
         try:
-            for stale in warehouse.parent.glob(f".{warehouse.name}.*-*"):
-                with contextlib.suppress(OSError):
-                    if stale.is_file():
-                        stale.unlink()
-                    else:
-                        shutil.rmtree(stale, ignore_errors=True)
-                    removed += 1
+            removed = _remove_stale(warehouse)
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
     return removed
@@ -240,12 +247,7 @@ def writer_lock(warehouse: Path):
         fcntl.flock(fh, fcntl.LOCK_EX)
         # temp files only exist while a writer holds this lock: any found now were left by a
         # writer that crashed
-        for stale in warehouse.parent.glob(f".{warehouse.name}.*-*"):
-            with contextlib.suppress(OSError):
-                if stale.is_file():
-                    stale.unlink()
-                else:
-                    shutil.rmtree(stale, ignore_errors=True)
+        _remove_stale(warehouse)
         try:
             yield
         finally:

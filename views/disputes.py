@@ -122,13 +122,7 @@ total = int(now["dispute_count"])
 
 
 def cmp(column: str, n_column: str | None = None) -> dict:
-    """The 同比/环比 values of a column (and the case counts behind them)."""
-    out = {"year_ago": ya.get(column, headline.NO_DATA),
-           "previous": prev.get(column, headline.NO_DATA)}
-    if n_column:
-        out |= {"n": now[n_column], "n_year_ago": ya.get(n_column),
-                "n_previous": prev.get(n_column)}
-    return out
+    return headline.comparisons(now, ya, prev, column, n_column)
 
 
 cols = st.columns(6)
