@@ -35,17 +35,46 @@ def test_masking():
 
 def test_periods():
     today = dt.date(2026, 11, 20)
+    now = dt.datetime(2026, 11, 20, 12, 30)  # the app's clock in the tests (conftest)
+    # a date means the whole of that day
     assert resolve("today", today) == Period(today, today)
     assert resolve("7d", today) == Period(dt.date(2026, 11, 14), today)
-    assert resolve("month", today) == Period(dt.date(2026, 11, 1), today)
-    assert resolve("year", today).start == dt.date(2026, 1, 1)
+    assert resolve("month", today) == Period(dt.date(2026, 11, 1), today, step="month")
+    assert resolve("year", today) == Period(dt.date(2026, 1, 1), today, step="year")
     custom = resolve("custom", today, (dt.date(2026, 3, 5), dt.date(2026, 3, 1)))
     assert custom == Period(dt.date(2026, 3, 1), dt.date(2026, 3, 5))
     month = resolve("month", today)
-    assert month.previous() == Period(dt.date(2026, 10, 12), dt.date(2026, 10, 31))
-    assert month.year_ago() == Period(dt.date(2025, 11, 1), dt.date(2025, 11, 20))
+    assert month.end_before == dt.datetime(2026, 11, 21) and not month.is_partial
+    # 环比 of 1–20 Nov: the same days of October; 同比: the same dates a year earlier
+    assert month.previous() == Period(dt.date(2026, 10, 1), dt.date(2026, 10, 20), step="month")
+    assert month.year_ago() == Period(dt.date(2025, 11, 1), dt.date(2025, 11, 20), step="month")
+    # a whole month's 环比 is the whole previous month
+    october = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31), step="month")
+    assert october.previous() == Period(dt.date(2026, 9, 1), dt.date(2026, 9, 30), step="month")
     leap = Period(dt.date(2028, 2, 29), dt.date(2028, 2, 29))
     assert leap.year_ago() == Period(dt.date(2027, 2, 28), dt.date(2027, 2, 28))
-    assert month.end_before == dt.datetime(2026, 11, 21)
+
+    # a moment: a period including today ends now, its comparisons at the same time of day
+    cut = resolve("month", now)
+    assert cut == Period(dt.date(2026, 11, 1), today, until=now, step="month")
+    assert cut.is_partial and cut.end_before == now
+    assert cut.params() == {"start": dt.datetime(2026, 11, 1), "end": now}
+    assert cut == Period(dt.date(2026, 11, 1), today, step="month").cut(now)
+    assert cut.previous().params() == {"start": dt.datetime(2026, 10, 1),
+                                       "end": dt.datetime(2026, 10, 20, 12, 30)}
+    assert cut.year_ago().params() == {"start": dt.datetime(2025, 11, 1),
+                                       "end": dt.datetime(2025, 11, 20, 12, 30)}
+    day = resolve("today", now)
+    assert day.params() == {"start": dt.datetime(2026, 11, 20), "end": now}
+    assert day.previous().params() == {"start": dt.datetime(2026, 11, 19),
+                                       "end": dt.datetime(2026, 11, 19, 12, 30)}
+    assert day.year_ago().params() == {"start": dt.datetime(2025, 11, 20),
+                                       "end": dt.datetime(2025, 11, 20, 12, 30)}
+    week = resolve("7d", now)
+    assert week.params() == {"start": dt.datetime(2026, 11, 14), "end": now}
+    assert week.previous().params() == {"start": dt.datetime(2026, 11, 7),
+                                        "end": dt.datetime(2026, 11, 13, 12, 30)}
+    # a past period is not cut by now
+    assert october.cut(now) == october
     with pytest.raises(ValueError):
         resolve("custom", today, None)
