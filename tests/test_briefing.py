@@ -19,35 +19,49 @@ from command_center.briefing.content import change_text, num, pct, points_text
 from command_center.periods import Period
 
 TODAY = dt.date(2026, 11, 20)  # tests/conftest.py FIXTURE_END
+NOW = dt.datetime(2026, 11, 20, 12, 30)  # tests/conftest.py FIXTURE_NOW (CC_CLOCK_NOW)
 OCT = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+OCT_MONTH = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31), step="month")
 ARTIFACTS = briefing.config.ROOT / "test-artifacts" / "briefing"
 
 
 # ------------------------------------------------------------------ periods
 def test_week_month_quarter_periods():
-    # 2026-11-18 is a Wednesday: its week is Mon 16th – Sun 22nd, cut at today (20th)
+    # 2026-11-18 is a Wednesday: its week is Mon 16th – Sun 22nd, cut at now (20th 12:30)
     assert bp.full_period("week", dt.date(2026, 11, 18)) == Period(dt.date(2026, 11, 16),
                                                                    dt.date(2026, 11, 22))
-    assert bp.resolve("week", dt.date(2026, 11, 18), TODAY) == Period(dt.date(2026, 11, 16),
-                                                                      TODAY)
+    assert bp.resolve("week", dt.date(2026, 11, 18), NOW) == Period(dt.date(2026, 11, 16),
+                                                                    TODAY, NOW)
+    assert bp.resolve("week", dt.date(2026, 11, 18), NOW).end_before == NOW
+    # a later date than now means now
+    assert bp.resolve("month", dt.date(2026, 12, 5), NOW) == Period(
+        dt.date(2026, 11, 1), TODAY, NOW, step="month")
     assert bp.last_complete("week", TODAY) == Period(dt.date(2026, 11, 9), dt.date(2026, 11, 15))
-    assert bp.last_complete("month", TODAY) == OCT
-    assert bp.last_complete("quarter", TODAY) == Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
-    assert bp.resolve("quarter", dt.date(2024, 2, 29), TODAY) == Period(dt.date(2024, 1, 1),
-                                                                        dt.date(2024, 3, 31))
+    assert bp.last_complete("month", TODAY) == OCT_MONTH
+    assert bp.last_complete("quarter", TODAY) == Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30),
+                                                        step="quarter")
+    assert bp.resolve("quarter", dt.date(2024, 2, 29), NOW) == Period(
+        dt.date(2024, 1, 1), dt.date(2024, 3, 31), step="quarter")
     # 环比: the previous calendar month (not 31 days back), the same days of it when running
-    assert bp.previous("month", OCT) == Period(dt.date(2026, 9, 1), dt.date(2026, 9, 30))
+    assert bp.previous("month", OCT) == Period(dt.date(2026, 9, 1), dt.date(2026, 9, 30),
+                                               step="month")
     assert bp.previous("month", Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31))) == Period(
-        dt.date(2026, 2, 1), dt.date(2026, 2, 28))
-    nov = bp.resolve("month", TODAY, TODAY)
+        dt.date(2026, 2, 1), dt.date(2026, 2, 28), step="month")
+    nov = bp.resolve("month", TODAY, NOW)
     assert bp.is_partial("month", nov)
-    assert bp.previous("month", nov) == Period(dt.date(2026, 10, 1), dt.date(2026, 10, 20))
+    assert not bp.is_partial("month", OCT_MONTH)
+    # the same days of October, until the same time of day
+    assert bp.previous("month", nov) == Period(dt.date(2026, 10, 1), dt.date(2026, 10, 20),
+                                               dt.datetime(2026, 10, 20, 12, 30), step="month")
+    # 同比: the same dates a year earlier, until the same time
+    assert nov.year_ago() == Period(dt.date(2025, 11, 1), dt.date(2025, 11, 20),
+                                    dt.datetime(2025, 11, 20, 12, 30), step="month")
     assert bp.previous("quarter", Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31))) == Period(
-        dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+        dt.date(2025, 10, 1), dt.date(2025, 12, 31), step="quarter")
     assert bp.previous("week", Period(dt.date(2026, 11, 9), dt.date(2026, 11, 15))) == Period(
         dt.date(2026, 11, 2), dt.date(2026, 11, 8))
     assert bp.label("month", OCT) == "2026年10月"
-    assert bp.label("month", nov) == "2026年11月（截至11月20日）"
+    assert bp.label("month", nov) == "2026年11月（截至11月20日 12:30）"
     assert bp.label("quarter", Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))) == "2026年第三季度"
     assert bp.label("week", Period(dt.date(2026, 11, 9), dt.date(2026, 11, 15))) == "2026年第46周"
 
@@ -119,17 +133,20 @@ def test_overview_sentences_match_independent_counts(october, wh):
     dn, dya = _disputes(wh, OCT), _disputes(wh, OCT.year_ago())
     second = b.section("overview").paragraphs[1]
     assert second.startswith(f"受理矛盾纠纷{dn:,}件，{_yoy(dn, dya)}，")
+    # received in October and concluded (调解成功/调解不成功/已转诉讼) by its end; 已撤回 excluded
     ok, concluded = wh.execute(
-        "select count(*) filter (where status = '调解成功'), count(*) filter (where status in "
-        "('调解成功', '调解不成功', '已转诉讼')) from disputes where received_at >= ? and "
-        "received_at < ?", [OCT.start_at, OCT.end_before]).fetchone()
+        "select count(*) filter (where status = '调解成功'), count(*) from disputes "
+        "where received_at >= ? and received_at < ? and status in "
+        "('调解成功', '调解不成功', '已转诉讼') and coalesce(closed_at < ?, true)",
+        [OCT.start_at, OCT.end_before, OCT.end_before]).fetchone()
     assert f"调解成功率{ok / concluded * 100:.1f}%" in second
-    # open at the end of October, and past the deadline then (the disputes page's rule on 10-31)
+    # open at the end of October (whenever received), and past the deadline then: a deadline
+    # before the end's day, 11-01 (so one on 10-31 is overdue at the end of 10-31)
     end = OCT.end_before
     open_n, overdue = wh.execute(
         "select count(*), count(*) filter (where deadline_on < ?) from disputes "
-        "where received_at < ? and (closed_at >= ? or (closed_at is null and status in "
-        "('已受理', '调处中')))", [OCT.end, end, end]).fetchone()
+        "where received_at < ? and (status in ('已受理', '调处中') or closed_at >= ?)",
+        [end.date(), end, end]).fetchone()
     assert overdue > 0
     assert f"期末在办{open_n:,}件，其中超期未化解{overdue:,}件" in second
     orgs = _count(wh, "select count(*) from social_orgs where status = '正常' and "
@@ -141,7 +158,14 @@ def test_overview_sentences_match_independent_counts(october, wh):
     # no typhoon in October 2026: no 防台转移 section
     assert b.section("typhoon") is None
     assert [s.title for s in b.sections] == ["总体情况", "警情", "矛盾纠纷", "社会组织", "风险社区",
-                                             "需关注事项"]
+                                             "需关注事项", "统计口径说明"]
+    # the last section gives the registry's 口径 of the figures it quotes
+    from command_center.figures import fig
+
+    defs = b.section("definitions").paragraphs
+    for key in ("dispute_success_rate", "disputes_overdue_at_end", "orgs_registered",
+                "evac_pending"):
+        assert f"{fig(key).label}：{fig(key).definition}" in defs
 
 
 def test_category_table_and_community_table(october, wh):
@@ -168,7 +192,7 @@ def test_category_table_and_community_table(october, wh):
 
 def test_no_data_wording_before_the_first_year(fixture_warehouse, wh):
     assert _count(wh, "select count(*) from incidents where reported_at < '2024-01-01'") == 0
-    feb = bp.resolve("month", dt.date(2024, 2, 10), TODAY)
+    feb = bp.resolve("month", dt.date(2024, 2, 10), NOW)
     b = content.build(data.fetch("month", feb, warehouse=fixture_warehouse))
     first = b.section("overview").paragraphs[0]
     n, prev = _incidents(wh, feb), _incidents(wh, Period(dt.date(2024, 1, 1),

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from command_center.periods import Period
 
 OCT = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))  # last complete month on 11-20
+NOW = dt.datetime(2026, 11, 20, 12, 30)  # tests/conftest.py FIXTURE_NOW (CC_CLOCK_NOW)
 
 
 def _app(query: dict | None = None) -> AppTest:
@@ -87,11 +88,14 @@ def test_quarter_from_the_link(fixture_warehouse, wh):
 
 def test_custom_uses_the_global_period(fixture_warehouse, wh):
     app = _app({"brf_kind": "custom", "period": "7d"})
-    p = Period(dt.date(2026, 11, 14), dt.date(2026, 11, 20))
+    # 近7天 at the pinned clock (tests/conftest.py): 11-14 0:00 until now, 11-20 12:30
+    p = Period(dt.date(2026, 11, 14), dt.date(2026, 11, 20), NOW)
     n = _count(wh, p)
+    # the sample runs past now: the records after 12:30 must not be counted
+    assert _count(wh, Period(dt.date(2026, 11, 14), dt.date(2026, 11, 20))) > n
     texts = _texts(app)
     assert "# 龙港市平安治理工作简报" in texts
-    assert any(f"本期全市共接报警情{n:,}起" in t for t in texts)
+    assert any(f"本期全市共接报警情{n:,}起" in t for t in texts), texts
 
 
 def test_warm_rerun_time(at):
