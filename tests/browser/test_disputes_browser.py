@@ -14,7 +14,7 @@ from tests.browser.conftest import folium_frame, goto, screenshot, wait_ready
 from tests.browser.test_incidents_browser import click_svg, metric_value
 
 pytestmark = pytest.mark.browser
-START, END = dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 21)  # 本月 on the pinned clock
+START, END = dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 20, 12, 30)  # 本月 until the pinned clock
 
 
 def open_disputes(page, app_server, query: str = "") -> None:
@@ -35,8 +35,8 @@ def received(wh, where: str = "true", params=()) -> int:
 def test_renders_offline_with_funnel_and_map(page, app_server, wh):
     open_disputes(page, app_server)
     assert page.locator("h1", has_text="矛盾纠纷").count() == 1
-    assert metric_value(page, "受理") == f"{received(wh):,}"
-    for label in ("办结", "调解成功率", "在办", "当前超期", "涉及金额"):
+    assert metric_value(page, "纠纷受理") == f"{received(wh):,}"
+    for label in ("纠纷结案", "调解成功率", "在办纠纷", "超期纠纷", "涉及金额"):
         assert page.locator('[data-testid="stMetric"]', has_text=label).count() >= 1
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 5
     screenshot(page, "disputes_top")
@@ -47,8 +47,10 @@ def test_renders_offline_with_funnel_and_map(page, app_server, wh):
     iframe.scroll_into_view_if_needed()
     frame = folium_frame(page, timeout=60_000)
     # 102 shaded communities + county boundary + open-dispute points
-    open_now = wh.execute("select count(*) from disputes "
-                          "where status in ('已受理', '调处中')").fetchone()[0]
+    # open at the pinned clock (records received later, or closed before it, are not)
+    open_now = wh.execute("select count(*) from disputes where received_at < ? and not ("
+                          "status in ('调解成功', '调解不成功', '已转诉讼', '已撤回') "
+                          "and coalesce(closed_at < ?, true))", [END, END]).fetchone()[0]
     assert frame.locator("path.leaflet-interactive").count() >= 103 + open_now
     assert "超期未结" in frame.locator("body").inner_text()
     assert iframe.bounding_box()["height"] > 400
@@ -63,25 +65,25 @@ def test_type_click_narrows_page_and_url(page, app_server, wh):
     wait_ready(page)
     dispute_type = parse_qs(urlsplit(page.url).query)["dsp_type"][0]
     n = received(wh, "dispute_type = ?", (dispute_type,))
-    assert metric_value(page, "受理") == f"{n:,}"
+    assert metric_value(page, "纠纷受理") == f"{n:,}"
     screenshot(page, "disputes_narrowed")
     click_svg(page, chart(page, "channel").locator("g.point path").last)
     page.wait_for_url("**dsp_channel=*", timeout=30_000)
     wait_ready(page)
     channel = parse_qs(urlsplit(page.url).query)["dsp_channel"][0]
     n = received(wh, "dispute_type = ? and mediation_channel = ?", (dispute_type, channel))
-    assert metric_value(page, "受理") == f"{n:,}"
+    assert metric_value(page, "纠纷受理") == f"{n:,}"
     page.get_by_role("button", name="清除图表筛选").click()
     page.wait_for_function("() => !location.search.includes('dsp_')", timeout=30_000)
     wait_ready(page)
-    assert metric_value(page, "受理") == f"{received(wh):,}"
+    assert metric_value(page, "纠纷受理") == f"{received(wh):,}"
 
 
 def test_csv_export_opens_with_rows_and_chinese_headers(page, app_server, wh):
     open_disputes(page, app_server, "?dsp_type=损害赔偿&dsp_type=合同")
     n = received(wh, "dispute_type in ('损害赔偿', '合同')")
     assert n > 50  # more than a page of the table
-    assert metric_value(page, "受理") == f"{n:,}"
+    assert metric_value(page, "纠纷受理") == f"{n:,}"
     button = page.get_by_role("button", name="导出 CSV")
     button.scroll_into_view_if_needed()
     with page.expect_download(timeout=60_000) as info:

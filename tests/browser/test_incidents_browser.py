@@ -13,7 +13,7 @@ import pytest
 from tests.browser.conftest import folium_frame, goto, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
-START, END = dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 21)  # 本月 on the pinned clock
+START, END = dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 20, 12, 30)  # 本月 until the pinned clock
 
 
 def open_incidents(page, app_server, query: str = "") -> None:
@@ -51,7 +51,7 @@ def params(page) -> dict[str, list[str]]:
 def test_renders_offline_with_charts_and_map(page, app_server):
     open_incidents(page, app_server)
     assert page.locator("h1", has_text="警情事件").count() == 1
-    for label in ("警情总数", "未办结", "办结时长中位数", "24小时办结率"):
+    for label in ("本期警情", "未办结警情", "办结时长中位数", "24小时办结率"):
         assert page.locator('[data-testid="stMetric"]', has_text=label).count() == 1
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 8
     screenshot(page, "incidents_top")
@@ -78,7 +78,7 @@ def test_chart_clicks_narrow_the_page_and_the_url(page, app_server, wh):
     category = params(page)["inc_category"][0]
     n = wh.execute("select count(*) from incidents where reported_at >= ? and reported_at < ? "
                    "and category = ?", [START, END, category]).fetchone()[0]
-    assert metric_value(page, "警情总数") == f"{n:,}"
+    assert metric_value(page, "本期警情") == f"{n:,}"
     assert page.get_by_text(f"事件类别：{category}").count() >= 1
     # a weekday × hour cell: Wednesday (3rd row) at 18:00
     click_svg(page, chart(page, "heat").locator("path.point").nth(2 * 24 + 18))
@@ -90,19 +90,19 @@ def test_chart_clicks_narrow_the_page_and_the_url(page, app_server, wh):
     n = wh.execute("select count(*) from incidents where reported_at >= ? and reported_at < ? "
                    "and category = ? and isodow(reported_at) = 3 and hour(reported_at) = 18",
                    [START, END, category]).fetchone()[0]
-    assert metric_value(page, "警情总数") == f"{n:,}"
+    assert metric_value(page, "本期警情") == f"{n:,}"
     screenshot(page, "incidents_narrowed")
     # the narrowed view is a link: reload keeps it
     url = page.url
     page.reload()
     wait_ready(page)
-    assert page.url == url and metric_value(page, "警情总数") == f"{n:,}"
+    assert page.url == url and metric_value(page, "本期警情") == f"{n:,}"
     page.get_by_role("button", name="清除图表筛选").click()
     page.wait_for_function("() => !location.search.includes('inc_')", timeout=30_000)
     wait_ready(page)
     total = wh.execute("select count(*) from incidents where reported_at >= ? "
                        "and reported_at < ?", [START, END]).fetchone()[0]
-    assert metric_value(page, "警情总数") == f"{total:,}"
+    assert metric_value(page, "本期警情") == f"{total:,}"
 
 
 def test_csv_export_opens_with_rows_and_chinese_headers(page, app_server, wh):
@@ -110,7 +110,7 @@ def test_csv_export_opens_with_rows_and_chinese_headers(page, app_server, wh):
     n = wh.execute("select count(*) from incidents where reported_at >= ? and reported_at < ? "
                    "and category = '交通'", [START, END]).fetchone()[0]
     assert n > 50  # more than one page of the table: the export is the full selection
-    assert metric_value(page, "警情总数") == f"{n:,}"
+    assert metric_value(page, "本期警情") == f"{n:,}"
     button = page.get_by_role("button", name="导出 CSV")
     button.scroll_into_view_if_needed()
     with page.expect_download(timeout=60_000) as info:
@@ -142,7 +142,7 @@ def test_community_bar_click_sets_the_community_filter(page, app_server, wh):
     top = wh.execute("select max(n) from (select count(*) n from incidents where reported_at >= ? "
                      "and reported_at < ? group by community_code)", [START, END]).fetchone()[0]
     assert n == top
-    assert metric_value(page, "警情总数") == f"{n:,}"
+    assert metric_value(page, "本期警情") == f"{n:,}"
     page.get_by_role("button", name="清除图表筛选").click()
     page.wait_for_function("() => !location.search.includes('communities')", timeout=30_000)
 

@@ -19,7 +19,7 @@ def test_social_orgs_page_renders_offline(page, app_server):
     assert page.get_by_text("Page not found").count() == 0
     assert page.get_by_role("heading", name="社会组织").count() >= 1
     metrics = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
-    assert any("在册组织" in m for m in metrics)
+    assert any("在册社会组织" in m for m in metrics)
     frame = folium_frame(page)
     # community polygons and organization circles are both drawn
     assert frame.locator("path.leaflet-interactive").count() > 102
