@@ -1,7 +1,10 @@
 """矛盾纠纷 page (AppTest): every figure against an independent SQL count on the fixture.
 
-Default period 本月 (2026-11-01 … 2026-11-20, clock pinned by tests/conftest.py); disputes
-are counted by received_at. Closed = 调解成功/调解不成功/已转诉讼/已撤回.
+Default period 本月 cut at now (2026-11-01 0:00 … 2026-11-20 12:30, clock pinned by
+tests/conftest.py; the fixture's records run on to 23:59); disputes are counted by received_at,
+each in its state at the window's end (closed after it = still open then). 结案 =
+调解成功/调解不成功/已转诉讼/已撤回; the success rate's base is 调解成功/调解不成功/已转诉讼
+(已撤回 not counted). 在办 / 超期 are the disputes open at now, whenever received.
 """
 
 from __future__ import annotations
@@ -11,13 +14,23 @@ import datetime as dt
 import pytest
 
 from command_center.formatting import fmt_change, fmt_count, fmt_pct
-from tests.test_incidents_page import arr, charts, metric, one, open_page
+from tests.test_incidents_page import (END, NOW, PREV_END, PREV_START, START, YA_END, YA_START,
+                                       arr, charts, metric, one, open_page)
 
-START, END = dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 21)
-YA_START, YA_END = dt.datetime(2025, 11, 1), dt.datetime(2025, 11, 21)
-PREV_START, PREV_END = dt.datetime(2026, 10, 12), dt.datetime(2026, 11, 1)
-TODAY = dt.date(2026, 11, 20)
+TODAY = NOW.date()
 CLOSED = "('调解成功', '调解不成功', '已转诉讼', '已撤回')"
+CONCLUDED = "('调解成功', '调解不成功', '已转诉讼')"
+SUCCESS = "('调解成功')"
+
+
+def closed_by(statuses: str) -> str:
+    """In one of ``statuses`` by the moment bound to ? (written independently of staging)."""
+    return f"(status in {statuses} and (closed_at < ? or closed_at is null))"
+
+
+# open at the moment bound to both ?: received before it and not closed before it
+OPEN_AT = (f"received_at < ? and (status in ('已受理', '调处中') "
+           f"or (status in {CLOSED} and closed_at >= ?))")
 
 
 def dispute_page(fixture_warehouse, **global_filters):
@@ -38,31 +51,48 @@ def count(wh, start, end, where="true", params=()):
                    f"and {where}", [start, end, *params])
 
 
+def concluded(wh, start, end):
+    return count(wh, start, end, closed_by(CONCLUDED), (end,))
+
+
 def rate(wh, start, end):
-    closed = count(wh, start, end, f"status in {CLOSED}")
-    return count(wh, start, end, "status = '调解成功'") / closed if closed else None
+    """调解成功 ÷ (调解成功 + 调解不成功 + 已转诉讼), closed before ``end`` (the window's end)."""
+    base = concluded(wh, start, end)
+    ok = count(wh, start, end, closed_by(SUCCESS), (end,))
+    return ok / base if base else None
 
 
 def test_headline_figures(dsp_page, wh):
     n, ya, prev = (count(wh, s, e) for s, e in ((START, END), (YA_START, YA_END),
                                                 (PREV_START, PREV_END)))
     assert n > 0
-    m = metric(dsp_page, "受理")
+    assert ya > 0 and prev > 0  # both comparison windows are covered by the fixture
+    m = metric(dsp_page, "纠纷受理")
     assert m.value == fmt_count(n)
     assert m.delta in (fmt_change(n, ya), "0")
-    assert f"环比 {fmt_change(n, prev)}" in m.proto.delta_description
-    closed = count(wh, START, END, f"status in {CLOSED}")
-    assert metric(dsp_page, "办结").value == fmt_count(closed)
+    assert f"环比 {fmt_change(n, prev)}" in m.proto.delta_description or \
+        fmt_change(n, prev) == "持平"
+    closed = count(wh, START, END, closed_by(CLOSED), (END,))
+    assert closed < n
+    assert metric(dsp_page, "纠纷结案").value == fmt_count(closed)
     m = metric(dsp_page, "调解成功率")
-    assert m.value == fmt_pct(rate(wh, START, END))
-    assert m.delta in (fmt_change(rate(wh, START, END), rate(wh, YA_START, YA_END)), "0")
-    assert "调解成功件数 ÷ 办结件数" in m.proto.help
-    open_now = one(wh, "select count(*) from disputes where status in ('已受理', '调处中')")
-    assert metric(dsp_page, "在办").value == fmt_count(open_now)
-    overdue = one(wh, "select count(*) from disputes where status in ('已受理', '调处中') "
-                      "and deadline_on < ?", [TODAY])
+    r, n_ok = rate(wh, START, END), concluded(wh, START, END)
+    assert n_ok >= 20  # enough to quote
+    assert m.value == fmt_pct(r)
+    r_ya, n_ya = rate(wh, YA_START, YA_END), concluded(wh, YA_START, YA_END)
+    if n_ya >= 20:  # 同比 in 个百分点, the year-ago rate as of its own end
+        d = (r - r_ya) * 100
+        assert m.delta in (f"{d:+.1f}个百分点", "0")
+    else:
+        assert m.delta == "同比无可比数据"
+    assert "已撤回和在办的不计入" in m.proto.help
+    open_now = one(wh, f"select count(*) from disputes where {OPEN_AT}", [NOW, NOW])
+    assert open_now > 0
+    assert metric(dsp_page, "在办纠纷").value == fmt_count(open_now)
+    overdue = one(wh, f"select count(*) from disputes where {OPEN_AT} and deadline_on < ?",
+                  [NOW, NOW, TODAY])
     assert overdue > 0
-    assert metric(dsp_page, "当前超期").value == fmt_count(overdue)
+    assert metric(dsp_page, "超期纠纷").value == fmt_count(overdue)
     amount = one(wh, "select sum(amount_yuan) from disputes where received_at >= ? "
                      "and received_at < ?", [START, END])
     assert metric(dsp_page, "涉及金额").value == f"{fmt_count(round(amount))}元"
@@ -73,10 +103,11 @@ def test_funnel(dsp_page, wh):
     assert arr(funnel["y"]) == ["受理", "进入调处", "调解成功", "调解不成功", "已转诉讼"]
     expected = [
         count(wh, START, END),
-        count(wh, START, END, "status not in ('已受理', '已撤回')"),
-        count(wh, START, END, "status = '调解成功'"),
-        count(wh, START, END, "status = '调解不成功'"),
-        count(wh, START, END, "status = '已转诉讼'"),
+        # 进入调处: 调处中 now, or a result (成功 / 不成功 / 转诉讼) by the window's end
+        count(wh, START, END, f"(status = '调处中' or {closed_by(CONCLUDED)})", (END,)),
+        count(wh, START, END, closed_by(SUCCESS), (END,)),
+        count(wh, START, END, closed_by("('调解不成功')"), (END,)),
+        count(wh, START, END, closed_by("('已转诉讼')"), (END,)),
     ]
     assert arr(funnel["x"]) == expected
 
@@ -92,9 +123,10 @@ def test_by_type_and_channel(dsp_page, wh):
         assert got == expected, name
         # the success rate written on each bar
         rates = dict(wh.execute(
-            f"select {col}, count(*) filter (where status = '调解成功') / "
-            f"nullif(count(*) filter (where status in {CLOSED}), 0) from disputes "
-            "where received_at >= ? and received_at < ? group by 1", [START, END]).fetchall())
+            f"select {col}, count(*) filter (where {closed_by(SUCCESS)}) / "
+            f"nullif(count(*) filter (where {closed_by(CONCLUDED)}), 0) from disputes "
+            "where received_at >= ? and received_at < ? group by 1",
+            [END, END, START, END]).fetchall())
         for label, text in zip(arr(bar["y"]), arr(bar["text"]), strict=True):
             assert f"成功率 {fmt_pct(rates[label])}" in text
 
@@ -115,9 +147,10 @@ def test_mediator_org_ranking(dsp_page, wh):
 def test_overdue_list_oldest_first(dsp_page, wh):
     table = [d for d in dsp_page.dataframe if "超期天数" in d.value.columns][0].value
     rows = wh.execute(
-        "select dispute_id, ? - deadline_on from disputes where status in ('已受理', '调处中') "
+        f"select dispute_id, ? - deadline_on from disputes where {OPEN_AT} "
         "and deadline_on < ? order by deadline_on, received_at, dispute_id",
-        [TODAY, TODAY]).fetchall()
+        [TODAY, NOW, NOW, TODAY]).fetchall()
+    assert rows
     assert list(table["纠纷编号"]) == [r[0] for r in rows][:500]
     assert list(table["超期天数"]) == [r[1] for r in rows][:500]
     assert table["当事人"].str.contains(r"\*").all()
@@ -167,7 +200,7 @@ def test_filters_narrow(fixture_warehouse, wh):
     at.run()
     assert not at.exception
     where = "dispute_type in ('邻里', '合同') and risk_level in ('红', '橙')"
-    assert metric(at, "受理").value == fmt_count(count(wh, START, END, where))
+    assert metric(at, "纠纷受理").value == fmt_count(count(wh, START, END, where))
     assert set(arr(charts(at)["type"]["data"][0]["y"])) <= {"邻里", "合同"}
 
 
@@ -178,5 +211,5 @@ def test_org_filter(fixture_warehouse, wh):
     at = dispute_page(fixture_warehouse)
     at.multiselect(key="dsp_org").set_value([org]).run()
     assert not at.exception
-    assert metric(at, "受理").value == fmt_count(
+    assert metric(at, "纠纷受理").value == fmt_count(
         count(wh, START, END, "mediator_org_id = ?", (org,)))

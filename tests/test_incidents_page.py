@@ -1,7 +1,10 @@
 """警情事件 page (AppTest): every figure against an independent SQL count on the fixture.
 
-The app's clock is pinned to 2026-11-20 (tests/conftest.py); the default period is 本月,
-2026-11-01 … 2026-11-20, so 同比 is 2025-11-01 … 2025-11-20 and 环比 the 20 days before.
+The app's clock is pinned to 2026-11-20 12:30 (tests/conftest.py, CC_CLOCK_NOW) while the
+fixture's records run on to 23:59 of that day; the default period is 本月 cut at now,
+2026-11-01 0:00 … 2026-11-20 12:30, so 同比 is 2025-11-01 … 2025-11-20 12:30 and 环比 the same
+days of October, 2026-10-01 … 2026-10-20 12:30. A case closed after the window's end was still
+open at its end.
 """
 
 from __future__ import annotations
@@ -13,10 +16,21 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from command_center.formatting import fmt_change, fmt_count, fmt_pct
+from command_center.periods import resolve
 
-START, END = dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 21)
-YA_START, YA_END = dt.datetime(2025, 11, 1), dt.datetime(2025, 11, 21)
-PREV_START, PREV_END = dt.datetime(2026, 10, 12), dt.datetime(2026, 11, 1)
+NOW = dt.datetime(2026, 11, 20, 12, 30)  # tests/conftest.py FIXTURE_NOW (CC_CLOCK_NOW)
+MONTH = resolve("month", NOW)
+START, END = MONTH.start_at, MONTH.end_before
+YA_START, YA_END = MONTH.year_ago().start_at, MONTH.year_ago().end_before
+PREV_START, PREV_END = MONTH.previous().start_at, MONTH.previous().end_before
+assert (START, END) == (dt.datetime(2026, 11, 1), NOW)
+assert (YA_START, YA_END) == (dt.datetime(2025, 11, 1), dt.datetime(2025, 11, 20, 12, 30))
+assert (PREV_START, PREV_END) == (dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 20, 12, 30))
+# written independently of queries/_staging.sql: the state of an incident at moment ? (bound
+# to the window's end): open = not yet 已办结/已退回 then (closed later counts as open)
+OPEN_AT = ("(status in ('待受理', '处置中') or (status in ('已办结', '已退回') "
+           "and closed_at >= ?))")
+CLOSED_AT = "(status = '已办结' and (closed_at < ? or closed_at is null))"
 
 
 def open_page(fixture_warehouse, **global_filters) -> AppTest:
@@ -83,20 +97,24 @@ def test_headline_figures(inc_page, wh):
     ya = count(wh, YA_START, YA_END)
     prev = count(wh, PREV_START, PREV_END)
     assert total > 0
-    m = metric(inc_page, "警情总数")
+    assert ya > 0 and prev > 0  # both comparison windows are covered by the fixture
+    m = metric(inc_page, "本期警情")
     assert m.value == fmt_count(total)
     assert m.delta in (fmt_change(total, ya), "0")
     assert f"环比 {fmt_change(total, prev)}" in (m.proto.delta_description or "") or \
-        fmt_change(total, prev) == "—"
-    opened = count(wh, START, END, "status in ('待受理', '处置中')")
-    assert metric(inc_page, "未办结").value == fmt_count(opened)
-    closed = count(wh, START, END, "status = '已办结'")
-    assert metric(inc_page, "已办结").value == fmt_count(closed)
+        fmt_change(total, prev) == "持平"
+    assert "所选时段内上报的警情、事件数" in m.proto.help
+    opened = count(wh, START, END, OPEN_AT, (END,))
+    assert metric(inc_page, "未办结警情").value == fmt_count(opened)
+    closed = count(wh, START, END, CLOSED_AT, (END,))
+    assert metric(inc_page, "已办结警情").value == fmt_count(closed)
+    assert opened + closed <= total
 
     hours = [r[0] for r in wh.execute(
         "select (epoch(closed_at) - epoch(reported_at)) / 3600.0 from incidents "
-        "where reported_at >= ? and reported_at < ? and status = '已办结' order by 1",
-        [START, END]).fetchall()]
+        "where reported_at >= ? and reported_at < ? and status = '已办结' "
+        "and closed_at < ? order by 1", [START, END, END]).fetchall()]
+    assert len(hours) >= 50  # above the registry's min_sample: the values are quoted
     import numpy as np
 
     def hours_text(h):
@@ -151,7 +169,8 @@ def test_weekday_hour_heatmap(inc_page, wh):
 
 def test_open_by_age(inc_page, wh):
     bar = charts(inc_page)["inc_age"]["data"][0]
-    assert sum(arr(bar["y"])) == count(wh, START, END, "status in ('待受理', '处置中')")
+    # open at now (the period's end): includes those closed after 12:30
+    assert sum(arr(bar["y"])) == count(wh, START, END, OPEN_AT, (END,))
 
 
 def test_top_communities(inc_page, wh):
@@ -191,7 +210,7 @@ def test_page_filters_narrow_every_figure(fixture_warehouse, wh):
     at.run()
     assert not at.exception
     n = count(wh, START, END, "category = '交通' and hour(reported_at) between 8 and 20")
-    assert metric(at, "警情总数").value == fmt_count(n)
+    assert metric(at, "本期警情").value == fmt_count(n)
     specs = charts(at)
     assert sum(arr(specs["inc_trend"]["data"][1]["y"])) == n
     assert arr(specs["category"]["data"][0]["y"]) == ["交通"]
@@ -207,9 +226,9 @@ def test_text_search_is_literal(fixture_warehouse, wh):
     at.text_input(key="inc_q").input(word).run()
     n = count(wh, START, END, "(address like ? or summary like ?)", (f"%{word}%", f"%{word}%"))
     assert 0 < n
-    assert metric(at, "警情总数").value == fmt_count(n)
+    assert metric(at, "本期警情").value == fmt_count(n)
     at.text_input(key="inc_q").input("100%").run()  # % is a literal, not a wildcard
-    assert metric(at, "警情总数").value == "0"
+    assert metric(at, "本期警情").value == "0"
     assert not at.exception
 
 
@@ -218,8 +237,10 @@ def test_year_period_uses_week_grain(fixture_warehouse, wh):
     assert not at.exception
     spec = charts(at)["inc_trend"]
     current = spec["data"][1]
-    assert 45 <= len(arr(current["x"])) <= 48  # weeks of 2026-01-01 … 2026-11-20
-    assert sum(arr(current["y"])) == count(wh, dt.datetime(2026, 1, 1), END)
+    assert 45 <= len(arr(current["x"])) <= 48  # weeks of 2026-01-01 … 2026-11-20 12:30
+    assert sum(arr(current["y"])) == count(wh, dt.datetime(2026, 1, 1), NOW)
+    assert sum(arr(spec["data"][0]["y"])) == count(wh, dt.datetime(2025, 1, 1),
+                                                    dt.datetime(2025, 11, 20, 12, 30))
     at.segmented_control(key="inc_grain").set_value("month").run()
     assert len(arr(charts(at)["inc_trend"]["data"][1]["x"])) == 11
 
@@ -230,5 +251,5 @@ def test_community_filter(fixture_warehouse, wh):
     at = open_page(fixture_warehouse, communities=[code])
     assert not at.exception
     n = count(wh, START, END, "community_code = ?", (code,))
-    assert metric(at, "警情总数").value == fmt_count(n)
+    assert metric(at, "本期警情").value == fmt_count(n)
     assert arr(charts(at)["com_count"]["data"][0]["customdata"]) == [code]
