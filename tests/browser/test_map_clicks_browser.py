@@ -77,7 +77,7 @@ def test_every_community_opens_its_panel_on_the_first_real_click(page, app_serve
         try:
             page.wait_for_url(f"**ov_community={code}*", timeout=10_000)
             page.locator("h4", has_text=f"📍 {name}").wait_for(timeout=10_000)
-        except Exception:  # noqa: BLE001 - collected and reported below
+        except Exception:  # collected and reported below
             missed.append(name)
     assert missed == [], f"a first click did not open the panel of: {missed}"
 
@@ -90,11 +90,11 @@ def test_every_community_is_selected_on_the_risk_map_by_a_real_click(page, app_s
     assert box.count() == 1
     _community_paths(frame)
     missed = []
-    for i, (code, name) in enumerate(_communities(), start=1):
+    for i, (_code, name) in enumerate(_communities(), start=1):
         _quick_click(page, i)
         try:
             # the 社区 selectbox of the 12-month history shows the clicked community
             box.filter(has_text=name).wait_for(timeout=10_000)
-        except Exception:  # noqa: BLE001 - collected and reported below
+        except Exception:  # collected and reported below
             missed.append(name)
     assert missed == [], f"a first click did not select: {missed}"
