@@ -18,3 +18,23 @@ def test_app_logs_errors_with_a_reference_and_hides_the_english_menu():
     src = (ROOT / "app.py").read_text(encoding="utf-8")
     assert "log.exception(" in src and "错误编号" in src
     assert "stMainMenu" in src
+
+
+def test_the_whole_county_is_named_with_the_configured_unit(monkeypatch):
+    import re
+
+    from command_center import config
+
+    assert config.county_whole() == "全市"  # 龙港 is a 县级市: settings.toml [county] unit
+    monkeypatch.setenv("CC_COUNTY_UNIT", "县")
+    config.settings.cache_clear()
+    try:
+        assert config.county_whole() == "全县"
+    finally:
+        monkeypatch.delenv("CC_COUNTY_UNIT")
+        config.settings.cache_clear()
+    # no page or briefing spells the unit itself
+    for path in [*ROOT.joinpath("views").glob("*.py"),
+                 ROOT / "command_center" / "ui" / "filters.py",
+                 ROOT / "command_center" / "briefing" / "content.py"]:
+        assert not re.search(r'"全[县市区]', path.read_text(encoding="utf-8")), path

@@ -41,7 +41,7 @@ period = f.period
 communities = list(f.communities)
 window = {**period.params(), **period.previous().params("prev_"),
           **period.year_ago().params("ya_"), "communities": communities}
-scope = "全县" if not communities else f"已选 {len(communities)} 个社区"
+scope = config.county_whole() if not communities else f"已选 {len(communities)} 个社区"
 
 st.markdown("## 一张图")
 st.caption(f"{config.get('county', 'name', '')} · {period.label()} · {scope}")

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from command_center import risk
+from command_center import config, risk
 from command_center.maps.base import county_map, legend
 from command_center.maps.risk_layer import risk_layer
 from command_center.ui import filters
@@ -36,7 +36,7 @@ f = filters.current()
 period = f.period
 previous = period.previous()
 names = filters.community_options()
-scope = "全县" if not f.communities else f"{len(f.communities)} 个社区"
+scope = config.county_whole() if not f.communities else f"{len(f.communities)} 个社区"
 st.caption(
     f"{period.label()} · {scope} · 与上期（{previous.label()}）比较 · "
     "分数 0–100，由各项指标归一化后加权求和，权重与分级阈值在 risk.toml 中配置"
@@ -104,7 +104,7 @@ with right:
             st.write(_names(df) or "无")
     with st.expander("评分方法", expanded=False):
         total = sum(i.weight for i in indicators) or 1
-        method = {"minmax": "全县最小–最大", "cap": "线性截断", "rank": "百分位排名"}
+        method = {"minmax": f"{config.county_whole()}最小–最大", "cap": "线性截断", "rank": "百分位排名"}
         st.dataframe(
             pd.DataFrame({
                 "指标": [i.name for i in indicators],
