@@ -333,9 +333,9 @@ def test_cli_writes_the_three_files(fixture_warehouse, tmp_path, wh):
                  str(tmp_path), "--warehouse", str(fixture_warehouse)]) == 0
     seconds = time.perf_counter() - t
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["briefing_month_2026-10-01_2026-10-31.docx",
-                     "briefing_month_2026-10-01_2026-10-31.pdf",
-                     "briefing_month_2026-10-01_2026-10-31.xlsx"]
+    assert names == ["龙港市平安治理工作月报_2026-10-01至2026-10-31.docx",
+                     "龙港市平安治理工作月报_2026-10-01至2026-10-31.pdf",
+                     "龙港市平安治理工作月报_2026-10-01至2026-10-31.xlsx"]
     print(f"briefing CLI: {seconds:.2f} s for Word + PDF + Excel")
     assert seconds < 60
     import docx
