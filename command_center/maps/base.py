@@ -135,7 +135,12 @@ def _metric_scale() -> MacroElement:
     macro = MacroElement()
     macro._template = Template(
         "{% macro script(this, kwargs) %}"
-        "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
+        "(function(){ var sc = L.control.scale({imperial: false});"
+        # Leaflet writes 'm' / 'km': write 米 / 公里
+        " sc._updateScale = function(el, text, ratio){"
+        "   el.style.width = Math.round(this.options.maxWidth * ratio) + 'px';"
+        "   el.innerHTML = text.replace(' km', ' 公里').replace(' m', ' 米'); };"
+        " sc.addTo({{ this._parent.get_name() }}); })();"
         "{% endmacro %}"
     )
     return macro
