@@ -38,3 +38,16 @@ def test_the_whole_county_is_named_with_the_configured_unit(monkeypatch):
                  ROOT / "command_center" / "ui" / "filters.py",
                  ROOT / "command_center" / "briefing" / "content.py"]:
         assert not re.search(r'"全[县市区]', path.read_text(encoding="utf-8")), path
+
+
+def test_pages_do_not_name_configuration_files_to_a_person():
+    import re
+
+    for path in ROOT.joinpath("views").glob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.lstrip().startswith("#") or '"""' in line:
+                continue
+            # a Chinese string literal that names a .toml file
+            for literal in re.findall(r'"([^"]*)"', line):
+                if re.search(r"[\u4e00-\u9fff]", literal):
+                    assert ".toml" not in literal, (path.name, literal)

@@ -39,7 +39,7 @@ names = filters.community_options()
 scope = config.county_whole() if not f.communities else f"{len(f.communities)} 个社区"
 st.caption(
     f"{period.label()} · {scope} · 与上期（{previous.label()}）比较 · "
-    "分数 0–100，由各项指标归一化后加权求和，权重与分级阈值在 risk.toml 中配置"
+    "分数 0–100，由各项指标归一化后加权求和，权重与分级阈值由四色预警模型配置确定（系统管理员维护）"
 )
 
 now = risk.scores(period, f.communities)
@@ -81,7 +81,7 @@ with left:
             if name == first and code in set(now["community_code"]):
                 st.session_state["risk_community"] = code
                 break
-    st.caption("颜色取自 risk.toml；悬停查看风险分与主要得分项，点击社区查看其近 12 个月走势。")
+    st.caption("颜色为各社区的预警等级；悬停查看风险分与主要得分项，点击社区查看其近 12 个月走势。")
 
 with right:
     st.subheader("等级变化（较上期）")
