@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from pathlib import Path
 
 import streamlit as st
@@ -55,4 +57,15 @@ if page.url_path not in NO_FILTERS:
 if page.url_path != "wall":
     with st.sidebar:
         freshness_caption()
-page.run()
+# Streamlit's ⋮ menu only offers English items (Print, Record screen, Made with Streamlit):
+# hidden; printing is the browser's own, briefings have their Word/PDF downloads.
+st.html("<style>[data-testid='stMainMenu']{display:none !important}</style>")
+
+log = logging.getLogger("command_center.app")
+try:
+    page.run()
+except Exception:  # shown to a person in Chinese, the traceback goes to the server log
+    ref = uuid.uuid4().hex[:8].upper()
+    log.exception("页面出错（编号 %s，页面 %s）", ref, page.url_path)
+    st.error(f"页面出现错误，请稍后重试；如仍有问题，请将错误编号 {ref} 告知系统管理员"
+             "（管理员可在服务器日志中按编号查到详情）。")

@@ -26,29 +26,70 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
 
 
+# argparse's own words (usage:, options:, -h's help, error lines) are English; this table
+# turns them into Chinese (argparse looks every such string up through gettext).
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "options": "选项",
+    "positional arguments": "位置参数",
+    "show this help message and exit": "显示本帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项：%(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "expected one argument": "需要一个值",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "有歧义的选项：%(option)s 可匹配 %(matches)s",
+}
+
+
+def _zh(text: str) -> str:
+    return _ARGPARSE_ZH.get(text, text)
+
+
+argparse._ = _zh  # argparse calls its module-level gettext alias ``_`` at run time
+
+
+class WarehouseMissing(RuntimeError):
+    """A command that reads the warehouse was run before one was built."""
+
+
+def _require_warehouse(path: Path | None) -> Path:
+    path = Path(path) if path is not None else config.warehouse_path()
+    if not path.is_file():
+        raise WarehouseMissing(
+            f"找不到数据仓库：{path}。请先建立数据仓库：python -m command_center build"
+            "（由 data/exports 中的导出文件建立），或 python -m command_center ensure"
+            "（用样例数据建立）；也可以用 --warehouse 指定已有的数据仓库文件。")
+    return path
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m command_center", description="平安治理一张图 数据工具")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
 
     s = sub.add_parser("sample", help="生成内置样例导出文件")
     s.add_argument("--out", type=Path, default=None, help="输出目录（默认 data/exports）")
-    s.add_argument("--incidents-per-year", type=int, default=80_000)
+    s.add_argument("--incidents-per-year", type=int, default=80_000,
+                   help="每年警情条数（默认 80000）")
     s.add_argument("--end", type=_date, default=None, help="最后一天（默认今天）")
-    s.add_argument("--seed", type=int, default=20260101)
+    s.add_argument("--seed", type=int, default=20260101, help="随机种子（同一种子生成相同数据）")
 
     b = sub.add_parser("build", help="由导出文件重建数据仓库")
     b.add_argument("--exports", type=Path, default=None, help="导出文件目录（默认 data/exports）")
     b.add_argument("--warehouse", type=Path, default=None, help="数据仓库文件")
 
     i = sub.add_parser("import", help="导入一个导出文件（按编号更新）")
-    i.add_argument("--dataset", required=True, choices=sorted(DATASETS))
-    i.add_argument("file", type=Path)
-    i.add_argument("--crs", choices=("wgs84", "gcj02", "bd09"), default=None)
-    i.add_argument("--warehouse", type=Path, default=None)
+    i.add_argument("--dataset", required=True, choices=sorted(DATASETS), help="数据集")
+    i.add_argument("file", type=Path, help="要导入的导出文件（csv/xlsx/xls）")
+    i.add_argument("--crs", choices=("wgs84", "gcj02", "bd09"), default=None,
+                   help="坐标系（默认按数据集设置）")
+    i.add_argument("--warehouse", type=Path, default=None, help="数据仓库文件")
     i.add_argument("--report", type=Path, default=None, help="写出 JSON 报告")
 
     e = sub.add_parser("ensure", help="没有数据仓库时用样例数据建立")
-    e.add_argument("--warehouse", type=Path, default=None)
+    e.add_argument("--warehouse", type=Path, default=None, help="数据仓库文件")
 
     r = sub.add_parser("briefing", help="生成工作简报（Word、PDF、Excel）")
     r.add_argument("--period", required=True, choices=("week", "month", "quarter"),
@@ -56,12 +97,20 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--date", type=_date, default=None,
                    help="简报所在周/月/季度中的任一天（默认今天）")
     r.add_argument("--out", type=Path, required=True, help="输出目录")
-    r.add_argument("--warehouse", type=Path, default=None)
+    r.add_argument("--warehouse", type=Path, default=None, help="数据仓库文件")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except WarehouseMissing as exc:
+        print(f"无法执行：{exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "sample":
         from command_center.sample import generate
 
@@ -82,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         from command_center.ingest import IngestError
         from command_center.ingest.upsert import import_file
 
+        _require_warehouse(args.warehouse)
         try:
             report = import_file(args.dataset, args.file, crs=args.crs,
                                  warehouse=args.warehouse or config.warehouse_path())
@@ -110,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         from command_center.briefing import write_briefing
         from command_center.briefing.pdf import BriefingFontError
 
+        _require_warehouse(args.warehouse)
         try:
             paths = write_briefing(args.period, args.date or config.today(), args.out,
                                    warehouse=args.warehouse)

@@ -59,6 +59,20 @@ def geo_dir() -> Path:
     return path("geo")
 
 
+def county_unit() -> str:
+    """县 / 市 / 区 from ``[county] unit`` (default: the last character of the name)."""
+    unit = (get("county", "unit", "") or "").strip()
+    if not unit:
+        name = get("county", "name", "") or ""
+        unit = name[-1] if name[-1:] in ("县", "市", "区", "旗") else "县"
+    return unit
+
+
+def county_whole() -> str:
+    """The word for the whole county: 全县 / 全市 / 全区."""
+    return "全" + county_unit()
+
+
 def tz() -> ZoneInfo:
     return ZoneInfo(get("county", "timezone", "Asia/Shanghai"))
 

@@ -272,6 +272,19 @@ def test_docx_reads_back_with_headings(october):
     assert len(doc.tables[-1].rows) == 103  # header + 102 communities
 
 
+def test_docx_is_a4_with_the_pdfs_margins(october):
+    import docx
+    from docx.shared import Mm
+
+    _, b = october
+    doc = docx.Document(io.BytesIO(briefing.render(b, "docx")))
+    for section in doc.sections:
+        assert abs(section.page_width - Mm(210)) < Mm(0.5)
+        assert abs(section.page_height - Mm(297)) < Mm(0.5)
+        assert abs(section.left_margin - Mm(18)) < Mm(0.5)
+        assert abs(section.top_margin - Mm(16)) < Mm(0.5)
+
+
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
 def test_pdf_pages_render_with_content(october, tmp_path):
     from PIL import Image
@@ -344,9 +357,9 @@ def test_cli_writes_the_three_files(fixture_warehouse, tmp_path, wh):
                  str(tmp_path), "--warehouse", str(fixture_warehouse)]) == 0
     seconds = time.perf_counter() - t
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["briefing_month_2026-10-01_2026-10-31.docx",
-                     "briefing_month_2026-10-01_2026-10-31.pdf",
-                     "briefing_month_2026-10-01_2026-10-31.xlsx"]
+    assert names == ["龙港市平安治理工作月报_2026-10-01至2026-10-31.docx",
+                     "龙港市平安治理工作月报_2026-10-01至2026-10-31.pdf",
+                     "龙港市平安治理工作月报_2026-10-01至2026-10-31.xlsx"]
     print(f"briefing CLI: {seconds:.2f} s for Word + PDF + Excel")
     assert seconds < 60
     import docx

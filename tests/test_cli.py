@@ -74,6 +74,34 @@ def test_unusable_file_exits_2_and_changes_nothing(tmp_path, fixture_warehouse):
 
 def test_bad_arguments_are_refused(tmp_path):
     r = cli("import", "--dataset", "weather", str(tmp_path / "x.csv"))
-    assert r.returncode == 2 and "invalid choice" in r.stderr
+    assert r.returncode == 2 and "无效的选项" in r.stderr
     r = cli("sample", "--end", "2026-13-01", "--out", str(tmp_path))
     assert r.returncode == 2 and "日期格式应为 YYYY-MM-DD" in r.stderr
+
+
+def test_help_and_errors_are_chinese():
+    import re
+
+    for args in (("-h",), ("briefing", "-h"), ("import", "-h"), ("sample", "-h")):
+        r = cli(*args)
+        assert r.returncode == 0
+        for english in ("usage", "options", "show this help", "positional arguments"):
+            assert english not in r.stdout, (args, english, r.stdout)
+        # every option has a Chinese help text
+        for line in r.stdout.splitlines():
+            if line.strip().startswith("--") and not re.search(r"[\u4e00-\u9fff]", line):
+                following = r.stdout.split(line, 1)[1].splitlines()[1:2]
+                assert following and re.search(r"[\u4e00-\u9fff]", following[0]), line
+    r = cli("briefing")
+    assert r.returncode == 2 and "缺少必需的参数" in r.stderr and "usage" not in r.stderr
+
+
+def test_commands_reading_the_warehouse_say_what_is_missing(tmp_path):
+    missing = tmp_path / "none.duckdb"
+    for args in (("briefing", "--period", "month", "--out", str(tmp_path)),
+                 ("import", "--dataset", "incidents", str(tmp_path / "x.csv"))):
+        r = cli(*args, "--warehouse", str(missing))
+        assert r.returncode == 2, r.stderr
+        assert "Traceback" not in r.stderr
+        assert "找不到数据仓库" in r.stderr and "python -m command_center build" in r.stderr
+        assert len(r.stderr.strip().splitlines()) <= 2

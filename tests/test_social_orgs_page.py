@@ -16,8 +16,10 @@ from streamlit.testing.v1 import AppTest
 from command_center.formatting import fmt_count, fmt_pct
 from command_center.periods import Period
 
-MONTH = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 20))  # default preset 本月 on 11-20
-YEAR = Period(dt.date(2026, 1, 1), dt.date(2026, 11, 20))
+NOW = dt.datetime(2026, 11, 20, 12, 30)  # tests/conftest.py FIXTURE_NOW (CC_CLOCK_NOW)
+# default preset 本月 at the pinned clock: 11-01 0:00 until now
+MONTH = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 20), NOW)
+YEAR = Period(dt.date(2026, 1, 1), dt.date(2026, 11, 20), NOW)
 
 
 @pytest.fixture()
@@ -79,38 +81,46 @@ def _table(app, column: str):
 
 
 ACTIVE = "status = '正常'"
+# 在册 at the window's end (now): 正常 and registered before it (no date: always)
+IN_REGISTER = (f"{ACTIVE} and (registered_on is null or "
+               f"cast(registered_on as timestamp) < timestamp '{MONTH.end_before}')")
+# on a credit list at the window's end: in the register and listed before it (no date: always)
+LISTED = (f"(credit_listed_on is null or "
+          f"cast(credit_listed_on as timestamp) < timestamp '{MONTH.end_before}')")
 
 
 def test_register_kpis(at, wh):
-    n = _one(wh, f"select count(*) from social_orgs where {ACTIVE}")
+    n = _one(wh, f"select count(*) from social_orgs where {IN_REGISTER}")
     assert n > 100
-    assert _metric(at, "在册组织").value == fmt_count(n)
-    abnormal = _one(wh, f"select count(*) from social_orgs where {ACTIVE} "
-                        "and credit_status = '活动异常名录'")
-    dishonest = _one(wh, f"select count(*) from social_orgs where {ACTIVE} "
-                         "and credit_status = '严重违法失信'")
+    assert _metric(at, "在册社会组织").value == fmt_count(n)
+    abnormal = _one(wh, f"select count(*) from social_orgs where {IN_REGISTER} "
+                        f"and credit_status = '活动异常名录' and {LISTED}")
+    dishonest = _one(wh, f"select count(*) from social_orgs where {IN_REGISTER} "
+                         f"and credit_status = '严重违法失信' and {LISTED}")
     assert abnormal > 0
     assert _metric(at, "活动异常名录").value == fmt_count(abnormal)
     assert _metric(at, "严重违法失信").value == fmt_count(dishonest)
-    rated = _one(wh, f"select count(*) from social_orgs where {ACTIVE} "
+    rated = _one(wh, f"select count(*) from social_orgs where {IN_REGISTER} "
                      "and rating in ('3A', '4A', '5A')")
     assert _metric(at, "3A及以上").value == fmt_pct(rated / n)
-    staff = _one(wh, f"select sum(staff_count) from social_orgs where {ACTIVE}")
-    volunteers = _one(wh, f"select sum(volunteer_count) from social_orgs where {ACTIVE}")
+    staff = _one(wh, f"select sum(staff_count) from social_orgs where {IN_REGISTER}")
+    volunteers = _one(wh, f"select sum(volunteer_count) from social_orgs where {IN_REGISTER}")
     assert _metric(at, "专职人员").value == fmt_count(staff)
     assert _metric(at, "志愿者").value == fmt_count(volunteers)
 
 
 def test_new_registrations_follow_the_period(at, wh):
+    # registered inside [start, now) and 正常 now
     sql = (f"select count(*) from social_orgs where {ACTIVE} and registered_on >= ? "
-           "and registered_on <= ?")
-    assert _metric(at, "本期新登记").value == fmt_count(_one(wh, sql, MONTH.start, MONTH.end))
+           "and cast(registered_on as timestamp) < ?")
+    assert _metric(at, "新登记组织").value == fmt_count(
+        _one(wh, sql, MONTH.start, MONTH.end_before))
     app = _open({"period": "year"})
-    n_year = _one(wh, sql, YEAR.start, YEAR.end)
+    n_year = _one(wh, sql, YEAR.start, YEAR.end_before)
     assert n_year > 0
-    assert _metric(app, "本期新登记").value == fmt_count(n_year)
-    # the register itself does not depend on the period
-    assert _metric(app, "在册组织").value == _metric(at, "在册组织").value
+    assert _metric(app, "新登记组织").value == fmt_count(n_year)
+    # the register at now does not depend on the period's start (both end now)
+    assert _metric(app, "在册社会组织").value == _metric(at, "在册社会组织").value
     # the registrations chart (by month for a year) adds up to the same number
     reg = [c for c in _charts(app) if c["layout"].get("yaxis", {}).get("title", {}).get(
         "text", "").startswith("新登记组织数")]
@@ -143,17 +153,21 @@ def test_credit_list_names_and_since_when(at, wh):
 
 
 def test_mediation_by_organizations(at, wh):
-    sql = (f"select count(*), count(*) filter (where d.status = '调解成功'), "
-           "count(*) filter (where d.status in ('调解成功', '调解不成功', '已转诉讼', '已撤回')), "
+    # received in the window; concluded (调解成功/调解不成功/已转诉讼, 已撤回 excluded) by its end
+    concluded_by_end = "coalesce(d.closed_at < ?, true)"
+    sql = (f"select count(*), count(*) filter (where d.status = '调解成功' and {concluded_by_end}), "
+           "count(*) filter (where d.status in ('调解成功', '调解不成功', '已转诉讼') "
+           f"and {concluded_by_end}), "
            "count(distinct d.mediator_org_id), "
            "count(*) filter (where d.mediation_channel = '品牌调解室') "
            "from disputes d join social_orgs o on o.org_id = d.mediator_org_id "
            f"where o.{ACTIVE} and d.received_at >= ? and d.received_at < ?")
-    cases, success, closed, orgs, brand = wh.execute(
-        sql, [MONTH.start_at, MONTH.end_before]).fetchone()
-    assert cases > 0
-    assert _metric(at, "调解纠纷").value == fmt_count(cases)
-    assert _metric(at, "调解成功率").value == fmt_pct(success / closed)
+    end = MONTH.end_before
+    cases, success, concluded, orgs, brand = wh.execute(
+        sql, [end, end, MONTH.start_at, end]).fetchone()
+    assert cases > 0 and concluded >= 20  # the figure's minimum sample
+    assert _metric(at, "组织调解纠纷").value == fmt_count(cases)
+    assert _metric(at, "组织调解成功率").value == fmt_pct(success / concluded)
     assert _metric(at, "参与调解组织").value == fmt_count(orgs)
     assert _metric(at, "品牌调解室案件").value == fmt_count(brand)
     # the most active organization tops the chart
@@ -183,15 +197,23 @@ def test_thin_coverage_per_10k(at, wh):
 
 def test_filters_narrow_everything(wh):
     app = _open({"org_form": ["基金会"]})
-    n = _one(wh, f"select count(*) from social_orgs where {ACTIVE} and legal_form = '基金会'")
-    assert _metric(app, "在册组织").value == fmt_count(n)
+    n = _one(wh, f"select count(*) from social_orgs where {IN_REGISTER} and legal_form = '基金会'")
+    assert _metric(app, "在册社会组织").value == fmt_count(n)
     records = _table(app, "成立登记日期")
     assert len(records) == n and set(records["组织类型"]) == {"基金会"}
-    code = wh.execute(f"select community_code from social_orgs where {ACTIVE} group by 1 "
-                      "order by count(*) desc limit 1").fetchone()[0]
+    # a community with both in-register and deregistered (已注销 / 已撤销) organisations
+    code = wh.execute(f"select community_code from social_orgs group by 1 "
+                      f"having count(*) filter (where not ({ACTIVE})) > 0 "
+                      f"order by count(*) filter (where {ACTIVE}) desc, 1 limit 1").fetchone()[0]
     app = _open({"communities": [code], "org_closed": True})
-    n = _one(wh, "select count(*) from social_orgs where community_code = ?", code)
-    assert _metric(app, "在册组织").value == fmt_count(n)
+    # 含已注销、已撤销 selects them too (筛选选中 …), but 在册 stays the in-register count
+    n = _one(wh, f"select count(*) from social_orgs where community_code = ? and {IN_REGISTER}",
+             code)
+    listed = _one(wh, "select count(*) from social_orgs where community_code = ?", code)
+    assert listed > n
+    metric = _metric(app, "在册社会组织")
+    assert metric.value == fmt_count(n)
+    assert f"筛选选中 {fmt_count(listed)} 家" in (metric.help or ""), metric.help
 
 
 def test_records_table_is_chinese_and_complete(at, wh):

@@ -98,7 +98,7 @@ def q_now(name: str, **extra):
 
 
 names = filters.community_options()
-scope = "、".join(names.get(c, c) for c in g.communities) if g.communities else "全县"
+scope = "、".join(names.get(c, c) for c in g.communities) if g.communities else config.county_whole()
 narrowing = " · ".join(f"{k}：{v}" for k, v in sel.describe(org_names).items())
 st.caption(f"按受理时间统计：{period.label()} · {scope}" + (f" · {narrowing}" if narrowing else "")
            + f" · 同比对照 {period.year_ago().label()}")

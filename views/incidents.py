@@ -65,7 +65,7 @@ def q(name: str, flt=g, **extra):
 
 
 names = filters.community_options()
-scope = "、".join(names.get(c, c) for c in g.communities) if g.communities else "全县"
+scope = "、".join(names.get(c, c) for c in g.communities) if g.communities else config.county_whole()
 narrowing = " · ".join(f"{k}：{v}" for k, v in sel.describe().items())
 st.caption(f"{period.label()} · {scope}" + (f" · {narrowing}" if narrowing else "")
            + f" · 同比对照 {period.year_ago().label()}")

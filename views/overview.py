@@ -40,7 +40,7 @@ TOPIC_LINKS = [
 f = filters.current()
 period = f.period
 communities = list(f.communities)
-scope = "全县" if not communities else f"已选 {len(communities)} 个社区"
+scope = config.county_whole() if not communities else f"已选 {len(communities)} 个社区"
 
 st.markdown("## 一张图")
 st.caption(f"{config.get('county', 'name', '')} · {period.label()} · {scope}")

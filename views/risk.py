@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from command_center import risk
+from command_center import config, risk
 from command_center.maps.base import county_map, legend
 from command_center.maps.risk_layer import risk_layer
 from command_center.privacy import md
@@ -37,13 +37,13 @@ except risk.RiskConfigError as exc:
 f = filters.current()
 period = f.period
 names = filters.community_options()
-scope = "全县" if not f.communities else f"{len(f.communities)} 个社区"
+scope = config.county_whole() if not f.communities else f"{len(f.communities)} 个社区"
 assessed = risk.assess(period, f.communities)
 compared = assessed.compared
 prev_name = assessed.previous_name()  # 上期, or 此前28天 for a widened window
 st.caption(
     f"{period.label()} · {scope} · {assessed.comparison_text()} · "
-    "分数 0–100，由各项指标归一化后加权求和，权重与分级阈值在 risk.toml 中配置"
+    "分数 0–100，由各项指标归一化后加权求和，权重与分级阈值由四色预警模型配置确定（系统管理员维护）"
 )
 if assessed.note:
     st.info(assessed.note, icon="ℹ️")
@@ -90,7 +90,7 @@ with left:
             if name == first and code in set(now["community_code"]):
                 st.session_state["risk_community"] = code
                 break
-    st.caption("颜色取自 risk.toml；悬停查看风险分与主要得分项，点击社区查看其近 12 个月走势。")
+    st.caption("颜色为各社区的预警等级；悬停查看风险分与主要得分项，点击社区查看其近 12 个月走势。")
 
 with right:
     st.subheader(f"等级变化（较{prev_name}）")
@@ -116,7 +116,7 @@ with right:
                 st.write(_names(df) or "无")
     with st.expander("评分方法", expanded=False):
         total = sum(i.weight for i in indicators) or 1
-        method = {"minmax": "全县最小–最大", "cap": "线性截断", "rank": "百分位排名"}
+        method = {"minmax": f"{config.county_whole()}最小–最大", "cap": "线性截断", "rank": "百分位排名"}
         st.dataframe(
             pd.DataFrame({
                 "指标": [i.name for i in indicators],

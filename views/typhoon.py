@@ -79,7 +79,7 @@ def shelters_layer(df: pd.DataFrame) -> folium.FeatureGroup:
 g = filters.current()
 now = config.now()
 names_by_code = filters.community_options()
-community_text = "、".join(names_by_code.get(c, c) for c in g.communities) or "全县"
+community_text = "、".join(names_by_code.get(c, c) for c in g.communities) or config.county_whole()
 
 st.title("防台转移")
 

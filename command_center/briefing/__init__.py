@@ -28,8 +28,11 @@ def make(kind: str, period: Period, communities=(), *, warehouse: Path | str | N
 
 
 def file_stem(kind: str, period: Period) -> str:
-    """briefing_month_2026-10-01_2026-10-31 (ASCII: safe for any mail system or cron)."""
-    return f"briefing_{kind}_{period.start}_{period.end}"
+    """龙港市平安治理工作月报_2026-10-01至2026-10-31: Chinese like the data exports' names
+    (no spaces or slashes, so it stays one word for mail systems and cron)."""
+    name = {"week": "周报", "month": "月报", "quarter": "季报"}.get(kind, "简报")
+    county = config.get("county", "name", "") or ""
+    return f"{county}平安治理工作{name}_{period.start}至{period.end}"
 
 
 def render(b, fmt: str) -> bytes:

@@ -644,7 +644,9 @@ def _community_table(c: _Ctx) -> Table:
 
 def _scope(d) -> str:
     if not d.communities:
-        return f"全{d.county[-1]}" if d.county else "全域"
+        from command_center import config
+
+        return config.county_whole()
     names = [d.community_names.get(x, x) for x in d.communities]
     return _join(names[:5]) + (f"等{len(names)}个社区" if len(names) > 5 else "")
 

@@ -9,7 +9,7 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from command_center.briefing.content import Briefing, Table
 
@@ -66,8 +66,17 @@ def _table(doc: Document, table: Table) -> None:
         note.runs[0].font.size = Pt(9)
 
 
+def _a4(doc: Document) -> None:
+    """A4 portrait with the PDF's margins (python-docx's template is US Letter)."""
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(18)
+        section.top_margin = section.bottom_margin = Mm(16)
+
+
 def docx_bytes(b: Briefing) -> bytes:
     doc = Document()
+    _a4(doc)
     _styles(doc)
     title = doc.add_heading(b.title, level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -107,15 +107,40 @@ def county_map(*, dark: bool = False, boundary: bool = True) -> folium.Map:
             control=False,
         ).add_to(m)
     _metric_scale().add_to(m)
+    _focus_without_scroll().add_to(m)
     m.fit_bounds([[s, w], [n, e]], padding=(8, 8))
     return m
+
+
+def _focus_without_scroll() -> MacroElement:
+    """Leaflet focuses the map container on mousedown (keyboard navigation). Inside the
+    component iframe that focus scrolls the PAGE to bring the iframe into view when it is not
+    wholly visible, so the polygon under the pointer moves between mousedown and mouseup: the
+    browser then sends the click to their common parent (the SVG ``<g>``) and Leaflet never
+    sees a click on the community. Focus with ``preventScroll`` instead (keyboard kept)."""
+    macro = MacroElement()
+    macro._template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(m){ var kb = m.keyboard; if (!kb) { return; }"
+        " L.DomEvent.off(m._container, 'mousedown', kb._onMouseDown, kb);"
+        " L.DomEvent.on(m._container, 'mousedown', function(){"
+        "   if (!this._focused) { m._container.focus({preventScroll: true}); } }, kb);"
+        "})({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+    return macro
 
 
 def _metric_scale() -> MacroElement:
     macro = MacroElement()
     macro._template = Template(
         "{% macro script(this, kwargs) %}"
-        "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
+        "(function(){ var sc = L.control.scale({imperial: false});"
+        # Leaflet writes 'm' / 'km': write 米 / 公里
+        " sc._updateScale = function(el, text, ratio){"
+        "   el.style.width = Math.round(this.options.maxWidth * ratio) + 'px';"
+        "   el.innerHTML = text.replace(' km', ' 公里').replace(' m', ' 米'); };"
+        " sc.addTo({{ this._parent.get_name() }}); })();"
         "{% endmacro %}"
     )
     return macro

@@ -131,7 +131,7 @@ def render() -> Filters:
             "社区",
             options=list(names),
             format_func=lambda c: names.get(c, c),
-            placeholder="全县（可多选社区）",
+            placeholder=f"{config.county_whole()}（可多选社区）",
             key="communities",
         )
     now = config.now()

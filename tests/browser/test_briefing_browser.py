@@ -24,7 +24,7 @@ def test_briefing_renders_offline_and_exports(page, app_server):
     button = page.locator('[data-testid="stDownloadButton"]').filter(has_text="导出 PDF")
     with page.expect_download(timeout=60_000) as info:
         button.click()
-    assert info.value.suggested_filename == "briefing_month_2026-10-01_2026-10-31.pdf"
+    assert info.value.suggested_filename == "龙港市平安治理工作月报_2026-10-01至2026-10-31.pdf"
     raw = open(info.value.path(), "rb").read()
     assert raw.startswith(b"%PDF") and len(raw) > 20_000
 

@@ -25,6 +25,9 @@ def test_overview_map_draws_offline(page, app_server):
     for name in ("社区警情率（每千人）", "警情密度", "在办矛盾纠纷", "社会组织", "避灾安置场所"):
         assert name in switcher
     assert "社区每千人警情" in frame.locator("body").inner_text()
+    scale = frame.locator(".leaflet-control-scale-line").inner_text()
+    assert "公里" in scale or "米" in scale, scale
+    assert "km" not in scale and not scale.rstrip().endswith(" m"), scale
     height = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()["height"]
     assert height > 400  # a failed asset collapses the iframe to 0
     for label in ("今日警情", "本期警情", "未办结警情", "纠纷受理", "调解成功率", "社会组织"):

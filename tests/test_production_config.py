@@ -1,0 +1,53 @@
+"""Production settings a person meets: no tracebacks, no English menu, no agent API."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_no_tracebacks_for_users_and_no_agent_api():
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert cfg["client"]["showErrorDetails"] == "none"
+    assert cfg.get("server", {}).get("enableAgentApi", False) is False
+
+
+def test_app_logs_errors_with_a_reference_and_hides_the_english_menu():
+    src = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert "log.exception(" in src and "错误编号" in src
+    assert "stMainMenu" in src
+
+
+def test_the_whole_county_is_named_with_the_configured_unit(monkeypatch):
+    import re
+
+    from command_center import config
+
+    assert config.county_whole() == "全市"  # 龙港 is a 县级市: settings.toml [county] unit
+    monkeypatch.setenv("CC_COUNTY_UNIT", "县")
+    config.settings.cache_clear()
+    try:
+        assert config.county_whole() == "全县"
+    finally:
+        monkeypatch.delenv("CC_COUNTY_UNIT")
+        config.settings.cache_clear()
+    # no page or briefing spells the unit itself
+    for path in [*ROOT.joinpath("views").glob("*.py"),
+                 ROOT / "command_center" / "ui" / "filters.py",
+                 ROOT / "command_center" / "briefing" / "content.py"]:
+        assert not re.search(r'"全[县市区]', path.read_text(encoding="utf-8")), path
+
+
+def test_pages_do_not_name_configuration_files_to_a_person():
+    import re
+
+    for path in ROOT.joinpath("views").glob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.lstrip().startswith("#") or '"""' in line:
+                continue
+            # a Chinese string literal that names a .toml file
+            for literal in re.findall(r'"([^"]*)"', line):
+                if re.search(r"[\u4e00-\u9fff]", literal):
+                    assert ".toml" not in literal, (path.name, literal)
