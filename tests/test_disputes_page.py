@@ -9,13 +9,23 @@ each in its state at the window's end (closed after it = still open then). 结�
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from command_center.formatting import fmt_change, fmt_count, fmt_pct
-from tests.test_incidents_page import (END, NOW, PREV_END, PREV_START, START, YA_END, YA_START,
-                                       arr, charts, metric, one, open_page)
+from tests.test_incidents_page import (
+    END,
+    NOW,
+    PREV_END,
+    PREV_START,
+    START,
+    YA_END,
+    YA_START,
+    arr,
+    charts,
+    metric,
+    one,
+    open_page,
+)
 
 TODAY = NOW.date()
 CLOSED = "('调解成功', '调解不成功', '已转诉讼', '已撤回')"

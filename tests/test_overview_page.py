@@ -11,12 +11,21 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from command_center import headline
 from command_center.formatting import fmt_count
-from command_center.periods import Period
+from command_center.periods import Period, resolve
 from queries import run_query_uncached
 
-MONTH = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 20))  # default preset 本月 on 11-20
+FIXTURE_NOW = dt.datetime(2026, 11, 20, 12, 30)  # tests/conftest.py (CC_CLOCK_NOW)
+MONTH = resolve("month", FIXTURE_NOW)  # default preset 本月: 11-01 0:00 … 11-20 12:30
+assert MONTH.params() == {"start": dt.datetime(2026, 11, 1), "end": FIXTURE_NOW}
 CODE = "330383001030"
+# written independently of queries/_staging.sql: open at the moment bound to ? (a case closed
+# after it was still open then)
+INCIDENT_OPEN_AT = ("(status in ('待受理', '处置中') or (status in ('已办结', '已退回') "
+                    "and closed_at >= ?))")
+DISPUTE_OPEN_AT = ("(status in ('已受理', '调处中') or (status in "
+                   "('调解成功', '调解不成功', '已转诉讼', '已撤回') and closed_at >= ?))")
 
 
 @pytest.fixture()
@@ -29,9 +38,8 @@ def wh(fixture_warehouse):
     con.close()
 
 
-def _window(period: Period, communities=()) -> dict:
-    return {**period.params(), **period.previous().params("prev_"),
-            **period.year_ago().params("ya_"), "communities": list(communities)}
+def _run(warehouse):
+    return lambda name, **kw: run_query_uncached(name, warehouse, **kw)
 
 
 def _count(wh, sql: str, *params) -> int:
@@ -61,36 +69,57 @@ def test_kpis_match_independent_counts(at, wh):
     assert n > 0
     assert _metric(at, "本期警情").value == fmt_count(n)
     open_n = _count(wh, "select count(*) from incidents where reported_at >= ? and "
-                        "reported_at < ? and status in ('待受理', '处置中')", start, end)
+                        f"reported_at < ? and {INCIDENT_OPEN_AT}", start, end, end)
     assert _metric(at, "未办结警情").value == fmt_count(open_n)
     d = _count(wh, "select count(*) from disputes where received_at >= ? and received_at < ?",
                start, end)
     assert _metric(at, "纠纷受理").value == fmt_count(d)
     orgs = _count(wh, "select count(*) from social_orgs where status = '正常' and "
-                      "(registered_on is null or registered_on <= ?)", MONTH.end)
-    assert _metric(at, "社会组织").value == fmt_count(orgs)
-    # 同比 delta: against the same dates of 2025
+                      "(registered_on is null or cast(registered_on as timestamp) < ?)", end)
+    assert _metric(at, "在册社会组织").value == fmt_count(orgs)
+    # 同比 delta: against the same dates of 2025 until the same time (12:30)
     ya = MONTH.year_ago()
+    assert ya.params() == {"start": dt.datetime(2025, 11, 1),
+                           "end": dt.datetime(2025, 11, 20, 12, 30)}
+    first = _count(wh, "select cast(min(reported_at) as date) from incidents")
     n_ya = _count(wh, "select count(*) from incidents where reported_at >= ? and "
                       "reported_at < ?", ya.start_at, ya.end_before)
-    if n_ya and round((n - n_ya) / n_ya * 100, 1) != 0:
-        assert _metric(at, "本期警情").delta == f"{(n - n_ya) / n_ya * 100:+.1f}%"
+    m = _metric(at, "本期警情")
+    if first > ya.start:
+        assert m.delta == "同比无可比数据"
+    elif n_ya and round((n - n_ya) / n_ya * 100, 1) != 0:
+        assert m.delta == f"{(n - n_ya) / n_ya * 100:+.1f}%"
+    else:
+        assert m.delta in ("0", "同比无可比数据")
 
 
 def test_success_rate_and_today(at, wh):
     start, end = MONTH.start_at, MONTH.end_before
+    # 调解成功 ÷ (调解成功 + 调解不成功 + 已转诉讼), closed before the window's end (已撤回 not
+    # in the base)
     ok, concluded = wh.execute(
         "select count(*) filter (where status = '调解成功'), count(*) filter (where status in "
         "('调解成功', '调解不成功', '已转诉讼')) from disputes where received_at >= ? and "
-        "received_at < ?", [start, end]).fetchone()
-    expected = f"{ok / concluded * 100:.1f}%" if concluded else "—"
-    assert _metric(at, "调解成功率").value == expected
-    # today up to "now" (the page rounds now down to the minute): bounded by the whole day
+        "received_at < ? and (closed_at < ? or closed_at is null)", [start, end, end]).fetchone()
+    assert concluded >= 20  # above the registry's min_sample: the rate is quoted
+    assert _metric(at, "调解成功率").value == f"{ok / concluded * 100:.1f}%"
+    # 今日警情: today 0:00 until now (12:30), not the records stamped later that day
     day = dt.datetime(2026, 11, 20)
+    today_n = _count(wh, "select count(*) from incidents where reported_at >= ? and "
+                         "reported_at < ?", day, FIXTURE_NOW)
     full_day = _count(wh, "select count(*) from incidents where reported_at >= ? and "
                           "reported_at < ?", day, day + dt.timedelta(days=1))
-    shown = int(_metric(at, "今日警情").value.replace(",", ""))
-    assert 0 <= shown <= full_day
+    assert today_n < full_day  # the fixture has records after now
+    m = _metric(at, "今日警情")
+    assert m.value == fmt_count(today_n)
+    # against the mean of the previous 4 same weekdays, 0:00 until 12:30
+    base = sum(_count(wh, "select count(*) from incidents where reported_at >= ? and "
+                          "reported_at < ?", day - dt.timedelta(weeks=k),
+                      FIXTURE_NOW - dt.timedelta(weeks=k)) for k in range(1, 5)) / 4
+    if base and round((today_n - base) / base * 100, 1) != 0:
+        assert m.delta == f"{(today_n - base) / base * 100:+.1f}%"
+    elif base:
+        assert m.delta == "0"
 
 
 def test_no_typhoon_card_in_november(at):
@@ -109,8 +138,14 @@ def test_selected_community_panel(fixture_warehouse, wh):
                    "and reported_at < ?", CODE, MONTH.start_at, MONTH.end_before)
     assert _metric(app, "本期警情", nth=1).value == fmt_count(n)
     orgs = _count(wh, "select count(*) from social_orgs where community_code = ? and status = "
-                      "'正常' and (registered_on is null or registered_on <= ?)", CODE, MONTH.end)
-    assert _metric(app, "社会组织", nth=1).value == fmt_count(orgs)
+                      "'正常' and (registered_on is null or cast(registered_on as timestamp) < ?)",
+                  CODE, MONTH.end_before)
+    assert _metric(app, "在册社会组织", nth=1).value == fmt_count(orgs)
+    # 期末在办纠纷 of the community: open at the period's end, whenever received
+    open_d = _count(wh, "select count(*) from disputes where community_code = ? and "
+                        f"received_at < ? and {DISPUTE_OPEN_AT}", CODE, MONTH.end_before,
+                    MONTH.end_before)
+    assert _metric(app, "期末在办纠纷").value == fmt_count(open_d)
     links = app.get("page_link")
     assert links, "no links to topic pages"
     for link in links:
@@ -169,7 +204,7 @@ def test_figures_by_community(fixture_warehouse, wh):
 
 
 def test_density_cells_sum_to_located_incidents(fixture_warehouse, wh):
-    year = Period(dt.date(2026, 1, 1), dt.date(2026, 11, 20))
+    year = resolve("year", FIXTURE_NOW)
     cells = run_query_uncached("overview/incident_density_by_cell", fixture_warehouse,
                                start=year.start_at, end=year.end_before, communities=[],
                                cell_deg=0.005)
@@ -182,22 +217,36 @@ def test_density_cells_sum_to_located_incidents(fixture_warehouse, wh):
 
 
 def test_kpi_queries_respect_community_filter(fixture_warehouse, wh):
-    inc = run_query_uncached("overview/kpi_incidents", fixture_warehouse,
-                             **_window(MONTH, [CODE])).iloc[0]
+    # the headline figures of 一张图 (incidents/totals, disputes/totals via command_center.headline)
+    run = _run(fixture_warehouse)
+    inc = headline.incidents(run, MONTH, [CODE])
     n = _count(wh, "select count(*) from incidents where community_code = ? and reported_at >= ? "
                    "and reported_at < ?", CODE, MONTH.start_at, MONTH.end_before)
-    assert inc["incident_count"] == n
+    assert n > 0 and inc["incident_count"] == n
     prev = MONTH.previous()
+    assert prev.params() == {"start": dt.datetime(2026, 10, 1),
+                             "end": dt.datetime(2026, 10, 20, 12, 30)}
     n_prev = _count(wh, "select count(*) from incidents where community_code = ? and "
                         "reported_at >= ? and reported_at < ?", CODE, prev.start_at, prev.end_before)
-    assert inc["previous_count"] == n_prev
+    assert headline.incidents(run, prev, [CODE])["incident_count"] == n_prev
+    # the 环比 window's open cases as of its own end
+    open_prev = _count(wh, "select count(*) from incidents where community_code = ? and "
+                           f"reported_at >= ? and reported_at < ? and {INCIDENT_OPEN_AT}",
+                       CODE, prev.start_at, prev.end_before, prev.end_before)
+    assert headline.incidents(run, prev, [CODE])["unclosed_count"] == open_prev
+    dis = headline.disputes(run, MONTH, [CODE])
+    d = _count(wh, "select count(*) from disputes where community_code = ? and received_at >= ? "
+                   "and received_at < ?", CODE, MONTH.start_at, MONTH.end_before)
+    assert dis["dispute_count"] == d
 
 
 def test_open_disputes_are_bounded(fixture_warehouse, wh):
     df = run_query_uncached("overview/open_disputes_by_point", fixture_warehouse,
-                            end=MONTH.end_before, communities=[], today=MONTH.end, limit=5)
-    total = _count(wh, "select count(*) from disputes where status in ('已受理', '调处中') and "
-                       "received_at < ? and lon is not null and lat is not null", MONTH.end_before)
+                            end=MONTH.end_before, communities=[], limit=5)
+    total = _count(wh, f"select count(*) from disputes where {DISPUTE_OPEN_AT} and "
+                       "received_at < ? and lon is not null and lat is not null",
+                   MONTH.end_before, MONTH.end_before)
+    assert total > 5
     assert len(df) == min(5, total)
     if total:
         assert int(df["total_open"].iloc[0]) == total
@@ -215,8 +264,7 @@ def _overview_map(warehouse, period: Period, selected=None):
     return layers.overview_map(
         q("figures_by_community", **p),
         q("incident_density_by_cell", **p, cell_deg=0.005),
-        q("open_disputes_by_point", end=period.end_before, communities=[], today=period.end,
-          limit=1000),
+        q("open_disputes_by_point", end=period.end_before, communities=[], limit=1000),
         q("social_orgs_by_point", end=period.end_before, communities=[], limit=2000),
         q("shelters_by_point", communities=[]),
         selected=selected,
@@ -227,7 +275,7 @@ def test_map_layers_payload_and_offline(fixture_warehouse):
     from command_center.maps import layers
     from command_center.maps.offline import make_offline
 
-    year = Period(dt.date(2026, 1, 1), dt.date(2026, 11, 20))
+    year = resolve("year", FIXTURE_NOW)
     m = make_offline(_overview_map(fixture_warehouse, year, selected=CODE))
     html = m.get_root().render()
     assert layers.payload_bytes(m) < 2_000_000
