@@ -95,12 +95,16 @@ def test_most_recent_typhoon_first_when_none_is_active(at, wh):
 
 def test_progress_against_plan(at, wh):
     tid = at.selectbox(key="ty_id").value
-    planned, moved, pending, refused, _ = _progress(wh, tid)
-    assert planned > 0
+    planned, moved, waiting, refused, households = _progress(wh, tid)
+    assert planned > 0 and refused  # so 应转未转 (waiting + refused) differs from 待转移 alone
     assert _metric(at, "应转移").value == f"{planned:,}"
     assert _metric(at, "已转移").value == f"{moved:,}"
-    assert _metric(at, "应转未转").value == fmt_count(pending or 0)
-    assert _metric(at, "拒绝转移").value == fmt_count(refused or 0)
+    # 应转未转 = 应转移 − 已转移 = 待转移 + 拒绝转移; exact person counts
+    pending = _metric(at, "应转未转")
+    assert pending.value == f"{planned - moved:,}"
+    assert planned - moved == (waiting or 0) + refused
+    assert f"其中待转移 {waiting or 0:,} 人（{households:,} 户）" in pending.proto.help
+    assert _metric(at, "拒绝转移").value == f"{refused:,}"
     assert _metric(at, "转移率").value == fmt_pct(moved / planned)
 
 
@@ -183,8 +187,8 @@ def test_past_typhoon_shows_shelters_at_the_peak(wh):
     caps = dict(wh.execute("select shelter_id, capacity from shelters").fetchall())
     full = sum(1 for s, n in per_shelter if caps.get(s) and n >= caps[s])
     near = sum(1 for s, n in per_shelter if caps.get(s) and 0.9 * caps[s] <= n < caps[s])
-    assert _metric(app, "已满（≥100%）").value == fmt_count(full)
-    assert _metric(app, "将满（≥90%）").value == fmt_count(near)
+    assert _metric(app, "已满场所").value == fmt_count(full)
+    assert _metric(app, "将满场所").value == fmt_count(near)
     # moving the slider recomputes
     later = peak_hour + dt.timedelta(hours=12)
     app.slider(key="ty_at").set_value(later).run()
@@ -277,15 +281,15 @@ def test_active_typhoon_comes_first_with_occupancy_now(active_warehouse):
     assert box.format_func("2699") == "2699 测试"
     assert ":red-badge[预警中]" in [m.value for m in app.markdown]
     assert _metric(app, "应转移").value == f"{w['cap_a'] + w['near'] + 3 + 5 + 4:,}"
-    assert _metric(app, "应转未转").value == "3"
+    assert _metric(app, "应转未转").value == "3"  # T3 待转移, nobody refused
     assert _metric(app, "转移率").value == fmt_pct((w["cap_a"] + w["near"] + 5 + 4) /
                                                   (w["cap_a"] + w["near"] + 12))
     # now (2026-11-20, this hour): A and B occupied, the returned household gone
     now = config.now()
     assert app.slider(key="ty_at").value == now.replace(minute=0, second=0, microsecond=0)
     assert _metric(app, "在场人数").value == fmt_count(w["cap_a"] + w["near"])
-    assert _metric(app, "已满（≥100%）").value == "1"
-    assert _metric(app, "将满（≥90%）").value == "1"
+    assert _metric(app, "已满场所").value == "1"
+    assert _metric(app, "将满场所").value == "1"
     shelters = _table(app, "使用状态")
     status = dict(zip(shelters["场所名称"], shelters["使用状态"], strict=True))
     assert sorted(status.values()) == sorted(["已满", "将满"])
