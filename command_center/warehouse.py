@@ -112,8 +112,11 @@ def upgrade(warehouse: Path) -> bool:
     with duckdb.connect() as probe:
         escaped = str(warehouse).replace("'", "''")
         probe.execute(f"attach '{escaped}' as wh (read_only)")
-        version = probe.execute("select value from wh.meta where key = 'schema_version'")
-        row = version.fetchone()
+        try:
+            row = probe.execute(
+                "select value from wh.meta where key = 'schema_version'").fetchone()
+        except duckdb.CatalogException:  # no meta table: older than any version
+            row = None
         if row is not None and row[0] == SCHEMA_VERSION:
             return False
     with writer_lock(warehouse):

@@ -10,6 +10,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 from fixtures_ingest.helpers import (
@@ -418,7 +419,7 @@ def test_stale_warehouse_copy_and_upload_copy_are_removed_at_start(tmp_path):
     from command_center.ui.upload import UPLOAD_PREFIX, clean_stale_uploads
 
     wh = tmp_path / "w.duckdb"
-    wh.write_bytes(b"")
+    duckdb.connect(str(wh)).close()  # a warehouse file (empty): start-up upgrades it
     stale = tmp_path / ".w.duckdb.importing-999999-abcdef"
     stale.write_bytes(b"personal data")
     ensure_warehouse(wh)
