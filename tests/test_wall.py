@@ -8,8 +8,9 @@ import re
 import duckdb
 import pytest
 
-from command_center import config
+from command_center import config, figures
 from command_center import wall as w
+from command_center.formatting import fmt_count
 
 # ------------------------------------------------------------------ settings
 
@@ -156,36 +157,66 @@ def _bounds(con, sql: str, before: dt.datetime, after: dt.datetime) -> tuple[int
 
 
 def test_wall_page_figures_match_the_warehouse(fixture_warehouse):
-    before = config.now().replace(second=0, microsecond=0)
+    now = config.now()  # pinned by tests/conftest.py (CC_CLOCK_NOW): 2026-11-20 12:30
+    assert now == dt.datetime(2026, 11, 20, 12, 30)
     at = _run_wall()
-    after = config.now().replace(second=0, microsecond=0)
     tiles = _tiles(at)
     assert set(tiles) >= {"incidents_today", "incidents_open", "dispute_success",
                           "risk_red_yellow"}
+    page = "\n".join(md.value for md in at.markdown)
     con = _con(fixture_warehouse)
     try:
-        day = f"timestamp '{before.date()}'"
-        lo, hi = _bounds(con, f"select count(*) from incidents where reported_at >= {day} "
-                              "and reported_at < ?", before, after)
-        assert lo <= int(tiles["incidents_today"].replace(",", "")) <= hi
-        lo, hi = _bounds(con, "select count(*) from incidents where status in ('待受理','处置中') "
-                              "and reported_at < ?", before, after)
-        assert lo <= int(tiles["incidents_open"].replace(",", "")) <= hi
-        year = f"timestamp '{before.year}-01-01'"
-        ok, closed = con.execute(
-            f"select count(*) filter (where status = '调解成功'), count(*) from disputes "
-            f"where status in ('调解成功','调解不成功','已转诉讼') and closed_at >= {year} "
-            "and closed_at < ?", [before]).fetchone()
-        assert tiles["dispute_success"] == f"{ok / closed * 100:.1f}%"
+        midnight = dt.datetime.combine(now.date(), dt.time())
+        count = ("select count(*) from incidents where reported_at >= ? and reported_at < ?")
+        # 今日警情: 0:00 until now; the sample's records after 12:30 are not counted
+        today_n = con.execute(count, [midnight, now]).fetchone()[0]
+        assert con.execute(count, [midnight, midnight + dt.timedelta(days=1)]).fetchone()[0] > today_n
+        assert int(tiles["incidents_today"].replace(",", "")) == today_n
+        # its baseline: the previous 4 same weekdays, 0:00 until the same time of day
+        weeks = [con.execute(count, [midnight - dt.timedelta(weeks=k),
+                                     now - dt.timedelta(weeks=k)]).fetchone()[0]
+                 for k in range(1, 5)]
+        base = sum(weeks) / 4
+        c = (today_n - base) / base * 100
+        change = "持平" if round(c, 1) == 0 else f"{c:+.1f}%"
+        assert (f"近4周同日均值 {figures.value_text('incidents_today_baseline', base)} · "
+                f'<span class="{"up" if change.startswith("+") else "down" if change.startswith("-") else ""}">'
+                f"{change}</span>") in page
+        # 在办警情: open at now whatever the report date, including cases closed after now
+        open_n = con.execute(
+            "select count(*) from incidents where reported_at < ? and not (status in "
+            "('已办结', '已退回') and (closed_at is null or closed_at < ?))", [now, now]
+        ).fetchone()[0]
+        by_status = con.execute("select count(*) from incidents where status in "
+                                "('待受理', '处置中') and reported_at < ?", [now]).fetchone()[0]
+        assert open_n > by_status  # some were closed after now: still open at now
+        assert int(tiles["incidents_open"].replace(",", "")) == open_n
+        # 调解成功率（本年）: disputes received this year until now, concluded (调解成功 / 调解不成功
+        # / 已转诉讼, not 已撤回) by now
+        year = dt.datetime(now.year, 1, 1)
+        ok, concluded = con.execute(
+            "select count(*) filter (where status = '调解成功'), count(*) from disputes "
+            "where status in ('调解成功','调解不成功','已转诉讼') and received_at >= ? "
+            "and received_at < ? and (closed_at is null or closed_at < ?)",
+            [year, now, now]).fetchone()
+        assert concluded >= 20
+        assert tiles["dispute_success"] == f"{ok / concluded * 100:.1f}%"
+        # 在办纠纷: every dispute open at now, whenever received
+        open_disputes = con.execute(
+            "select count(*) from disputes where received_at < ? and not (status in "
+            "('调解成功','调解不成功','已转诉讼','已撤回') and (closed_at is null or closed_at < ?))",
+            [now, now]).fetchone()[0]
+        assert (f"本年受理已办结 {fmt_count(concluded)} 件 · 在办纠纷 {fmt_count(open_disputes)} 件"
+                in page)
+        assert "矛盾纠纷调解成功率（本年）" in page
         # latest incidents: time, category, community — and no personal data anywhere
         latest = con.execute(
             "select i.reported_at, c.community_name, i.reporter_name, i.reporter_phone "
             "from incidents i join communities c using (community_code) "
             "where reported_at < ? order by reported_at desc, incident_id desc limit 5",
-            [before]).fetchall()
+            [now]).fetchall()
     finally:
         con.close()
-    page = "\n".join(md.value for md in at.markdown)
     assert "龙港市" in page and "最新警情" in page
     for reported_at, community, name, phone in latest:
         assert f"{reported_at:%H:%M}</td>" in page and community in page
@@ -202,8 +233,11 @@ def test_wall_red_yellow_count_matches_the_risk_model(fixture_warehouse):
     from command_center.periods import Period
 
     at = _run_wall()
-    today = config.today()
-    df = risk.scores(Period(today.replace(day=1), today), warehouse=fixture_warehouse)
+    now = config.now()
+    today = now.date()
+    # 本月 until now, as the 预警页 and the briefing assess it
+    df = risk.assess(Period(today.replace(day=1), today, step="month").cut(now),
+                     warehouse=fixture_warehouse).scores
     red, yellow = (int((df["level"] == lv).sum()) for lv in ("红", "黄"))
     assert _tiles(at)["risk_red_yellow"] == f"{red} / {yellow}"
 

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from command_center import config, headline
+from command_center import config, figures, headline
 from command_center.formatting import fmt_count, fmt_pct
 from command_center.maps import base, layers
 from command_center.periods import Period
@@ -174,7 +174,9 @@ with c2:
 
 # ---------------------------------------------------------------- by type and by channel
 st.subheader("按纠纷类型与调解方式")
-st.caption("点击柱条可按该项筛选本页（写入链接），用上方“清除图表筛选”撤销。" + dsp.CLOSED_HELP + "。")
+st.caption("点击柱条可按该项筛选本页（写入链接），用上方“清除图表筛选”撤销。"
+           + figures.fig("dispute_success_rate").label + "："
+           + figures.fig("dispute_success_rate").definition)
 c1, c2 = st.columns(2)
 by_type = q("disputes_by_type")
 by_channel = q("disputes_by_channel")

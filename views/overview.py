@@ -66,9 +66,10 @@ def _counts(compared: headline.Compared, column: str) -> dict:
 cards = st.columns(6)
 with cards[0]:
     base = today.get("baseline_mean")
-    kpi("incidents_today", today.get("today_count"), against=("较近4周同日均值", base),
-        extra=f"近4周同日均值：{figures.value_text('incidents_today_baseline', base)} 起"
-              f"（截至 {now:%H:%M}）")
+    baseline = figures.fig("incidents_today_baseline")
+    kpi("incidents_today", today.get("today_count"), against=(f"较{baseline.label}", base),
+        extra=f"{baseline.label}：{figures.value_text('incidents_today_baseline', base)} 起"
+              f"（截至 {now:%H:%M}）。{baseline.definition}")
 with cards[1]:
     kpi("incidents", inc.now.get("incident_count"), spark=spark, **_counts(inc, "incident_count"))
 with cards[2]:

@@ -26,8 +26,6 @@ COMMUNITIES = "communities"  # the global community filter
 CHART_KEYS = {DTYPE: [], CHANNEL: [], ORG: [], STATUS: [], COMMUNITIES: []}
 _GEN = "_dsp_chart_gen"
 
-CLOSED_HELP = ("办结 = 调解成功、调解不成功、已转诉讼、已撤回；"
-               "调解成功率 = 调解成功件数 ÷ 办结件数（按受理时间在所选范围内的纠纷统计）")
 
 
 @dataclass(frozen=True)
