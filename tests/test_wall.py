@@ -152,10 +152,6 @@ def _run_wall(query: str = ""):
     return at
 
 
-def _bounds(con, sql: str, before: dt.datetime, after: dt.datetime) -> tuple[int, int]:
-    return (con.execute(sql, [before]).fetchone()[0], con.execute(sql, [after]).fetchone()[0])
-
-
 def test_wall_page_figures_match_the_warehouse(fixture_warehouse):
     now = config.now()  # pinned by tests/conftest.py (CC_CLOCK_NOW): 2026-11-20 12:30
     assert now == dt.datetime(2026, 11, 20, 12, 30)
@@ -170,7 +166,8 @@ def test_wall_page_figures_match_the_warehouse(fixture_warehouse):
         count = ("select count(*) from incidents where reported_at >= ? and reported_at < ?")
         # 今日警情: 0:00 until now; the sample's records after 12:30 are not counted
         today_n = con.execute(count, [midnight, now]).fetchone()[0]
-        assert con.execute(count, [midnight, midnight + dt.timedelta(days=1)]).fetchone()[0] > today_n
+        whole_day = con.execute(count, [midnight, midnight + dt.timedelta(days=1)]).fetchone()[0]
+        assert whole_day > today_n
         assert int(tiles["incidents_today"].replace(",", "")) == today_n
         # its baseline: the previous 4 same weekdays, 0:00 until the same time of day
         weeks = [con.execute(count, [midnight - dt.timedelta(weeks=k),
@@ -179,9 +176,9 @@ def test_wall_page_figures_match_the_warehouse(fixture_warehouse):
         base = sum(weeks) / 4
         c = (today_n - base) / base * 100
         change = "持平" if round(c, 1) == 0 else f"{c:+.1f}%"
+        cls = "up" if change.startswith("+") else "down" if change.startswith("-") else ""
         assert (f"近4周同日均值 {figures.value_text('incidents_today_baseline', base)} · "
-                f'<span class="{"up" if change.startswith("+") else "down" if change.startswith("-") else ""}">'
-                f"{change}</span>") in page
+                f'<span class="{cls}">{change}</span>') in page
         # 在办警情: open at now whatever the report date, including cases closed after now
         open_n = con.execute(
             "select count(*) from incidents where reported_at < ? and not (status in "
