@@ -1,5 +1,5 @@
 """Same label, same number: for several windows and clock settings, a figure reads the same on
-一张图, 警情事件, 矛盾纠纷, 社会组织, the 大屏 and in the Word / Excel briefing, and equals an
+一张图, 警情事件, 矛盾纠纷, 社会组织, the 大屏 and in the Word / PDF / Excel briefing, and equals an
 independent count over the raw tables (written here without the staging layer).
 
 Clocks: midday of the fixture's last day with records running on to 23:59 (nothing after 12:30
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import subprocess
 
 import duckdb
 import pytest
@@ -124,8 +125,8 @@ WINDOWS = [
 @pytest.mark.parametrize(("moment", "query", "kind"), WINDOWS,
                          ids=["month-midday", "today", "year", "past-month", "month-day2",
                               "first-month"])
-def test_same_label_same_number_on_every_surface(fixture_warehouse, raw, clock, moment, query,
-                                                 kind):
+def test_same_label_same_number_on_every_surface(fixture_warehouse, raw, clock, tmp_path, moment,
+                                                 query, kind):
     now = clock(moment)
     preset = query.get("period", "month")
     custom = None
@@ -177,6 +178,13 @@ def test_same_label_same_number_on_every_surface(fixture_warehouse, raw, clock, 
              for c in row if c is not None}
     assert any(f"共接报警情{truth['incidents']:,}起" in c for c in cells)
     assert "统计口径说明" in {s.title for s in b.sections}
+    pdf = tmp_path / "b.pdf"
+    pdf.write_bytes(briefing.render(b, "pdf"))
+    pdf_text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
+                                                 capture_output=True, text=True,
+                                                 check=True).stdout)
+    assert f"共接报警情{truth['incidents']:,}起" in pdf_text
+    assert f"受理矛盾纠纷{truth['disputes']:,}件" in pdf_text
 
 
 def test_first_month_has_no_arrows(fixture_warehouse, clock):
