@@ -18,16 +18,15 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from command_center import config
+from command_center import config, headline
 from command_center.formatting import fmt_count
+from command_center.periods import Period
 from command_center.schema import BUILD_ORDER, DATASETS
 from command_center.ui.freshness import fmt_time, freshness_text
 
 TODAY = dt.date(2026, 11, 20)  # tests/conftest.py pins the clock there
-_D = dt.datetime
-KPI_DAY = {"start": _D(2026, 11, 20), "end": _D(2026, 11, 21), "ya_start": _D(2025, 11, 20),
-           "ya_end": _D(2025, 11, 21), "prev_start": _D(2026, 11, 19),
-           "prev_end": _D(2026, 11, 20), "communities": []}
+NOW = dt.datetime(2026, 11, 20, 12, 30)  # tests/conftest.py FIXTURE_NOW (CC_CLOCK_NOW)
+TODAY_WINDOW = Period(TODAY, TODAY, NOW)  # 今日 at the pinned clock: 0:00 until 12:30
 
 
 def sql(path, query, params=None):
@@ -155,7 +154,8 @@ def test_import_through_page(warehouse_copy):
     (before,) = sql(warehouse_copy, "select count(*) from incidents")[0]
     # another page's query, through the cached runner, before the import
     other_before = run_query("data/last_import_by_dataset")
-    kpi_before = run_query("overview/kpi_incidents", **KPI_DAY).iloc[0]["incident_count"]
+    # 本期警情 of 今日, fetched as every surface fetches it (command_center.headline)
+    kpi_before = headline.incidents(run_query, TODAY_WINDOW)["incident_count"]
     at = open_page()
     assert metric(at, "警情事件") == fmt_count(before)
 
@@ -222,11 +222,11 @@ def test_import_through_page(warehouse_copy):
     other_after = run_query("data/last_import_by_dataset")
     inc = lambda df: df.set_index("dataset").loc["incidents", "last_imported_at"]  # noqa: E731
     assert inc(other_after) > inc(other_before)
-    kpi = lambda: run_query("overview/kpi_incidents", **KPI_DAY).iloc[0]["incident_count"]  # noqa: E731
+    kpi = lambda: headline.incidents(run_query, TODAY_WINDOW)["incident_count"]  # noqa: E731
     (today_count,) = sql(warehouse_copy, "select count(*) from incidents where reported_at "
-                                         ">= ? and reported_at < ?", [KPI_DAY["start"],
-                                                                      KPI_DAY["end"]])[0]
-    assert kpi() == today_count == kpi_before + 1  # ZZTEST0001 was reported that day
+                                         ">= ? and reported_at < ?", [TODAY_WINDOW.start_at,
+                                                                      TODAY_WINDOW.end_before])[0]
+    assert kpi() == today_count == kpi_before + 1  # ZZTEST0001 was reported at 10:03 today
 
 
 def test_unusable_files_say_why(warehouse_copy):
