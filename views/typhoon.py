@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from command_center import config
+from command_center import config, figures
 from command_center import typhoon as ty
 from command_center.formatting import fmt_count, fmt_pct
 from command_center.maps import base, layers
@@ -122,7 +122,8 @@ with c[2]:
     kpi("evac_rate", s["transfer_rate"])
 with c[3]:
     kpi("evac_pending", s["persons_pending"],
-        extra=f"其中待转移 {fmt_count(s['persons_waiting'])} 人（{fmt_count(s['households_pending'])} 户）")
+        extra=f"其中待转移 {figures.value_text('evac_pending', s['persons_waiting'])} 人"
+              f"（{fmt_count(s['households_pending'])} 户）")
 with c[4]:
     kpi("evac_refused", s["persons_refused"], extra=f"{fmt_count(s['households_refused'])} 户")
 with c[5]:
