@@ -31,23 +31,6 @@ def fmt_pct(x, digits: int = 1) -> str:
     return f"{x * 100:.{digits}f}%"
 
 
-def change(current, previous) -> float | None:
-    """Relative change, None when there is nothing to compare with."""
-    if _missing(current) or _missing(previous) or previous == 0:
-        return None
-    return (current - previous) / previous
-
-
-def fmt_change(current, previous, digits: int = 1) -> str:
-    """'+5.2%' / '-3.0%' / '持平' / '—' (no comparison possible)."""
-    c = change(current, previous)
-    if c is None:
-        return "—"
-    if round(c * 100, digits) == 0:
-        return "持平"
-    return f"{c * 100:+.{digits}f}%"
-
-
 def mask_name(name) -> str:
     """张三 → 张*, 欧阳娜娜 → 欧***; several names separated by 、 are masked each."""
     if _missing(name) or name == "":

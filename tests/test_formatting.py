@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from command_center.formatting import fmt_change, fmt_count, fmt_pct, mask_name, mask_phone
+from command_center import figures
+from command_center.formatting import fmt_count, fmt_pct, mask_name, mask_phone
 from command_center.periods import Period, resolve
 
 
@@ -16,11 +17,20 @@ def test_fmt_count(n, text):
 
 
 def test_changes_and_percentages():
-    assert fmt_change(105, 100) == "+5.0%"
-    assert fmt_change(95, 100) == "-5.0%"
-    assert fmt_change(100, 100) == "持平"
-    assert fmt_change(5, 0) == "—"
-    assert fmt_change(None, 3) == "—"
+    # counts change in %, rates in 个百分点 (registry kinds); no base or no data: None
+    assert figures.change("incidents", 105, 100) == "+5.0%"
+    assert figures.change("incidents", 95, 100) == "-5.0%"
+    assert figures.change("incidents", 100, 100) == "持平"
+    assert figures.change("incidents", 5, 0) is None
+    assert figures.change("incidents", None, 3) is None
+    assert figures.change("incidents", 5, float("nan")) is None
+    assert figures.change("dispute_success_rate", 0.95, 0.941, n_before=500) == "+0.9个百分点"
+    # a comparison sample below the figure's minimum is not compared
+    assert figures.change("dispute_success_rate", 0.95, 1.0, n_before=1) is None
+    assert figures.value_text("dispute_success_rate", 0.9831) == "98.3%"
+    assert figures.value_text("close_hours_median", 10) == "10.0小时"
+    assert figures.value_text("close_hours_median", 50) == "2.1天"
+    assert figures.value_text("evac_planned", 14203) == "14,203"
     assert fmt_pct(0.95234) == "95.2%"
 
 

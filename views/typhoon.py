@@ -30,10 +30,6 @@ RATE_LABELS = ["低于80%", "80%–90%", "90%–95%", "95%–100%", "全部转�
 FONT = "Noto Sans CJK SC, Microsoft YaHei"
 
 
-def EXACT(n) -> str:  # exact: 应转移 and 已转移 differ by a few people, 1.4万 hides it
-    return f"{int(n):,}"
-
-
 def layout(fig, height=380, **kwargs):
     kwargs.setdefault("margin", {"l": 10, "r": 10, "t": 40, "b": 10})
     fig.update_layout(height=height, legend_title_text="", font_family=FONT, **kwargs)

@@ -61,18 +61,6 @@ def _runner(warehouse: Path | None):
     return lambda name, **params: run_query_uncached(name, Path(warehouse), **params)
 
 
-def _row(df: pd.DataFrame) -> dict:
-    if df.empty:
-        return {}
-    return {k: (None if pd.isna(v) else v) for k, v in df.iloc[0].to_dict().items()}
-
-
-def _date_or_none(v) -> dt.date | None:
-    if v is None or pd.isna(v):
-        return None
-    return pd.Timestamp(v).date()
-
-
 def fetch(kind: str, period: Period, communities=(), *, warehouse: Path | str | None = None,
           now: dt.datetime | None = None) -> BriefingData:
     """Run the briefing's queries for ``period`` (``warehouse``: run uncached on that file,
