@@ -80,21 +80,3 @@ def test_every_community_opens_its_panel_on_the_first_real_click(page, app_serve
         except Exception:  # collected and reported below
             missed.append(name)
     assert missed == [], f"a first click did not open the panel of: {missed}"
-
-
-def test_every_community_is_selected_on_the_risk_map_by_a_real_click(page, app_server):
-    goto(page, app_server, "/risk")
-    frame = folium_frame(page)
-    box = page.locator('[data-testid="stSelectbox"]').filter(
-        has=page.get_by_text("社区", exact=True))
-    assert box.count() == 1
-    _community_paths(frame)
-    missed = []
-    for i, (_code, name) in enumerate(_communities(), start=1):
-        _quick_click(page, i)
-        try:
-            # the 社区 selectbox of the 12-month history shows the clicked community
-            box.filter(has_text=name).wait_for(timeout=10_000)
-        except Exception:  # collected and reported below
-            missed.append(name)
-    assert missed == [], f"a first click did not select: {missed}"
