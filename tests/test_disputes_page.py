@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from command_center.formatting import fmt_change, fmt_count, fmt_pct
+from command_center.formatting import fmt_count, fmt_pct
 from tests.test_incidents_page import (
     END,
     NOW,
@@ -22,6 +22,7 @@ from tests.test_incidents_page import (
     YA_START,
     arr,
     charts,
+    fmt_change,
     metric,
     one,
     open_page,

@@ -15,8 +15,14 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from command_center.formatting import fmt_change, fmt_count, fmt_pct
+from command_center.formatting import fmt_count, fmt_pct
 from command_center.periods import resolve
+
+
+def fmt_change(current, previous) -> str:
+    """The expected change as a card writes it, computed here: '+5.2%' / '-3.0%' / '持平'."""
+    c = (current - previous) / previous * 100
+    return "持平" if round(c, 1) == 0 else f"{c:+.1f}%"
 
 NOW = dt.datetime(2026, 11, 20, 12, 30)  # tests/conftest.py FIXTURE_NOW (CC_CLOCK_NOW)
 MONTH = resolve("month", NOW)
