@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from command_center.bootstrap import ensure_warehouse
-from command_center.ui import filters
+from command_center.ui import access_panel, filters
 from command_center.ui.assets import ensure_static_assets
 from command_center.ui.freshness import freshness_caption
 
@@ -31,8 +31,10 @@ PAGES = [
     ("views/wall.py", "大屏", "wall", "大屏", "🖥️"),
     ("views/data.py", "数据管理", "data", "管理", "🗂️"),
     ("views/definitions.py", "统计口径", "definitions", "管理", "📐"),
+    ("views/users.py", "用户管理", "users", "管理", "👥"),
+    ("views/audit.py", "审计日志", "audit", "管理", "🧾"),
 ]
-NO_FILTERS = {"wall", "data", "definitions"}  # pages that ignore the global period/community filters
+NO_FILTERS = {"wall", "data", "definitions", "users", "audit"}  # pages that ignore the global period/community filters
 
 st.set_page_config(page_title="平安治理一张图", page_icon="🛡️", layout="wide")
 
@@ -44,10 +46,11 @@ def _first_start() -> None:
 
 
 _first_start()
+viewer = access_panel.require_viewer()  # signed in, or a notice and stop
 
 groups: dict[str, list] = {}
 for file, title, url_path, group, icon in PAGES:
-    if (ROOT / file).exists():
+    if (ROOT / file).exists() and viewer.role.may_open(url_path):
         groups.setdefault(group, []).append(
             st.Page(file, title=title, url_path=url_path, icon=icon, default=not groups)
         )
@@ -57,6 +60,7 @@ if page.url_path not in NO_FILTERS:
 if page.url_path != "wall":
     with st.sidebar:
         freshness_caption()
+    access_panel.sidebar(viewer, page.url_path, filters.community_options())
 # Streamlit's ⋮ menu only offers English items (Print, Record screen, Made with Streamlit):
 # hidden; printing is the browser's own, briefings have their Word/PDF downloads.
 st.html("<style>[data-testid='stMainMenu']{display:none !important}</style>")

@@ -11,7 +11,7 @@ person's screen or a written file:
   (0577-61234567, (0577)61234567) or a name after a cue word (报警人李四, 当事人：王五、赵六,
   联系人 张三). Free text is masked in place: "报警人李*，电话139****5678，身份证330327********1234".
   Masking is idempotent (masking masked text changes nothing).
-* **Who may see unmasked data**: :func:`may_unmask` — False for everyone until roles exist;
+* **Who may see unmasked data**: :func:`may_unmask` — a role that allows it, with a reason;
   a role system switches it. Nothing here reads unmasked data for display otherwise.
 * **Formula neutralising** (:func:`neutral`, :func:`neutral_frame`): a text cell beginning with
   ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (OWASP's CSV
@@ -36,11 +36,11 @@ import pandas as pd
 
 
 def may_unmask() -> bool:
-    """Whether the current viewer may see personal data unmasked. No roles exist yet: no one.
-
-    The role system (another issue) replaces this; every masking function below asks it.
-    """
-    return False
+    """Whether the current viewer sees personal data unmasked: their role allows it and they
+    gave a reason, which was audited (``command_center.access.current``). Outside the app: no.
+    Every masking function below asks it."""
+    from command_center.access import current
+    return current.unmasking()
 
 
 # ------------------------------------------------------------------ single values

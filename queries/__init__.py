@@ -96,43 +96,79 @@ def list_queries() -> list[str]:
 
 
 _lock = threading.Lock()
-_connections: dict[tuple[str, str], duckdb.DuckDBPyConnection] = {}
+_connections: dict[tuple[str, str, tuple | None], duckdb.DuckDBPyConnection] = {}
+MAX_SCOPES = 64  # connections kept per warehouse version (one per distinct community scope)
+COMMUNITY_COLUMN = "community_code"
 
 
-def _open(path: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory database with the warehouse ATTACHed read-only as ``wh``.
+def _scope_sql(scope: tuple[str, ...]) -> str:
+    codes = ", ".join("'" + c.replace("'", "''") + "'" for c in scope)
+    return f"{COMMUNITY_COLUMN} in ({codes})" if codes else "false"
 
-    Not ``duckdb.connect(path)``: DuckDB caches database instances by path inside a process, so
-    after a rebuild swapped a new file in, a plain connect hands back the old file for as long
-    as any connection to it is open. ATTACH always opens the file that is there now.
+
+def _open(path: Path, scope: tuple[str, ...] | None) -> duckdb.DuckDBPyConnection:
+    """An in-memory database over the warehouse ATTACHed read-only as ``wh``, scoped.
+
+    Every warehouse table is seen through a view of the same name in the in-memory catalog,
+    limited to the viewer's communities when it has a community column (``scope``; None = the
+    whole county), and the staging macros are created again over those views. Queries run with
+    ``use memory``: whatever a page, a URL or a new query asks, it can only read the scope's
+    rows (the role scope lives here, below the pages).
+
+    ATTACH, not ``duckdb.connect(path)``: DuckDB caches database instances by path inside a
+    process, so after a rebuild swapped a new file in, a plain connect hands back the old file
+    for as long as any connection to it is open. ATTACH always opens the file that is there now.
     """
     con = duckdb.connect(config={"threads": 2})
     escaped = str(path).replace("'", "''")
     con.execute(f"attach '{escaped}' as wh (read_only)")
+    tables = con.execute(
+        "select table_name, list(column_name) from duckdb_columns() where database_name = 'wh'"
+        " and schema_name = 'main' group by table_name").fetchall()
+    for table, columns in tables:
+        where = (f" where {_scope_sql(scope)}"
+                 if scope is not None and COMMUNITY_COLUMN in columns else "")
+        con.execute(f'create view memory.main."{table}" as select * from wh.main."{table}"{where}')
+    con.execute("use memory")
+    for statement in staging_text().split("\n;;\n"):
+        if statement.strip():
+            con.execute(statement)
     # after the attach: no SQL may read other files or URLs
     con.execute("set enable_external_access = false")
     return con
 
 
-def _connection(path: Path, version: str) -> duckdb.DuckDBPyConnection:
-    key = (str(path), version)
+def _connection(path: Path, version: str, scope: tuple | None) -> duckdb.DuckDBPyConnection:
+    key = (str(path), version, scope)
     with _lock:
         con = _connections.get(key)
         if con is None:
-            # an older version's connection is dropped, not closed: a query of another
-            # session may still be running on one of its cursors
-            for old_key in [k for k in _connections if k[0] == str(path)]:
+            # an older version's connections are dropped, not closed: a query of another
+            # session may still be running on one of their cursors
+            for old_key in [k for k in _connections
+                            if k[0] == str(path) and (k[1] != version or
+                                                      len(_connections) >= MAX_SCOPES)]:
                 del _connections[old_key]
-            con = _open(path)
+            con = _open(path, scope)
             _connections[key] = con
         return con
 
 
-def cursor(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A fresh cursor on the current warehouse, tables unqualified (``use wh``)."""
+_CURRENT = object()  # scope argument default: the signed-in viewer's (command_center.access)
+
+
+def _scope(scope) -> tuple[str, ...] | None:
+    if scope is _CURRENT:
+        from command_center.access import current
+        scope = current.scope()
+    return None if scope is None else tuple(sorted(scope))
+
+
+def cursor(warehouse: Path | None = None, scope=_CURRENT) -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the current warehouse as the viewer may see it (tables unqualified)."""
     path = Path(warehouse) if warehouse else config.warehouse_path()
-    cur = _connection(path, warehouse_version(path)).cursor()
-    cur.execute("use wh")
+    cur = _connection(path, warehouse_version(path), _scope(scope)).cursor()
+    cur.execute("use memory")
     return cur
 
 
@@ -149,18 +185,26 @@ def _check_params(name: str, params: dict) -> None:
         raise QueryError(f"查询 {name}：" + "；".join(parts))
 
 
-def run_query_uncached(name: str, warehouse: Path | None = None, **params) -> pd.DataFrame:
-    """Run a named query now (CLI, briefing, tests). Pages use ``run_query``."""
+def run_query_uncached(name: str, warehouse: Path | None = None, *, scope=_CURRENT,
+                       unmasked: bool | None = None, **params) -> pd.DataFrame:
+    """Run a named query now (CLI, briefing, tests). Pages use ``run_query``.
+
+    ``scope``: the communities to read (default: the signed-in viewer's; outside the app the
+    whole county). ``unmasked``: skip masking (default: the viewer is unmasking, audited).
+    """
     sql = _sql_text(name)
     _check_params(name, params)
-    cur = cursor(warehouse)
+    cur = cursor(warehouse, scope)
     try:
         df = cur.execute(sql, _normalize(params)).df()
     finally:
         cur.close()
+    if unmasked is None:
+        from command_center.access import current
+        unmasked = current.unmasking()
     # personal data (by column and by content) is masked before a result reaches the cache,
-    # a page or a file
-    return mask_frame(df)
+    # a page or a file, unless the viewer's role allows it and they gave a reason (audited)
+    return df if unmasked else mask_frame(df)
 
 
 def _normalize(params: dict) -> dict:
@@ -178,8 +222,10 @@ def _cache():
         max_entries=config.get("cache", "max_entries", 512),
         show_spinner=False,
     )
-    def cached(name: str, version: str, warehouse: str, params: tuple) -> pd.DataFrame:
-        return run_query_uncached(name, Path(warehouse), **dict(params))
+    def cached(name: str, version: str, warehouse: str, scope: tuple | None, unmasked: bool,
+               params: tuple) -> pd.DataFrame:
+        return run_query_uncached(name, Path(warehouse), scope=scope, unmasked=unmasked,
+                                  **dict(params))
 
     return cached
 
@@ -207,4 +253,5 @@ def run_query(name: str, **params) -> pd.DataFrame:
     frozen = tuple(
         sorted((k, tuple(v) if isinstance(v, list | set) else v) for k, v in params.items())
     )
-    return _cache()(name, version, str(path), frozen)
+    from command_center.access import current
+    return _cache()(name, version, str(path), _scope(_CURRENT), current.unmasking(), frozen)

@@ -1,0 +1,13 @@
+"""平安治理一张图 — the server: Streamlit's app (app.py) behind the login gate.
+
+Start with ``streamlit run asgi.py`` (``make run``). Every route, the websocket and static files
+included, passes ``command_center.access.gate.Gate`` first; ``/login``, ``/logout``,
+``/password`` and ``/sso/*`` are the gate's own pages.
+"""
+
+import streamlit as st
+from starlette.middleware import Middleware
+
+from command_center.access import gate
+
+app = st.App("app.py", routes=gate.routes(), middleware=[Middleware(gate.Gate)])

@@ -1,0 +1,88 @@
+"""The viewer of the current Streamlit run: who it is, which rows they may read, unmasking.
+
+``app.py`` calls :func:`sign_in_check` first on every run: the session cookie (sent with the
+websocket the gate let through) is looked up again, so a session that timed out, was signed out
+in another tab or whose user was disabled stops working at the next click, not at the next
+page load. Queries read :func:`scope` — below the pages, so no page, URL or widget can widen it.
+Outside Streamlit (command line, scheduled briefings) there is no viewer: the whole county.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from command_center.access import audit, sessions
+
+VIEWER_KEY = "_cc_viewer"
+TOKEN_KEY = "_cc_session_token"  # tests (AppTest has no cookies) put a real session token here
+UNMASK_KEY = "_cc_unmask_reason"
+
+
+class NotSignedIn(PermissionError):
+    """A query was asked for inside the app without a signed-in viewer."""
+
+
+def _in_app() -> bool:
+    return st.runtime.exists()
+
+
+def sign_in_check() -> sessions.Viewer | None:
+    """Look the session up (cookie, else the token a test set); remember the viewer."""
+    try:
+        token = st.context.cookies.get(sessions.COOKIE)
+    except Exception:  # no request context (AppTest)
+        token = None
+    viewer = sessions.lookup(token or st.session_state.get(TOKEN_KEY))
+    st.session_state[VIEWER_KEY] = viewer
+    if viewer is None:
+        st.session_state.pop(UNMASK_KEY, None)
+    return viewer
+
+
+def viewer() -> sessions.Viewer | None:
+    if not _in_app():
+        return None
+    return st.session_state.get(VIEWER_KEY) if get_script_run_ctx() else None
+
+
+def scope() -> tuple[str, ...] | None:
+    """The communities the current viewer's queries are limited to (None: all).
+
+    In the app without a signed-in viewer (or outside a script run) nothing may be read.
+    """
+    if not _in_app():
+        return None
+    v = viewer()
+    if v is None:
+        raise NotSignedIn("未登录：不能读取数据")
+    return v.scope
+
+
+def unmasking() -> bool:
+    """Names and phones shown in full: the role allows it and a reason was given (audited)."""
+    v = viewer()
+    return bool(v and v.role.unmask and st.session_state.get(UNMASK_KEY))
+
+
+def start_unmasking(reason: str, page: str) -> None:
+    v = viewer()
+    if v is None or not v.role.unmask:
+        raise PermissionError("当前角色不能查看个人信息明文")
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("请填写查看事由")
+    st.session_state[UNMASK_KEY] = reason
+    audit.record("unmask", v.username, role=v.role.code, target=page, detail={"事由": reason})
+
+
+def stop_unmasking() -> None:
+    st.session_state.pop(UNMASK_KEY, None)
+
+
+def record(action: str, *, target: str = "", detail: dict | None = None,
+           rows: int | None = None) -> None:
+    """Audit an act of the current viewer (export, download, import …)."""
+    v = viewer()
+    audit.record(action, v.username if v else "", role=v.role.code if v else "",
+                 target=target, detail=detail, rows=rows)
