@@ -17,7 +17,7 @@ venv: $(BIN)/.installed
 ## Start the dashboard (builds the sample warehouse on first start).
 run: venv
 	$(BIN)/python -m command_center ensure
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run asgi.py --server.port $(PORT)
 
 ## Lint and the whole test suite (browser tests need Debian's chromium + fonts-noto-cjk).
 test: venv

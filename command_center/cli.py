@@ -5,6 +5,7 @@
     import    upsert one export file into the warehouse (atomic), with a JSON report
     ensure    build the sample warehouse if there is none (first start of the dashboard)
     briefing  write the 周报/月报/季报 as .docx, .pdf and .xlsx (for a cron job)
+    user / token / audit   accounts, wall tokens, the audit file (command_center.access.cli)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 from command_center import config
+from command_center.access import cli as access_cli
 from command_center.schema import DATASETS
 
 
@@ -98,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="简报所在周/月/季度中的任一天（默认今天）")
     r.add_argument("--out", type=Path, required=True, help="输出目录")
     r.add_argument("--warehouse", type=Path, default=None, help="数据仓库文件")
+    access_cli.add_parsers(sub)
     return p
 
 
@@ -110,7 +113,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _first_administrator() -> None:
+    from command_center.access import accounts
+
+    password = accounts.ensure_admin()
+    if password:
+        print("已创建管理员账户 admin，一次性密码（只显示这一次，首次登录后须修改）：" + password)
+
+
 def _run(args: argparse.Namespace) -> int:
+    done = access_cli.run(args)
+    if done is not None:
+        return done
     if args.command == "sample":
         from command_center.sample import generate
 
@@ -146,6 +160,10 @@ def _run(args: argparse.Namespace) -> int:
             print(f"导入失败：文件无法处理（{type(exc).__name__}），数据仓库未改动",
                   file=sys.stderr)
             return 2
+        from command_center.access import audit
+
+        audit.record("import", "命令行", target=args.file.name, detail=audit.import_detail(report),
+                     rows=report.loaded)
         print(report.summary())
         if args.report:
             args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2),
@@ -155,6 +173,7 @@ def _run(args: argparse.Namespace) -> int:
         from command_center.bootstrap import ensure_warehouse
 
         ensure_warehouse(args.warehouse or config.warehouse_path())
+        _first_administrator()
         return 0
     if args.command == "briefing":
         from command_center.briefing import write_briefing

@@ -54,6 +54,40 @@ def fixture_warehouse(fixture_exports) -> Path:
     return FIXTURE_WAREHOUSE
 
 
+def sign_in(role: str = "admin", communities=(), username: str | None = None) -> str:
+    """A real session of a (new or existing) local account of ``role``: its cookie value.
+
+    Accounts and sessions live in the fixture folder's access file (beside the warehouse)."""
+    from command_center.access import accounts, sessions
+
+    username = username or f"test-{role}"
+    if accounts.get(username) is None:
+        accounts.add(username, role, password="Test-password-1", communities=communities,
+                     display_name=f"测试{username}", by="测试", must_change=False)
+    return sessions.start(username, "password")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _apptest_signed_in():
+    """Every AppTest run is signed in as an administrator unless a test sets another session
+    (``at.session_state[current.TOKEN_KEY]``): AppTest has no cookies, so the app finds the
+    session token where a test puts it. The session itself is a real one (access file)."""
+    from streamlit.testing.v1 import AppTest
+
+    from command_center.access import current
+
+    made = AppTest.__dict__["from_file"].__func__
+
+    def from_file(cls, *args, **kwargs):
+        at = made(cls, *args, **kwargs)
+        at.session_state[current.TOKEN_KEY] = sign_in("admin")
+        return at
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(AppTest, "from_file", classmethod(from_file))
+        yield
+
+
 @pytest.fixture()
 def wh(fixture_warehouse):
     """A read-only connection to the fixture warehouse, for independent checks."""

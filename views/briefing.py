@@ -20,6 +20,7 @@ from command_center.briefing import periods as bp
 from command_center.briefing.content import Figure, Table
 from command_center.briefing.pdf import BriefingFontError, find_font
 from command_center.ui import filters
+from command_center.ui.export import audited
 
 KIND_KEY, DATE_KEY = "brf_kind", "brf_date"
 MIN_DATE = dt.date(2000, 1, 1)
@@ -194,7 +195,9 @@ except BriefingFontError as exc:
 with st.container(key="brf_exports", horizontal=True):
     for fmt, label in (("docx", "导出 Word"), ("pdf", "导出 PDF"), ("xlsx", "导出 Excel")):
         st.download_button(
-            label, data=lambda fmt=fmt: briefing.render(b, fmt), file_name=f"{stem}.{fmt}",
+            label, data=audited("download", f"{stem}.{fmt}", {"简报": b.title, "范围": b.scope},
+                                lambda fmt=fmt: briefing.render(b, fmt)),
+            file_name=f"{stem}.{fmt}",
             mime=MIMES[fmt], key=f"brf_export_{fmt}", on_click="ignore",
             disabled=fmt == "pdf" and font_error is not None, icon="📄")
 if font_error:

@@ -91,6 +91,13 @@ def record(action: str, user: str | None, *, role: str | None = None, target: st
     return json.loads(line)
 
 
+def import_detail(report) -> dict:
+    """What an import's audit line says (from its ImportReport)."""
+    return {"数据集": report.dataset, "文件": report.file, "读取": report.read,
+            "入库": report.loaded, "新增": report.inserted, "更新": report.updated,
+            "隔离": report.quarantined}
+
+
 def entries() -> list[dict]:
     p = path()
     if not p.exists():

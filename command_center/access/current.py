@@ -31,9 +31,11 @@ def sign_in_check() -> sessions.Viewer | None:
     """Look the session up (cookie, else the token a test set); remember the viewer."""
     try:
         token = st.context.cookies.get(sessions.COOKIE)
-    except Exception:  # no request context (AppTest)
+    except Exception:  # no request context
         token = None
-    viewer = sessions.lookup(token or st.session_state.get(TOKEN_KEY))
+    if not isinstance(token, str):  # AppTest has no cookies: a test's token, if any
+        token = st.session_state.get(TOKEN_KEY)
+    viewer = sessions.lookup(token if isinstance(token, str) else None)
     st.session_state[VIEWER_KEY] = viewer
     if viewer is None:
         st.session_state.pop(UNMASK_KEY, None)

@@ -142,7 +142,8 @@ async def login_post(request: Request):
     try:
         user = await anyio.to_thread.run_sync(accounts.authenticate, username, password, client)
     except accounts.AccountError as exc:
-        return _with_csrf(lambda c: login_page.login(c, nxt, str(exc), sso=oidc.enabled()), 401)
+        message = str(exc)
+        return _with_csrf(lambda c: login_page.login(c, nxt, message, sso=oidc.enabled()), 401)
     return await sign_in(user, "password", nxt if not user.must_change else "/password", client)
 
 
@@ -188,7 +189,8 @@ async def password_post(request: Request):
         await anyio.to_thread.run_sync(lambda: accounts.set_password(
             viewer.username, new, by=viewer.username, must_change=False))
     except accounts.AccountError as exc:
-        return _with_csrf(lambda c: login_page.change_password(c, str(exc)), 400)
+        message = str(exc)
+        return _with_csrf(lambda c: login_page.change_password(c, message), 400)
     return RedirectResponse("/", 303)
 
 

@@ -3,7 +3,8 @@
 Both files carry the filters that produced them: CSV as leading ``# 筛选条件`` lines, XLSX as a
 second sheet 筛选条件. Whatever the caller passes, the writers mask personal data (by column and
 by content, ``privacy.mask_frame``) and neutralise every text cell a spreadsheet would run as a
-formula (``privacy.neutral``: a leading ' keeps the text).
+formula (``privacy.neutral``: a leading ' keeps the text). Only a role that may export gets
+the buttons; each file produced is audited once (who, file, filters, rows).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import io
 import pandas as pd
 import streamlit as st
 
+from command_center.access import current
 from command_center.labels import chinese_columns
 from command_center.privacy import mask_frame, neutral, neutral_frame
 
@@ -42,19 +44,47 @@ def xlsx_bytes(df: pd.DataFrame, filters: dict[str, str], sheet: str = "数据")
     return buf.getvalue()
 
 
+def may_export() -> bool:
+    v = current.viewer()
+    return bool(v and v.role.export)
+
+
+def audited(action: str, file_name: str, filters: dict[str, str], make, rows=None):
+    """A download's ``data`` callable: makes the bytes, then audits the act once."""
+    def produce() -> bytes:
+        data = make()
+        current.record(action, target=file_name, detail={"筛选条件": dict(filters)},
+                       rows=rows() if callable(rows) else rows)
+        return data
+    return produce
+
+
 def download_buttons(df, filters: dict[str, str], file_stem: str, key: str, *,
                      sheet: str = "数据", disabled: bool = False, columns=None) -> None:
     """Two buttons: 导出 CSV / 导出 Excel. ``df`` is a frame or a function returning one (then
     it is fetched only when a button is clicked); ``columns`` are two containers to draw in
-    (default: two new columns)."""
-    get = df if callable(df) else (lambda: df)
+    (default: two new columns). Without the export right the buttons are disabled."""
+    frame: dict = {}
+
+    def get() -> pd.DataFrame:
+        if "df" not in frame:
+            frame["df"] = df() if callable(df) else df
+        return frame["df"]
+
+    allowed = may_export()
+    tip = None if allowed else "当前角色不能导出数据"
     left, right = columns or st.columns(2)
+    csv_name, xlsx_name = f"{file_stem}.csv", f"{file_stem}.xlsx"
     left.download_button(
-        "导出 CSV", data=lambda: csv_bytes(get(), filters), file_name=f"{file_stem}.csv",
-        mime="text/csv", key=f"{key}_csv", on_click="ignore", disabled=disabled,
-        width="stretch")
+        "导出 CSV", data=audited("export", csv_name, filters, lambda: csv_bytes(get(), filters),
+                               lambda: len(get())),
+        file_name=csv_name, mime="text/csv", key=f"{key}_csv", on_click="ignore",
+        disabled=disabled or not allowed, help=tip, width="stretch")
     right.download_button(
-        "导出 Excel", data=lambda: xlsx_bytes(get(), filters, sheet=sheet),
-        file_name=f"{file_stem}.xlsx",
+        "导出 Excel", data=audited("export", xlsx_name, filters,
+                                 lambda: xlsx_bytes(get(), filters, sheet=sheet),
+                                 lambda: len(get())),
+        file_name=xlsx_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx", on_click="ignore", disabled=disabled, width="stretch")
+        key=f"{key}_xlsx", on_click="ignore", disabled=disabled or not allowed, help=tip,
+        width="stretch")

@@ -25,7 +25,7 @@ from command_center.ingest.mapping import header_lookup, norm_header
 from command_center.ingest.preview import preview_file
 from command_center.labels import chinese_columns
 from command_center.schema import BUILD_ORDER, DATASETS
-from command_center.ui.export import xlsx_bytes
+from command_center.ui.export import audited, xlsx_bytes
 from queries import run_query
 
 CRS_LABELS = {"wgs84": "WGS-84（GPS、天地图）", "gcj02": "GCJ-02（高德、腾讯）",
@@ -167,7 +167,8 @@ def quarantine_download(dataset: str, files: list[str], *, key: str, label: str)
     if len(files) == 1:
         stem += "_" + Path(files[0]).stem
     st.download_button(
-        label, data=build, file_name=f"{stem}.xlsx",
+        label, data=audited("download", f"{stem}.xlsx", {"数据集": dataset_title(dataset)}, build),
+        file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=key, on_click="ignore", icon="📥")
 
@@ -217,10 +218,19 @@ def _file_facts(p) -> str:
 
 
 def _run_import(uploaded, dataset: str, crs: str | None) -> dict:
+    from command_center.access import audit, current
     from command_center.ingest.upsert import import_file
 
     with temp_copy(uploaded) as path:
-        report = import_file(dataset, path, crs=crs, warehouse=config.warehouse_path())
+        try:
+            report = import_file(dataset, path, crs=crs, warehouse=config.warehouse_path(),
+)
+        except Exception as exc:
+            current.record("import", target=uploaded.name,
+                           detail={"数据集": dataset, "结果": f"失败：{exc}"[:300]})
+            raise
+    current.record("import", target=uploaded.name, detail=audit.import_detail(report),
+                   rows=report.loaded)
     return {"json": report.to_json(), "reasons": dict(report.reasons),
             "warnings": dict(report.warnings), "notes": list(report.notes),
             "crs": report.crs or crs}

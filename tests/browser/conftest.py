@@ -44,6 +44,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import sign_in
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"  # same folder as tests/conftest.py
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -73,7 +75,7 @@ def app_server(fixture_warehouse):
     log = open(log_path, "w", encoding="utf-8")  # closed at teardown
     streamlit = Path(sys.executable).with_name("streamlit")
     proc = subprocess.Popen(
-        [str(streamlit), "run", "app.py", "--server.port", str(port),
+        [str(streamlit), "run", "asgi.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
@@ -134,6 +136,9 @@ def page(browser, external_requests):
             route.abort()
 
     context.route("**/*", guard)
+    # signed in as an administrator: a real session in the fixture's access file
+    context.add_cookies([{"name": "cc_session", "value": sign_in("admin"),
+                          "domain": "127.0.0.1", "path": "/"}])
     p = context.new_page()
     yield p
     context.close()
