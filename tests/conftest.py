@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.signing_in import sign_in
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 # one folder per test session: parallel runs must not rebuild each other's fixture
@@ -52,19 +54,6 @@ def fixture_warehouse(fixture_exports) -> Path:
 
     build_warehouse(fixture_exports, FIXTURE_WAREHOUSE, progress=lambda *a, **k: None)
     return FIXTURE_WAREHOUSE
-
-
-def sign_in(role: str = "admin", communities=(), username: str | None = None) -> str:
-    """A real session of a (new or existing) local account of ``role``: its cookie value.
-
-    Accounts and sessions live in the fixture folder's access file (beside the warehouse)."""
-    from command_center.access import accounts, sessions
-
-    username = username or f"test-{role}"
-    if accounts.get(username) is None:
-        accounts.add(username, role, password="Test-password-1", communities=communities,
-                     display_name=f"测试{username}", by="测试", must_change=False)
-    return sessions.start(username, "password")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -24,7 +24,8 @@ class NotSignedIn(PermissionError):
 
 
 def _in_app() -> bool:
-    return st.runtime.exists()
+    """Inside the app: a script run (the server's or AppTest's), or a server process."""
+    return get_script_run_ctx(suppress_warning=True) is not None or st.runtime.exists()
 
 
 def sign_in_check() -> sessions.Viewer | None:
@@ -45,7 +46,9 @@ def sign_in_check() -> sessions.Viewer | None:
 def viewer() -> sessions.Viewer | None:
     if not _in_app():
         return None
-    return st.session_state.get(VIEWER_KEY) if get_script_run_ctx() else None
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None  # a server thread outside any script run has no viewer: reads nothing
+    return st.session_state.get(VIEWER_KEY)
 
 
 def scope() -> tuple[str, ...] | None:

@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import sign_in
+from tests.signing_in import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"  # same folder as tests/conftest.py
