@@ -99,6 +99,9 @@ _lock = threading.Lock()
 _connections: dict[tuple[str, str, tuple | None], duckdb.DuckDBPyConnection] = {}
 MAX_SCOPES = 64  # connections kept per warehouse version (one per distinct community scope)
 COMMUNITY_COLUMN = "community_code"
+# a query holding this line is computed over every community (e.g. four-color scores normalised
+# across the county); a scoped viewer still gets only their communities' rows of its result
+COUNTY_WIDE = "-- @county-wide"
 
 
 def _scope_sql(scope: tuple[str, ...]) -> str:
@@ -194,11 +197,19 @@ def run_query_uncached(name: str, warehouse: Path | None = None, *, scope=_CURRE
     """
     sql = _sql_text(name)
     _check_params(name, params)
-    cur = cursor(warehouse, scope)
+    scope = _scope(scope)
+    county_wide = COUNTY_WIDE in sql
+    cur = cursor(warehouse, None if county_wide else scope)
     try:
         df = cur.execute(sql, _normalize(params)).df()
     finally:
         cur.close()
+    if county_wide and scope is not None:
+        # scored across the whole county (one community's level is the same for every viewer),
+        # but only the viewer's own communities' rows leave the runner
+        if COMMUNITY_COLUMN not in df.columns:
+            raise QueryError(f"{name}：{COUNTY_WIDE} 查询的结果须有 {COMMUNITY_COLUMN} 列")
+        df = df[df[COMMUNITY_COLUMN].isin(scope)].reset_index(drop=True)
     if unmasked is None:
         from command_center.access import current
         unmasked = current.unmasking()

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from command_center import config, headline
+from command_center.access import current
 from command_center.formatting import fmt_count
 from command_center.maps import base, layers
 from command_center.ui import filters
@@ -65,7 +66,7 @@ def q(name: str, flt=g, **extra):
 
 
 names = filters.community_options()
-scope = "、".join(names.get(c, c) for c in g.communities) if g.communities else config.county_whole()
+scope = "、".join(names.get(c, c) for c in g.communities) if g.communities else current.whole()
 narrowing = " · ".join(f"{k}：{v}" for k, v in sel.describe().items())
 st.caption(f"{period.label()} · {scope}" + (f" · {narrowing}" if narrowing else "")
            + f" · 同比对照 {period.year_ago().label()}")

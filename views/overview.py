@@ -13,6 +13,7 @@ import plotly.express as px
 import streamlit as st
 
 from command_center import config, figures, headline
+from command_center.access import current
 from command_center.formatting import fmt_count
 from command_center.labels import chinese_columns
 from command_center.maps import layers
@@ -40,7 +41,7 @@ TOPIC_LINKS = [
 f = filters.current()
 period = f.period
 communities = list(f.communities)
-scope = config.county_whole() if not communities else f"已选 {len(communities)} 个社区"
+scope = current.whole() if not communities else f"已选 {len(communities)} 个社区"
 
 st.markdown("## 一张图")
 st.caption(f"{config.get('county', 'name', '')} · {period.label()} · {scope}")

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from command_center import config, risk
+from command_center.access import current
 from command_center.maps.base import county_map, legend
 from command_center.maps.risk_layer import risk_layer
 from command_center.privacy import md
@@ -37,7 +38,7 @@ except risk.RiskConfigError as exc:
 f = filters.current()
 period = f.period
 names = filters.community_options()
-scope = config.county_whole() if not f.communities else f"{len(f.communities)} 个社区"
+scope = current.whole() if not f.communities else f"{len(f.communities)} 个社区"
 assessed = risk.assess(period, f.communities)
 compared = assessed.compared
 prev_name = assessed.previous_name()  # 上期, or 此前28天 for a widened window
@@ -47,6 +48,9 @@ st.caption(
 )
 if assessed.note:
     st.info(assessed.note, icon="ℹ️")
+if (viewer := current.viewer()) is not None and viewer.scope is not None:
+    st.caption(f"分数与等级按{config.county_whole()}各社区统一评分（与全{config.county_unit()}看到的相同），"
+               "此处只列出您负责的社区。")
 
 changes = assessed.scores
 now = changes

@@ -64,6 +64,17 @@ def scope() -> tuple[str, ...] | None:
     return v.scope
 
 
+def whole() -> str:
+    """What "no community selected" means for this viewer: 全县/全市, or a scoped viewer's own
+    communities (负责的 3 个社区)."""
+    from command_center import config
+
+    v = viewer()
+    if v is not None and v.scope is not None:
+        return f"负责的 {len(v.scope)} 个社区"
+    return config.county_whole()
+
+
 def unmasking() -> bool:
     """Names and phones shown in full: the role allows it and a reason was given (audited)."""
     v = viewer()

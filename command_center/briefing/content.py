@@ -644,9 +644,9 @@ def _community_table(c: _Ctx) -> Table:
 
 def _scope(d) -> str:
     if not d.communities:
-        from command_center import config
+        from command_center.access import current
 
-        return config.county_whole()
+        return current.whole()
     names = [d.community_names.get(x, x) for x in d.communities]
     return _join(names[:5]) + (f"等{len(names)}个社区" if len(names) > 5 else "")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from command_center import config
+from command_center.access import current as access
 from command_center.periods import PRESETS, Period, resolve
 from queries import run_query
 
@@ -131,7 +132,7 @@ def render() -> Filters:
             "社区",
             options=list(names),
             format_func=lambda c: names.get(c, c),
-            placeholder=f"{config.county_whole()}（可多选社区）",
+            placeholder=f"{access.whole()}（可多选社区）",
             key="communities",
         )
     now = config.now()

@@ -3,6 +3,7 @@
 -- command_center/risk.py as $risk_* parameters; this file only measures the raw indicators
 -- and applies the model. Normalization is across all communities of a period; the
 -- $communities filter (empty = all) is applied at the very end.
+-- @county-wide (a scoped viewer gets their communities' rows of the county-wide scores)
 --
 -- Each period is a scored window [period_start, period_end): command_center/risk.py has already
 -- widened a short view to the model's minimum window (risk.scored_window). Records are read

@@ -65,44 +65,62 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class AppServer:
+    """``streamlit run asgi.py`` (the login gate in front of app.py) on a free port, over
+    ``warehouse``, with the clock pinned. Accounts, sessions and the audit file are the test
+    session's own (beside the fixture warehouse), so a cookie from ``sign_in`` works on every
+    server a test starts, and across restarts."""
+
+    def __init__(self, warehouse: Path, log_name: str, **env: str):
+        from command_center.access import audit, store
+
+        self.port = _free_port()
+        self.env = {**os.environ, "CC_PATHS_WAREHOUSE": str(warehouse),
+                    "CC_CLOCK_NOW": FIXTURE_NOW, "CC_PATHS_ACCESS": str(store.path()),
+                    "CC_PATHS_AUDIT": str(audit.path()), **env}
+        self.log_path = ARTIFACTS / log_name
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path.write_text("", encoding="utf-8")
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> AppServer:
+        with open(self.log_path, "a", encoding="utf-8") as log:
+            self.proc = subprocess.Popen(
+                [str(Path(sys.executable).with_name("streamlit")), "run", "asgi.py",
+                 "--server.port", str(self.port), "--server.address", "127.0.0.1",
+                 "--server.headless", "true"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"server not healthy; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
 @pytest.fixture(scope="session")
 def app_server(fixture_warehouse):
-    port = _free_port()
-    env = {**os.environ, "CC_PATHS_WAREHOUSE": str(fixture_warehouse),
-           "CC_CLOCK_NOW": FIXTURE_NOW}
-    log_path = ARTIFACTS / "app_server.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    log = open(log_path, "w", encoding="utf-8")  # closed at teardown
-    streamlit = Path(sys.executable).with_name("streamlit")
-    proc = subprocess.Popen(
-        [str(streamlit), "run", "asgi.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not become healthy; see {log_path}")
-            time.sleep(0.5)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    server = AppServer(fixture_warehouse, "app_server.log").start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -121,9 +139,11 @@ def external_requests() -> list[str]:
     return []
 
 
-@pytest.fixture()
-def page(browser, external_requests):
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN",
+def guarded_context(browser, external_requests: list[str], session: str | None = None,
+                    viewport=VIEWPORT):
+    """A browser context whose requests may only reach this machine (others are refused and
+    recorded), signed in with the session cookie ``session`` (None: signed out)."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN",
                                   timezone_id="Asia/Shanghai", service_workers="block")
 
     def guard(route):
@@ -136,9 +156,16 @@ def page(browser, external_requests):
             route.abort()
 
     context.route("**/*", guard)
-    # signed in as an administrator: a real session in the fixture's access file
-    context.add_cookies([{"name": "cc_session", "value": sign_in("admin"),
-                          "domain": "127.0.0.1", "path": "/"}])
+    if session:
+        context.add_cookies([{"name": "cc_session", "value": session,
+                              "domain": "127.0.0.1", "path": "/"}])
+    return context
+
+
+@pytest.fixture()
+def page(browser, external_requests):
+    """A page signed in as an administrator (a real session in the fixture's access file)."""
+    context = guarded_context(browser, external_requests, sign_in("admin"))
     p = context.new_page()
     yield p
     context.close()

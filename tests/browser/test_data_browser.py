@@ -8,23 +8,15 @@ module starts its own server over a COPY of it (same clock), on a free port.
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from tests.browser.conftest import (
-    ARTIFACTS,
-    FIXTURE_NOW,
-    ROOT,
-    _free_port,
+    AppServer,
     goto,
     screenshot,
     wait_ready,
@@ -47,40 +39,9 @@ def copy_server(fixture_warehouse, tmp_path_factory):
     """``streamlit run app.py`` over a copy of the fixture warehouse; yields (url, copy)."""
     copy = tmp_path_factory.mktemp("data-browser") / "warehouse.duckdb"
     shutil.copyfile(fixture_warehouse, copy)
-    port = _free_port()
-    env = {**os.environ, "CC_PATHS_WAREHOUSE": str(copy), "CC_CLOCK_NOW": FIXTURE_NOW}
-    log_path = ARTIFACTS / "data_server.log"
-    log = open(log_path, "w", encoding="utf-8")  # closed at teardown
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("streamlit")), "run", "app.py",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not become healthy; see {log_path}")
-            time.sleep(0.5)
-        yield base, copy
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    server = AppServer(copy, "data_server.log").start()
+    yield server.url, copy
+    server.stop()
 
 
 def top(locator) -> None:

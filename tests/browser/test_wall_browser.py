@@ -6,10 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -17,11 +14,8 @@ import pytest
 
 from command_center.warehouse import now_local
 from tests.browser.conftest import (
-    ARTIFACTS,
-    FIXTURE_NOW,
     FIXTURE_TODAY,
-    ROOT,
-    _free_port,
+    AppServer,
     folium_frame,
     goto,
     screenshot,
@@ -103,49 +97,6 @@ def test_wall_panels_fit_at_1080p(page, app_server):
 
 
 # ------------------------------------------------------------------ refresh and restart
-class _Server:
-    """A dedicated app server over its own warehouse copy (the shared one must not change)."""
-
-    def __init__(self, warehouse: Path, wall_config: Path, log: Path):
-        self.port = _free_port()
-        self.env = {**os.environ, "CC_PATHS_WAREHOUSE": str(warehouse),
-                    "CC_CLOCK_NOW": FIXTURE_NOW, "CC_WALL_CONFIG": str(wall_config)}
-        self.log_path = log
-        self.proc = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        log = open(self.log_path, "a", encoding="utf-8")
-        streamlit = Path(sys.executable).with_name("streamlit")
-        self.proc = subprocess.Popen(
-            [str(streamlit), "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        log.close()
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, f"server exited; see {self.log_path}"
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"server not healthy; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
 @pytest.fixture()
 def wall_server(fixture_warehouse, tmp_path):
     served = tmp_path / "warehouse.duckdb"
@@ -153,8 +104,7 @@ def wall_server(fixture_warehouse, tmp_path):
     cfg = tmp_path / "wall.toml"
     cfg.write_text("[refresh]\ninterval_seconds = 2\nmap_interval_seconds = 2\n",
                    encoding="utf-8")
-    server = _Server(served, cfg, ARTIFACTS / "wall_server.log")
-    server.start()
+    server = AppServer(served, "wall_server.log", CC_WALL_CONFIG=str(cfg)).start()
     yield server, served
     server.stop()
 
