@@ -8,7 +8,8 @@ assets, media, downloads, ``/_stcore/*``) is answered 401, and the websocket
 ``/_stcore/health`` (a load balancer's probe; it says only "ok").
 
 ``/wall?token=…`` signs a screen in with its wall token (cookie kept for years, so the wall
-reconnects by itself after a server restart) and redirects to ``/wall`` without the token.
+reconnects by itself after a server restart) and redirects to ``/`` (the 大屏 role's only page)
+without the token.
 """
 
 from __future__ import annotations
@@ -102,7 +103,9 @@ class Gate:
         session = await anyio.to_thread.run_sync(sessions.token_session, query["token"][0])
         if session is None:
             return await HTMLResponse(login_page.refused(), 401)(scope, receive, send)
-        response = RedirectResponse(scope["path"], 303)
+        # to "/": the 大屏 role's first (default) page is the wall, and Streamlit serves a
+        # default page at "/" only
+        response = RedirectResponse("/", 303)
         set_session_cookie(response, session, wall=True)
         return await response(scope, receive, send)
 
