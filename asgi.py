@@ -8,6 +8,12 @@ included, passes ``command_center.access.gate.Gate`` first; ``/login``, ``/logou
 import streamlit as st
 from starlette.middleware import Middleware
 
-from command_center.access import gate
+from command_center.access import accounts, gate
 
 app = st.App("app.py", routes=gate.routes(), middleware=[Middleware(gate.Gate)])
+
+# a server started without `make run` (no `ensure`) still gets its first administrator
+_password = accounts.ensure_admin()
+if _password:
+    print("已创建管理员账户 admin，一次性密码（只显示这一次，首次登录后须修改）：" + _password,
+          flush=True)

@@ -277,3 +277,58 @@ def test_exports_are_audited_once_with_their_rows(monkeypatch):
 
 
 
+
+
+def test_unmasking_asks_a_reason_is_audited_once_and_shows_phones(fixture_warehouse):
+    phone = r"1[3-9]\d{9}"
+    at = AppTest.from_file("../app.py", default_timeout=120)  # an administrator (conftest)
+    at.run()
+    at.switch_page("views/incidents.py")
+    at.run()
+    assert not at.exception, at.exception
+
+    def shown_text() -> str:
+        return " ".join(df.value.astype(str).to_csv() for df in at.dataframe)
+
+    assert "联系电话" in shown_text() and "****" in shown_text()
+    import re
+    assert not re.search(phone, shown_text())
+    go = at.sidebar.button(key="_cc_unmask_go")
+    assert go.disabled  # no reason, no unmasking
+    mark = _mark()
+    at.sidebar.text_input(key="_cc_unmask_reason_input").input("核查 110 警情回访").run()
+    at.sidebar.button(key="_cc_unmask_go").click().run()
+    assert not at.exception, at.exception
+    assert re.search(phone, shown_text())
+    lines = _new_lines(mark)
+    assert [(x["action"], x["user"], x["target"], x["detail"]) for x in lines] == [
+        ("unmask", "test-admin", "incidents", {"事由": "核查 110 警情回访"})]
+    # back to masked, and a 领导 never gets the box
+    at.sidebar.button(key="_cc_unmask_stop").click().run()
+    assert not re.search(phone, shown_text())
+    leader = AppTest.from_file("../app.py", default_timeout=120)
+    leader.session_state[current.TOKEN_KEY] = sign_in("leader")
+    leader.run()
+    assert not [b for b in leader.sidebar.button if b.key == "_cc_unmask_go"]
+
+
+def test_command_line_manages_users_and_tokens_and_audits_each_change(capsys):
+    from command_center.cli import main
+
+    mark = _mark()
+    assert main(["user", "add", "cli-analyst", "--role", "analyst", "--name", "分析甲"]) == 0
+    out = capsys.readouterr().out
+    password = out.split("一次性密码：")[1].split()[0]
+    assert accounts.authenticate("cli-analyst", password).must_change is True
+    assert main(["user", "add", "cli-grid", "--role", "community"]) == 2
+    assert "须指定所负责的社区" in capsys.readouterr().out
+    assert main(["user", "disable", "cli-analyst"]) == 0
+    assert main(["user", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "cli-analyst\t分析甲\t分析员\t社区：全部\t已停用" in listed
+    assert main(["token", "add", "二楼大屏"]) == 0
+    url = capsys.readouterr().out.split("/wall?token=")[1].split()[0]
+    assert sessions.lookup(sessions.token_session(url)).role.code == "wall"
+    assert [x["action"] for x in _new_lines(mark)] == ["user_change", "user_change",
+                                                      "token_change"]
+    assert main(["audit", "verify"]) == 0 and "哈希链完整" in capsys.readouterr().out

@@ -51,3 +51,17 @@ def test_pages_do_not_name_configuration_files_to_a_person():
             for literal in re.findall(r'"([^"]*)"', line):
                 if re.search(r"[\u4e00-\u9fff]", literal):
                     assert ".toml" not in literal, (path.name, literal)
+
+
+def test_xsrf_on_table_downloads_off_and_the_server_behind_the_gate():
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert cfg["server"]["enableXsrfProtection"] is True
+    assert cfg["server"]["enableAgentApi"] is False
+    assert 0 < cfg["server"]["maxUploadSize"] <= 1024
+    # a table's own CSV download would skip the role check and the audit
+    assert cfg["client"]["disableDataExport"] is True
+    # the README's start command and the test servers run asgi.py (the gate), not app.py
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "streamlit run asgi.py" in makefile and "streamlit run app.py" not in makefile
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "streamlit run app.py" not in readme
