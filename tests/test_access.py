@@ -332,3 +332,28 @@ def test_command_line_manages_users_and_tokens_and_audits_each_change(capsys):
     assert [x["action"] for x in _new_lines(mark)] == ["user_change", "user_change",
                                                       "token_change"]
     assert main(["audit", "verify"]) == 0 and "哈希链完整" in capsys.readouterr().out
+
+
+def test_users_page_adds_an_account_and_audit_page_lists_it(fixture_warehouse):
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    at.run()
+    at.switch_page("views/users.py")
+    at.run()
+    assert not at.exception, at.exception
+    mark = _mark()
+    at.text_input[0].input("page-made")
+    at.text_input[1].input("页面新建")
+    at.selectbox[0].select("analyst")
+    at.button[0].click().run()  # the form's 新建
+    assert not at.exception, at.exception
+    assert any("已新建 page-made" in s.value for s in at.success)
+    assert accounts.get("page-made").role == "analyst"
+    assert [(x["action"], x["user"], x["target"]) for x in _new_lines(mark)] == [
+        ("user_change", "test-admin", "page-made")]
+    at.switch_page("views/audit.py")
+    at.run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["时间", "动作", "用户", "对象", "详情", "行数", "客户端"]
+    assert "用户变更" in set(table["动作"]) and "page-made" in set(table["对象"])
+    assert not table.astype(str).isin(["None", "nan", "NaT"]).any().any()

@@ -35,9 +35,17 @@ def test_import_update_and_report(tmp_path, fixture_warehouse):
         encoding="utf-8-sig",
     )
     report = tmp_path / "r.json"
+    from command_center.access import audit
+
+    mark = len(audit.entries())
     r = cli("import", "--dataset", "incidents", str(f), "--warehouse", str(wh),
             "--report", str(report))
     assert r.returncode == 0, r.stderr
+    # one audit line for the import, with its counts
+    lines = audit.entries()[mark:]
+    assert [(x["action"], x["user"], x["target"], x["rows"]) for x in lines] == [
+        ("import", "命令行", "警情.csv", 2)]
+    assert (lines[0]["detail"]["读取"], lines[0]["detail"]["隔离"]) == (3, 1)
     assert "读取 3 行" in r.stdout and "隔离 1 行" in r.stdout
     data = json.loads(report.read_text(encoding="utf-8"))
     assert set(data) == {"dataset", "file", "read", "loaded", "quarantined", "inserted",

@@ -181,11 +181,19 @@ def test_import_through_page(warehouse_copy):
     assert crs.value == "wgs84"
     crs.set_value("bd09")
     at.run()
+    from command_center.access import audit
+
+    mark = len(audit.entries())
     button = next(b for b in at.button if b.label == "导入警情事件")
     button.click()
     at.run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
+    # one audit line: who imported which file, with its counts
+    lines = audit.entries()[mark:]
+    assert [(x["action"], x["user"], x["target"], x["rows"]) for x in lines] == [
+        ("import", "test-admin", "110导出.csv", 2)]
+    assert lines[0]["detail"]["读取"] == 4 and lines[0]["detail"]["隔离"] == 2
 
     # the report against independent SQL on the copy
     after = sql(warehouse_copy, "select count(*) from incidents")[0][0]
