@@ -357,3 +357,22 @@ def test_users_page_adds_an_account_and_audit_page_lists_it(fixture_warehouse):
     assert list(table.columns) == ["时间", "动作", "用户", "对象", "详情", "行数", "客户端"]
     assert "用户变更" in set(table["动作"]) and "page-made" in set(table["对象"])
     assert not table.astype(str).isin(["None", "nan", "NaT"]).any().any()
+
+
+def test_community_user_briefing_counts_their_communities_only(fixture_warehouse, wh):
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    at.session_state[current.TOKEN_KEY] = sign_in("community", MINE, "grid-3")
+    at.run()
+    at.switch_page("views/briefing.py")
+    at.run()
+    assert not at.exception, at.exception
+    ph = ", ".join("?" * len(MINE))
+    n = wh.execute(f"select count(*) from incidents where community_code in ({ph}) and "
+                   "reported_at >= '2026-10-01' and reported_at < '2026-11-01'",
+                   list(MINE)).fetchone()[0]
+    county = wh.execute("select count(*) from incidents where reported_at >= '2026-10-01' "
+                        "and reported_at < '2026-11-01'").fetchone()[0]
+    assert 0 < n < county
+    texts = [m.value for m in at.markdown]
+    assert any(f"本月负责的 3 个社区共接报警情{n:,}起" in t for t in texts)
+    assert not any(f"{county:,}起" in t for t in texts)

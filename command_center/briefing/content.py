@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from command_center.access import current
 from command_center.briefing import periods as bp
 
 # ------------------------------------------------------------------ the document
@@ -174,7 +175,8 @@ class _Ctx:
         self.d = d
         self.this = bp.THIS[d.kind]  # 本月
         self.prev_name = {"week": "上周", "month": "上月", "quarter": "上季度"}.get(d.kind, "上期")
-        self.where = (f"全{d.county[-1]}" if d.county else "全域") if not d.communities else (
+        # 全县 / 全市 from the county's configured unit, or a scoped viewer's own communities
+        self.where = current.whole() if not d.communities else (
             d.community_names.get(d.communities[0], d.communities[0])
             if len(d.communities) == 1 else f"所选{len(d.communities)}个社区")
 
@@ -644,8 +646,6 @@ def _community_table(c: _Ctx) -> Table:
 
 def _scope(d) -> str:
     if not d.communities:
-        from command_center.access import current
-
         return current.whole()
     names = [d.community_names.get(x, x) for x in d.communities]
     return _join(names[:5]) + (f"等{len(names)}个社区" if len(names) > 5 else "")
