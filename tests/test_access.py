@@ -376,3 +376,19 @@ def test_community_user_briefing_counts_their_communities_only(fixture_warehouse
     texts = [m.value for m in at.markdown]
     assert any(f"本月负责的 3 个社区共接报警情{n:,}起" in t for t in texts)
     assert not any(f"{county:,}起" in t for t in texts)
+
+
+def test_four_color_scores_are_county_wide_for_a_scoped_viewer(fixture_warehouse):
+    from command_center import risk
+
+    model = risk.load_model()
+    params = {**model.params(), "period_starts": [MONTH.start_at],
+              "period_ends": [MONTH.end_before], "communities": []}
+    county = run_query_uncached(risk.QUERY, fixture_warehouse, scope=None, **params)
+    mine = run_query_uncached(risk.QUERY, fixture_warehouse, scope=MINE, **params)
+    assert sorted(mine["community_code"]) == sorted(MINE)
+    assert len(county) > len(mine)
+    expected = county[county["community_code"].isin(MINE)].sort_values("community_code")
+    got = mine.sort_values("community_code")
+    assert got["score"].round(6).tolist() == expected["score"].round(6).tolist()
+    assert got["level"].tolist() == expected["level"].tolist()
