@@ -9,6 +9,9 @@ Outside Streamlit (command line, scheduled briefings) there is no viewer: the wh
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -17,6 +20,11 @@ from command_center.access import audit, sessions
 VIEWER_KEY = "_cc_viewer"
 TOKEN_KEY = "_cc_session_token"  # tests (AppTest has no cookies) put a real session token here
 UNMASK_KEY = "_cc_unmask_reason"
+
+
+# a download's data is made after the script run that drew its button (when it is clicked):
+# the viewer of that run is carried to it explicitly (:func:`acting_as`)
+_carried: contextvars.ContextVar = contextvars.ContextVar("cc_viewer", default=None)
 
 
 class NotSignedIn(PermissionError):
@@ -44,6 +52,9 @@ def sign_in_check() -> sessions.Viewer | None:
 
 
 def viewer() -> sessions.Viewer | None:
+    carried = _carried.get()
+    if carried is not None:
+        return carried[0]
     if not _in_app():
         return None
     if get_script_run_ctx(suppress_warning=True) is None:
@@ -77,8 +88,27 @@ def whole() -> str:
 
 def unmasking() -> bool:
     """Names and phones shown in full: the role allows it and a reason was given (audited)."""
+    carried = _carried.get()
+    if carried is not None:
+        return carried[1]
     v = viewer()
     return bool(v and v.role.unmask and st.session_state.get(UNMASK_KEY))
+
+
+def snapshot():
+    """The current viewer and whether they unmask, to carry into a later call."""
+    return viewer(), unmasking()
+
+
+@contextlib.contextmanager
+def acting_as(snap):
+    """Run a download's deferred work as the viewer of the run that drew the button."""
+    token = _carried.set(snap) if snap[0] is not None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _carried.reset(token)
 
 
 def start_unmasking(reason: str, page: str) -> None:

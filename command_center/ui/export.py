@@ -50,11 +50,17 @@ def may_export() -> bool:
 
 
 def audited(action: str, file_name: str, filters: dict[str, str], make, rows=None):
-    """A download's ``data`` callable: makes the bytes, then audits the act once."""
+    """A download's ``data`` callable: makes the bytes, then audits the act once.
+
+    Streamlit calls it when the button is clicked, outside the script run that drew it: the
+    viewer of that run (their scope, their unmasking) is carried along."""
+    snap = current.snapshot()
+
     def produce() -> bytes:
-        data = make()
-        current.record(action, target=file_name, detail={"筛选条件": dict(filters)},
-                       rows=rows() if callable(rows) else rows)
+        with current.acting_as(snap):
+            data = make()
+            current.record(action, target=file_name, detail={"筛选条件": dict(filters)},
+                           rows=rows() if callable(rows) else rows)
         return data
     return produce
 
