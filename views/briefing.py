@@ -19,6 +19,7 @@ from command_center import briefing, config
 from command_center.briefing import periods as bp
 from command_center.briefing.content import Figure, Table
 from command_center.briefing.pdf import BriefingFontError, find_font
+from command_center.formatting import PLACEHOLDER
 from command_center.ui import filters
 
 KIND_KEY, DATE_KEY = "brf_kind", "brf_date"
@@ -143,7 +144,7 @@ def _table(table: Table) -> None:
     if df.empty:
         st.caption("无数据")
         return
-    st.table(df, hide_index=True)
+    st.table(df.fillna(PLACEHOLDER), hide_index=True)
     if table.note:
         st.caption(table.note)
 

@@ -13,7 +13,7 @@ import plotly.express as px
 import streamlit as st
 
 from command_center import config, figures, headline
-from command_center.formatting import fmt_count
+from command_center.formatting import PLACEHOLDER, fmt_count
 from command_center.labels import chinese_columns
 from command_center.maps import layers
 from command_center.privacy import md
@@ -162,7 +162,7 @@ with panel:
         top = (comm_figures[comm_figures["is_selected"]]
                .sort_values(["rate_per_1000", "incident_count"], ascending=False)
                .head(12)[["community_name", "incident_count", "rate_per_1000"]])
-        st.dataframe(chinese_columns(top), hide_index=True, width="stretch",
+        st.dataframe(chinese_columns(top), hide_index=True, width="stretch", placeholder=PLACEHOLDER,
                      height=min(36 * (len(top) + 1) + 4, 480))
     else:
         r = by_code.loc[selected]

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from command_center import config, risk
+from command_center.formatting import PLACEHOLDER
 from command_center.maps.base import county_map, legend
 from command_center.maps.risk_layer import risk_layer
 from command_center.privacy import md
@@ -128,7 +129,7 @@ with right:
                          for i in indicators],
                 "说明": [i.description for i in indicators],
             }),
-            hide_index=True, width="stretch",
+            hide_index=True, width="stretch", placeholder=PLACEHOLDER,
         )
         st.caption("分级：" + "；".join(
             f"{lv.name} ≥ {lv.min_score:g} 分" for lv in model.levels[::-1]))
@@ -213,7 +214,7 @@ for i in active:
 styled = shown.style.map(_level_css, subset=[header[c] for c in ("level", *previous_cols)
                                               if c != "previous_score"])
 st.dataframe(styled, hide_index=True, width="stretch", height=420, column_config=column_config,
-             key="risk_table")
+             key="risk_table", placeholder=PLACEHOLDER)
 export = table.rename(columns={**header})
 download_buttons(
     export,

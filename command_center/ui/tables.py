@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from command_center import privacy
-from command_center.formatting import fmt_count
+from command_center.formatting import PLACEHOLDER, fmt_count
 from command_center.labels import chinese_columns
 
 
@@ -28,9 +28,11 @@ def blank_missing_text(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def records_table(df: pd.DataFrame, *, key: str, height: int = 420, **kwargs):
-    """Masked, Chinese-headed, virtualized table; returns st.dataframe's value."""
+    """Masked, Chinese-headed, virtualized table; returns st.dataframe's value. A missing
+    number or date reads — (Streamlit would write None)."""
     return st.dataframe(chinese_columns(blank_missing_text(mask_frame(df))), hide_index=True,
-                        height=height, key=key, width="stretch", **kwargs)
+                        height=height, key=key, width="stretch", placeholder=PLACEHOLDER,
+                        **kwargs)
 
 
 def paged_records(*, total: int, page_key: str, page_size: int, caption: str,
