@@ -297,3 +297,15 @@ def test_community_from_tooltip():
     assert community_from_tooltip("龙港社区志愿者协会社会团体", names) is None
     assert community_from_tooltip("该网格本期警情 3 件", names) is None
     assert community_from_tooltip(None, names) is None
+
+
+def test_risk_tooltip_read_back_without_its_line_break():
+    """The 四色预警 tooltip as the browser returns it (name run into the level line) names the
+    community; the old reading (first line == name) missed every click."""
+    from command_center.maps.layers import community_from_tooltip
+
+    names = pd.DataFrame({"community_code": ["a", "b"], "community_name": ["龙港社区", "港社区"]})
+    tip = "龙港社区预警等级 红 · 风险分 61.7主要得分项：警情率 27.6"
+    assert community_from_tooltip(tip, names, with_area=False) == "a"
+    assert community_from_tooltip("港社区\n预警等级 蓝", names, with_area=False) == "b"
+    assert community_from_tooltip("海港社区预警等级 红", names, with_area=False) is None

@@ -16,6 +16,7 @@ import streamlit as st
 from command_center import config, risk
 from command_center.formatting import PLACEHOLDER
 from command_center.maps.base import county_map, legend
+from command_center.maps.layers import community_from_tooltip
 from command_center.maps.risk_layer import risk_layer
 from command_center.privacy import md
 from command_center.ui import filters
@@ -86,11 +87,11 @@ with left:
     tip = (clicked or {}).get("last_object_clicked_tooltip")
     if tip and tip != st.session_state.get("_risk_last_tip"):
         st.session_state["_risk_last_tip"] = tip
-        first = tip.strip().splitlines()[0].strip()
-        for code, name in names.items():
-            if name == first and code in set(now["community_code"]):
-                st.session_state["risk_community"] = code
-                break
+        # the browser may give the tooltip's text without the line break after the name
+        code = community_from_tooltip(tip, now[["community_code", "community_name"]],
+                                      with_area=False)
+        if code:
+            st.session_state["risk_community"] = code
     st.caption("颜色为各社区的预警等级；悬停查看风险分与主要得分项，点击社区查看其近 12 个月走势。")
 
 with right:
@@ -231,7 +232,10 @@ if st.session_state.get("risk_community") not in options:
     st.session_state.pop("risk_community", None)
 code = st.selectbox(
     "社区", options=options, format_func=lambda c: names.get(c, c), key="risk_community",
-    bind="query-params", index=0 if options else None,
+    bind="query-params", placeholder="请选择社区",
+    # a community picked on the map or the bars is in session state: a default as well would
+    # make Streamlit warn
+    index=None if st.session_state.get("risk_community") in options or not options else 0,
 )
 if code:
     hist = risk.history([code])

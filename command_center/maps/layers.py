@@ -255,20 +255,24 @@ def risk_legend_items() -> list[tuple[str, str]]:
     return [(c, f"{lvl}色风险") for lvl, c in RISK_COLORS.items()]
 
 
-def community_from_tooltip(text: str | None, communities: pd.DataFrame) -> str | None:
+def community_from_tooltip(text: str | None, communities: pd.DataFrame, *,
+                           with_area: bool = True) -> str | None:
     """The code of the community whose tooltip was clicked (``communities``: community_code,
-    community_name, area_name); None for anything else (a point, a grid cell).
+    community_name and, when ``with_area``, area_name); None for anything else (a point, a
+    grid cell). The longest name the text starts with wins.
 
-    st_folium returns the tooltip's text: the name, then the area (``community_tooltip``), with
-    or without a line break between them depending on the browser."""
+    st_folium returns the tooltip's text: the name, then the area (``community_tooltip``) or
+    whatever the tooltip says next (the 四色预警 level: ``with_area=False``), with or without
+    a line break between them depending on the browser."""
     if not text:
         return None
     text = text.strip()
     best, best_len = None, 0
-    for code, name, area in communities[["community_code", "community_name", "area_name"]
-                                        ].itertuples(index=False):
+    for row in communities.to_dict("records"):
+        code, name = row["community_code"], row["community_name"]
         if not name or not text.startswith(name) or len(name) <= best_len:
             continue
+        area = row.get("area_name") if with_area else None
         rest = text[len(name):].lstrip()
         if not area or rest.startswith(str(area)):
             best, best_len = code, len(name)
