@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from command_center.bootstrap import ensure_warehouse
 from command_center.ui import filters
@@ -51,6 +52,17 @@ for file, title, url_path, group, icon in PAGES:
         groups.setdefault(group, []).append(
             st.Page(file, title=title, url_path=url_path, icon=icon, default=not groups)
         )
+# --- unknown or old paths (issue 13) --------------------------------------------------------
+# Streamlit answers a path that matches no page (/overview, an old bookmark) with an English
+# "Page not found" dialog: open 一张图 instead, with a Chinese note above it.
+_ctx = get_script_run_ctx()
+_asked = _ctx.pages_manager.intended_page_name if _ctx else None
+if _ctx and _asked and not _ctx.pages_manager.intended_page_script_hash and _asked not in {
+        url_path for file, _t, url_path, _g, _i in PAGES[1:] if (ROOT / file).exists()}:
+    _ctx.pages_manager.set_script_intent("", "")  # resolve to the default page, no dialog
+    if _asked != PAGES[0][2]:  # /overview is 一张图's own name: no note needed
+        st.info(f"没有找到页面“/{_asked}”，已为您打开{PAGES[0][1]}。", icon="ℹ️")
+# ---------------------------------------------------------------------------------------------
 page = st.navigation(groups)
 if page.url_path not in NO_FILTERS:
     filters.render()
