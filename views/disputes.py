@@ -13,8 +13,8 @@ from command_center import config, figures, headline
 from command_center.formatting import fmt_count, fmt_pct
 from command_center.maps import base, layers
 from command_center.periods import Period
+from command_center.ui import charts, filters
 from command_center.ui import dispute_filters as dsp
-from command_center.ui import filters
 from command_center.ui.incident_filters import for_display
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
@@ -27,16 +27,10 @@ LIST_MAX = 500  # rows of the overdue and repeat lists
 EXPORT_MAX = 200_000
 AMOUNT_BANDS = {0: "无金额", 1: "1万元以下", 2: "1万–5万元", 3: "5万–10万元", 4: "10万–50万元",
                 5: "50万元以上"}
-BLUE, GREEN, GREY, RED = "#1f5fbf", "#2b8a3e", "#9aa5b1", "#c92a2a"
-OVERDUE_COLOR, OPEN_COLOR = "#c92a2a", "#1f5fbf"
-FONT = dict(family="Noto Sans CJK SC, Microsoft YaHei, sans-serif")
-NOCFG = {"displayModeBar": False}
-
-
-def layout(fig: go.Figure, height: int = 320, **kwargs) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=36, b=10), font=FONT,
-                      hoverlabel=dict(font=FONT), dragmode=False, **kwargs)
-    return fig
+BLUE, GREEN, GREY, RED = charts.BLUE, charts.GREEN, charts.GREY, charts.RED
+OVERDUE_COLOR, OPEN_COLOR = RED, BLUE
+NOCFG = charts.NOCFG
+layout = charts.style
 
 
 def fmt_days(d) -> str:

@@ -17,7 +17,7 @@ from command_center.formatting import PLACEHOLDER, fmt_count
 from command_center.labels import chinese_columns
 from command_center.maps import layers
 from command_center.privacy import md
-from command_center.ui import filters
+from command_center.ui import charts, filters
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
 from queries import run_query
@@ -195,13 +195,13 @@ with panel:
             fig = px.bar(cats.iloc[::-1], x="incident_count", y="category", orientation="h",
                          labels={"incident_count": "警情数", "category": "类别"},
                          text="incident_count")
-            fig.update_traces(marker_color="#1f5fbf", textposition="outside", textangle=0,
+            fig.update_traces(marker_color=charts.BLUE, textposition="outside", textangle=0,
                               cliponaxis=False,
                               hovertemplate="%{y}：%{x} 件<extra></extra>")
-            fig.update_layout(height=40 + 26 * len(cats), margin=dict(l=0, r=10, t=30, b=0),
+            charts.style(fig, height=40 + 26 * len(cats), margin=dict(l=0, r=10, t=30, b=0),
                               title=dict(text="本期警情类别", font=dict(size=14)),
                               xaxis_title="警情数", yaxis_title=None)
-            st.plotly_chart(fig, key="ov_cats", config={"displayModeBar": False})
+            st.plotly_chart(fig, key="ov_cats", config=charts.NOCFG)
         st.markdown("**查看专题（已按该社区筛选）**")
         for file, label, icon in TOPIC_LINKS:
             if (ROOT / file).exists():

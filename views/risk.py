@@ -19,7 +19,7 @@ from command_center.maps.base import county_map, legend
 from command_center.maps.layers import community_from_tooltip
 from command_center.maps.risk_layer import risk_layer
 from command_center.privacy import md
-from command_center.ui import filters
+from command_center.ui import charts, filters
 from command_center.ui.export import download_buttons
 from command_center.ui.maps import show_map
 
@@ -158,8 +158,8 @@ fig.add_scatter(
 for lv in model.levels[1:]:
     fig.add_vline(x=lv.min_score, line_dash="dot", line_color=lv.color,
                   annotation_text=f"{lv.name} {lv.min_score:g}", annotation_position="top")
-fig.update_layout(
-    barmode="stack", height=max(320, 24 * len(top) + 120),
+charts.style(
+    fig, barmode="stack", height=max(320, 24 * len(top) + 120),
     margin={"l": 10, "r": 10, "t": 30, "b": 10},
     legend={"orientation": "h", "y": -0.08, "title": {"text": "指标"}},
     xaxis={"title": {"text": "得分（满分 100）"}, "range": [0, 100]},
@@ -251,8 +251,8 @@ if code:
         customdata=hist["level"].tolist(),
         hovertemplate="%{x}<br>风险分 %{y:.1f}（%{customdata}）<extra></extra>",
     )
-    fig.update_layout(
-        height=340, margin={"l": 10, "r": 40, "t": 20, "b": 10}, showlegend=False,
+    charts.style(
+        fig, height=340, margin={"l": 10, "r": 40, "t": 20, "b": 10}, showlegend=False,
         xaxis={"title": {"text": "月份"}, "type": "category"},
         yaxis={"title": {"text": "风险分"}, "range": [0, 100]},
     )
