@@ -245,7 +245,7 @@ st.caption("社区按当前在办纠纷数着色（不限受理时间）；"
 fmap = base.county_map()
 rows = {r["community_code"]: r for r in open_now.to_dict("records")}
 values = {c: float(r["open_count"]) for c, r in rows.items()}
-breaks = base.class_breaks([v for v in values.values() if v > 0])
+breaks = base.class_breaks([v for v in values.values() if v > 0], digits=0)
 base.community_layer(
     values, name="社区在办纠纷", breaks=breaks, palette=base.BLUES,
     tooltip=lambda p: (f"<b>{escape(p['community_name'])}</b><br>在办纠纷 "
@@ -254,8 +254,7 @@ base.community_layer(
                        f"{fmt_count((rows.get(p['community_code']) or {}).get('overdue_count', 0))}"
                        " 件"),
 ).add_to(fmap)
-sections = [("社区在办纠纷（件）", base.breaks_legend_items(
-    breaks, base.BLUES, fmt=lambda v: f"{v:.0f}")[:-1], "square")]
+sections = [("社区在办纠纷（件）", base.breaks_legend_items(breaks, base.BLUES)[:-1], "square")]
 if show_points:
     pts = q_now("open_dispute_points", limit=POINTS_MAX)
     layers.points_layer(

@@ -222,14 +222,13 @@ legend_sections = []
 if shading == "community":
     values = {c: float(n) for c, n in zip(by_com["community_code"], by_com["incident_count"],
                                           strict=True)}
-    breaks = base.class_breaks([v for v in values.values() if v > 0])
+    breaks = base.class_breaks([v for v in values.values() if v > 0], digits=0)
     base.community_layer(
         values, name="社区警情数", breaks=breaks,
         tooltip=lambda p: f"<b>{escape(p['community_name'])}</b><br>"
                           f"警情 {fmt_count(p['value'] or 0)} 起",
     ).add_to(fmap)
-    legend_sections.append(("社区警情数（起）", base.breaks_legend_items(
-        breaks, fmt=lambda v: f"{v:.0f}")[:-1], "square"))
+    legend_sections.append(("社区警情数（起）", base.breaks_legend_items(breaks)[:-1], "square"))
 else:
     cells = q("incidents_by_cell", cell_deg=CELL_DEG)
     layer, items = layers.density_layer(cells, name="网格聚合（约500米）", show=True,

@@ -208,7 +208,7 @@ with left:
 with right:
     per10k = dict(zip(cov["community_code"], cov["orgs_per_10k"], strict=True))
     names = dict(zip(cov["community_code"], cov["org_count"], strict=True))
-    breaks = base.class_breaks(list(per10k.values()))
+    breaks = base.class_breaks(list(per10k.values()), digits=1)
     fmap = base.county_map()
 
     def tip(p):
@@ -230,7 +230,7 @@ with right:
     fmap.add_child(layers.legend_panel([
         ("信用状态", [(v, k) for k, v in CREDIT_COLORS.items()], "circle"),
         ("每万人组织数", [it for it in base.breaks_legend_items(
-            breaks, base.BLUES, lambda v: f"{v:.1f}") if it[0] != base.NO_DATA], "square"),
+            breaks, base.BLUES, digits=1) if it[0] != base.NO_DATA], "square"),
     ]))
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     show_map(fmap, key="org_map", height=520, returned_objects=())

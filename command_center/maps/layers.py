@@ -46,9 +46,11 @@ LAYER_NAMES = {
     "shelters": "避灾安置场所",
 }
 
+RATE_DIGITS = 2  # incidents per 1,000 residents, as figures.value_text writes it
+
 
 def _fmt_rate(v) -> str:
-    return "—" if v is None or pd.isna(v) else f"{v:.2f}"
+    return "—" if v is None or pd.isna(v) else f"{v:.{RATE_DIGITS}f}"
 
 
 def community_tooltip(row: dict) -> str:
@@ -79,7 +81,7 @@ def community_rate_layer(
     selected = figures[figures["is_selected"]] if "is_selected" in figures else figures
     values = {code: float(r["rate_per_1000"]) for code, r in rows.items()
               if r["rate_per_1000"] is not None and not pd.isna(r["rate_per_1000"])}
-    breaks = class_breaks(selected["rate_per_1000"].dropna().tolist())
+    breaks = class_breaks(selected["rate_per_1000"].dropna().tolist(), digits=RATE_DIGITS)
     colors = {code: UNSELECTED for code, r in rows.items() if not r.get("is_selected", True)}
 
     def tooltip(props: dict) -> str:
@@ -88,7 +90,7 @@ def community_rate_layer(
 
     layer = community_layer(values, name=name, tooltip=tooltip, breaks=breaks, colors=colors,
                             show=show, line_color="#ffffff" if not dark else "#0b1626")
-    items = breaks_legend_items(breaks, fmt=lambda v: f"{v:.2f}")
+    items = breaks_legend_items(breaks, digits=RATE_DIGITS)
     items = [it for it in items if it[0] != NO_DATA]
     if colors:
         items.append((UNSELECTED, "未选中社区"))
@@ -117,7 +119,7 @@ def density_layer(
     palette: Sequence[str] = BLUES,
 ) -> tuple[folium.FeatureGroup, list[tuple[str, str]]]:
     """Grid cells (``west, south, east, north, incident_count``) shaded by count."""
-    breaks = class_breaks(cells["incident_count"].tolist()) if len(cells) else []
+    breaks = class_breaks(cells["incident_count"].tolist(), digits=0) if len(cells) else []
     features = []
     if len(cells):
         w, s = display_xy(cells["west"].to_numpy(float), cells["south"].to_numpy(float))
@@ -139,7 +141,7 @@ def density_layer(
                                       "weight": 0.3, "fillOpacity": 0.75},
             tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
         ).add_to(group)
-    items = breaks_legend_items(breaks, palette, fmt=lambda v: f"{v:g}")
+    items = breaks_legend_items(breaks, palette, digits=0)
     return group, [it for it in items if it[0] != NO_DATA]
 
 
