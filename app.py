@@ -72,6 +72,14 @@ if page.url_path != "wall":
 # Streamlit's ⋮ menu only offers English items (Print, Record screen, Made with Streamlit):
 # hidden; printing is the browser's own, briefings have their Word/PDF downloads.
 st.html("<style>[data-testid='stMainMenu']{display:none !important}</style>")
+# KPI cards in one row are equally tall (a card with a sparkline made its row uneven)
+st.html("""<style>
+[data-testid='stColumn']:has(> [data-testid='stVerticalBlock'] > [data-testid='stElementContainer']
+  > [data-testid='stMetric']) > [data-testid='stVerticalBlock'] {height: 100%}
+[data-testid='stVerticalBlock'] > [data-testid='stElementContainer']:has(> [data-testid='stMetric'])
+  {flex: 1 1 auto}
+[data-testid='stElementContainer'] > [data-testid='stMetric'] {height: 100%; box-sizing: border-box}
+</style>""")
 
 log = logging.getLogger("command_center.app")
 try:
