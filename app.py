@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from command_center.bootstrap import ensure_warehouse
 from command_center.ui import access_panel, filters
@@ -54,6 +55,17 @@ for file, title, url_path, group, icon in PAGES:
         groups.setdefault(group, []).append(
             st.Page(file, title=title, url_path=url_path, icon=icon, default=not groups)
         )
+# --- unknown or old paths (issue 13) --------------------------------------------------------
+# Streamlit answers a path that matches no page (/overview, an old bookmark) with an English
+# "Page not found" dialog: open 一张图 instead, with a Chinese note above it.
+_ctx = get_script_run_ctx()
+_asked = _ctx.pages_manager.intended_page_name if _ctx else None
+if _ctx and _asked and not _ctx.pages_manager.intended_page_script_hash and _asked not in {
+        url_path for file, _t, url_path, _g, _i in PAGES[1:] if (ROOT / file).exists()}:
+    _ctx.pages_manager.set_script_intent("", "")  # resolve to the default page, no dialog
+    if _asked != PAGES[0][2]:  # /overview is 一张图's own name: no note needed
+        st.info(f"没有找到页面“/{_asked}”，已为您打开{PAGES[0][1]}。", icon="ℹ️")
+# ---------------------------------------------------------------------------------------------
 page = st.navigation(groups)
 if page.url_path not in NO_FILTERS:
     filters.render()
@@ -64,6 +76,14 @@ if page.url_path != "wall":
 # Streamlit's ⋮ menu only offers English items (Print, Record screen, Made with Streamlit):
 # hidden; printing is the browser's own, briefings have their Word/PDF downloads.
 st.html("<style>[data-testid='stMainMenu']{display:none !important}</style>")
+# KPI cards in one row are equally tall (a card with a sparkline made its row uneven)
+st.html("""<style>
+[data-testid='stColumn']:has(> [data-testid='stVerticalBlock'] > [data-testid='stElementContainer']
+  > [data-testid='stMetric']) > [data-testid='stVerticalBlock'] {height: 100%}
+[data-testid='stVerticalBlock'] > [data-testid='stElementContainer']:has(> [data-testid='stMetric'])
+  {flex: 1 1 auto}
+[data-testid='stElementContainer'] > [data-testid='stMetric'] {height: 100%; box-sizing: border-box}
+</style>""")
 
 log = logging.getLogger("command_center.app")
 try:

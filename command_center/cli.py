@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -53,6 +54,14 @@ def _zh(text: str) -> str:
 argparse._ = _zh  # argparse calls its module-level gettext alias ``_`` at run time
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse writes a section heading as ``title + ":"`` (ASCII colon, not looked up
+    through gettext): 选项: → 选项：. Subcommand parsers are of the same class."""
+
+    def format_help(self) -> str:
+        return re.sub(r"^(\S[^\n]*):$", r"\1：", super().format_help(), flags=re.MULTILINE)
+
+
 class WarehouseMissing(RuntimeError):
     """A command that reads the warehouse was run before one was built."""
 
@@ -68,7 +77,7 @@ def _require_warehouse(path: Path | None) -> Path:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m command_center", description="平安治理一张图 数据工具")
+    p = _Parser(prog="python -m command_center", description="平安治理一张图 数据工具")
     sub = p.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
 
     s = sub.add_parser("sample", help="生成内置样例导出文件")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+PLACEHOLDER = "—"  # how a missing value reads, in text and in every table cell
+
 
 def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
@@ -12,7 +14,7 @@ def _missing(x) -> bool:
 def fmt_count(n) -> str:
     """1,234 below ten thousand; 1.2万 / 123万 above; 1.2亿 above a hundred million."""
     if _missing(n):
-        return "—"
+        return PLACEHOLDER
     n = float(n)
     if abs(n) >= 1e8:
         return f"{n / 1e8:.1f}亿".replace(".0亿", "亿")
@@ -27,7 +29,7 @@ def fmt_count(n) -> str:
 def fmt_pct(x, digits: int = 1) -> str:
     """A share in [0, 1] as a percentage: 0.9523 → 95.2%."""
     if _missing(x):
-        return "—"
+        return PLACEHOLDER
     return f"{x * 100:.{digits}f}%"
 
 

@@ -367,3 +367,23 @@ def test_cli_writes_the_three_files(fixture_warehouse, tmp_path, wh):
     doc = docx.Document(str(tmp_path / names[0]))
     n = _incidents(wh, OCT)
     assert any(p.text.startswith(f"本月全市共接报警情{n:,}起") for p in doc.paragraphs)
+
+
+NO_LINE_START = "）)］】」』”’〉》、，,。.：:；;！!？?…%"
+NO_LINE_END = "（(［【「『“‘〈《"
+
+
+@pytest.mark.parametrize("kind", ["month", "quarter"])
+def test_pdf_breaks_lines_by_chinese_rules(fixture_warehouse, tmp_path, kind):
+    """禁则: no printed line starts with closing punctuation (）、，。：；！？」”) or ends with an
+    opening one (（“「), read back with pdftotext -layout from generated briefings."""
+    b = briefing.make(kind, bp.full_period(kind, dt.date(2026, 10, 15)),
+                      warehouse=fixture_warehouse)
+    path = tmp_path / "b.pdf"
+    path.write_bytes(briefing.render(b, "pdf"))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    assert len(lines) > 40
+    bad = [ln for ln in lines if ln[0] in NO_LINE_START or ln[-1] in NO_LINE_END]
+    assert bad == []

@@ -95,6 +95,10 @@ def test_help_and_errors_are_chinese():
         assert r.returncode == 0
         for english in ("usage", "options", "show this help", "positional arguments"):
             assert english not in r.stdout, (args, english, r.stdout)
+        # section headings end with the full-width colon (选项：, 命令：), as Chinese text does
+        headings = [ln for ln in r.stdout.splitlines() if ln and not ln[0].isspace()
+                    and ln.rstrip().endswith((":", "："))]
+        assert headings and all(h.endswith("：") for h in headings), (args, headings)
         # every option has a Chinese help text
         for line in r.stdout.splitlines():
             if line.strip().startswith("--") and not re.search(r"[\u4e00-\u9fff]", line):

@@ -259,3 +259,16 @@ def test_community_filter(fixture_warehouse, wh):
     n = count(wh, START, END, "community_code = ?", (code,))
     assert metric(at, "本期警情").value == fmt_count(n)
     assert arr(charts(at)["com_count"]["data"][0]["customdata"]) == [code]
+
+
+def test_time_columns_are_wide_enough(inc_page):
+    """办结时间 is empty on the first rows (open cases), so the grid sized it by its header and
+    cut "2026-11-20 12:30" off further down: time columns get a width for their values."""
+    import json
+
+    el = inc_page.dataframe[0]
+    config = json.loads(el.proto.columns or "{}")
+    for col in ("上报时间", "办结时间"):
+        assert col in el.value.columns
+        width = (config.get(col) or {}).get("width")
+        assert isinstance(width, int) and width >= 140, (col, config.get(col))

@@ -297,3 +297,42 @@ def test_community_from_tooltip():
     assert community_from_tooltip("龙港社区志愿者协会社会团体", names) is None
     assert community_from_tooltip("该网格本期警情 3 件", names) is None
     assert community_from_tooltip(None, names) is None
+
+
+def test_risk_tooltip_read_back_without_its_line_break():
+    """The 四色预警 tooltip as the browser returns it (name run into the level line) names the
+    community; the old reading (first line == name) missed every click."""
+    from command_center.maps.layers import community_from_tooltip
+
+    names = pd.DataFrame({"community_code": ["a", "b"], "community_name": ["龙港社区", "港社区"]})
+    tip = "龙港社区预警等级 红 · 风险分 61.7主要得分项：警情率 27.6"
+    assert community_from_tooltip(tip, names, with_area=False) == "a"
+    assert community_from_tooltip("港社区\n预警等级 蓝", names, with_area=False) == "b"
+    assert community_from_tooltip("海港社区预警等级 红", names, with_area=False) is None
+
+
+def test_legend_breaks_are_written_sensibly():
+    """Many communities at 0 (今日): the legend read "≤ 0.00, 0.00–0.29". Now a class of zeros
+    reads 0, a class starts one unit above the last bound, one precision throughout, and
+    every value lies in its class as written."""
+    import re
+
+    from command_center.maps.base import breaks_legend_items, class_breaks
+
+    rates = [0.0] * 60 + [0.213, 0.29, 0.31, 0.52, 0.8, 1.004]
+    breaks = class_breaks(rates, digits=2)
+    labels = [t for _, t in breaks_legend_items(breaks, digits=2)][:-1]
+    assert labels[0] == "0.00" and len(labels) >= 4
+    assert "≤ 0.00" not in labels and not any(t.startswith("0.00 –") for t in labels)
+    for t in labels:
+        nums = re.findall(r"[\d.,]+", t)
+        assert all(re.fullmatch(r"\d[\d,]*\.\d\d", n) for n in nums), labels  # 2 decimals
+        if len(nums) == 2:
+            assert float(nums[0]) < float(nums[1]), labels
+    for v in rates:  # a value is in the class whose label covers it
+        i = next(k for k, b in enumerate(breaks) if v <= b)
+        nums = [float(n) for n in re.findall(r"[\d.]+", labels[i])]
+        assert nums[0] - 1e-9 <= round(v, 2) <= nums[-1] + 1e-9 or labels[i].startswith("≤")
+    counts = [0, 1, 1, 2, 3, 4, 7, 9, 12]
+    labels = [t for _, t in breaks_legend_items(class_breaks(counts, digits=0))][:-1]
+    assert all("." not in t for t in labels) and "0 – 1" not in labels

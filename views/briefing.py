@@ -19,7 +19,8 @@ from command_center import briefing, config
 from command_center.briefing import periods as bp
 from command_center.briefing.content import Figure, Table
 from command_center.briefing.pdf import BriefingFontError, find_font
-from command_center.ui import filters
+from command_center.formatting import PLACEHOLDER
+from command_center.ui import charts, filters
 from command_center.ui.export import audited
 
 KIND_KEY, DATE_KEY = "brf_kind", "brf_date"
@@ -31,7 +32,6 @@ MIMES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 PREVIOUS = {"week": "上周", "month": "上月", "quarter": "上季度", "custom": "上一个等长时段"}
-COLORS = ["#1f5fa8", "#9aa7b8", "#e0a030", "#c0392b"]
 
 PRINT_CSS = """
 <style>
@@ -115,8 +115,12 @@ def _write_url(kind: str, date: dt.date | None) -> None:
 
 def _figure(fig_spec: Figure) -> go.Figure:
     fig = go.Figure()
+    levels = charts.level_colors()
+    # bars per 四色预警 level (红色, 黄色 …) take the level's colour
+    by_level = bool(fig_spec.x) and all(str(x).removesuffix("色") in levels for x in fig_spec.x)
     for i, (name, values) in enumerate(fig_spec.series.items()):
-        color = COLORS[i % len(COLORS)]
+        color = ([levels[str(x).removesuffix("色")] for x in fig_spec.x] if by_level
+                 else charts.PALETTE[i % len(charts.PALETTE)])
         if fig_spec.kind == "line":
             fig.add_scatter(x=fig_spec.x, y=values, name=name, mode="lines",
                             line={"color": color},
@@ -128,9 +132,9 @@ def _figure(fig_spec: Figure) -> go.Figure:
         else:
             fig.add_bar(x=fig_spec.x, y=values, name=name, marker_color=color,
                         hovertemplate=f"%{{x}}<br>{name}：%{{y:,}}<extra></extra>")
-    fig.update_layout(
-        title={"text": fig_spec.title, "font": {"size": 15}}, barmode="group", height=320,
-        margin={"l": 10, "r": 10, "t": 45, "b": 10}, separators=".,",
+    charts.style(
+        fig, title={"text": fig_spec.title, "font": {"size": 15}}, barmode="group", height=320,
+        margin={"r": 10, "t": 45},
         legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
         showlegend=len(fig_spec.series) > 1,
         xaxis_title=fig_spec.x_title, yaxis_title=fig_spec.y_title,
@@ -144,7 +148,7 @@ def _table(table: Table) -> None:
     if df.empty:
         st.caption("无数据")
         return
-    st.table(df, hide_index=True)
+    st.table(df.fillna(PLACEHOLDER), hide_index=True)
     if table.note:
         st.caption(table.note)
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from command_center import figures
+from command_center.formatting import PLACEHOLDER
 from queries import sql_text, staging_text
 
 BETTER = {"lower": "越低越好", "higher": "越高越好", None: "—"}
@@ -22,12 +23,13 @@ for f in figures.catalog():
 
 for topic, items in by_topic.items():
     st.subheader(topic)
-    st.dataframe(pd.DataFrame([{
-        "指标": f.label, "口径": f.definition, "单位": f.unit, "方向": BETTER[f.better],
-        "最小样本": str(f.min_sample) if f.min_sample else "—", "变化表示": "个百分点" if f.is_rate else "%",
-        "来源查询": f.sql_path,
-    } for f in items]), hide_index=True, width="stretch",
-        column_config={"口径": st.column_config.TextColumn(width="large")})
+    # st.table, not st.dataframe: a data grid cuts a cell at its column width, while the 口径
+    # sentence must be read whole (the table wraps it)
+    st.table(pd.DataFrame([{
+        "指标": f.label, "口径": f.definition, "单位": f.unit or PLACEHOLDER,
+        "方向": BETTER[f.better], "最小样本": str(f.min_sample) if f.min_sample else PLACEHOLDER,
+        "变化表示": "个百分点" if f.is_rate else "%", "来源查询": f.sql_path,
+    } for f in items]).fillna(PLACEHOLDER), hide_index=True)
     for f in items:
         with st.expander(f"{f.label} 的查询（{f.sql_path}，字段 {f.column}）"):
             st.code(sql_text(f.query), language="sql")

@@ -14,8 +14,8 @@ from command_center.access import current
 from command_center.formatting import fmt_count, fmt_pct
 from command_center.maps import base, layers
 from command_center.periods import Period
+from command_center.ui import charts, filters
 from command_center.ui import dispute_filters as dsp
-from command_center.ui import filters
 from command_center.ui.incident_filters import for_display
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
@@ -28,16 +28,10 @@ LIST_MAX = 500  # rows of the overdue and repeat lists
 EXPORT_MAX = 200_000
 AMOUNT_BANDS = {0: "无金额", 1: "1万元以下", 2: "1万–5万元", 3: "5万–10万元", 4: "10万–50万元",
                 5: "50万元以上"}
-BLUE, GREEN, GREY, RED = "#1f5fbf", "#2b8a3e", "#9aa5b1", "#c92a2a"
-OVERDUE_COLOR, OPEN_COLOR = "#c92a2a", "#1f5fbf"
-FONT = dict(family="Noto Sans CJK SC, Microsoft YaHei, sans-serif")
-NOCFG = {"displayModeBar": False}
-
-
-def layout(fig: go.Figure, height: int = 320, **kwargs) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=36, b=10), font=FONT,
-                      hoverlabel=dict(font=FONT), dragmode=False, **kwargs)
-    return fig
+BLUE, GREEN, GREY, RED = charts.BLUE, charts.GREEN, charts.GREY, charts.RED
+OVERDUE_COLOR, OPEN_COLOR = RED, BLUE
+NOCFG = charts.NOCFG
+layout = charts.style
 
 
 def fmt_days(d) -> str:
@@ -252,7 +246,7 @@ st.caption("社区按当前在办纠纷数着色（不限受理时间）；"
 fmap = base.county_map()
 rows = {r["community_code"]: r for r in open_now.to_dict("records")}
 values = {c: float(r["open_count"]) for c, r in rows.items()}
-breaks = base.class_breaks([v for v in values.values() if v > 0])
+breaks = base.class_breaks([v for v in values.values() if v > 0], digits=0)
 base.community_layer(
     values, name="社区在办纠纷", breaks=breaks, palette=base.BLUES,
     tooltip=lambda p: (f"<b>{escape(p['community_name'])}</b><br>在办纠纷 "
@@ -261,8 +255,7 @@ base.community_layer(
                        f"{fmt_count((rows.get(p['community_code']) or {}).get('overdue_count', 0))}"
                        " 件"),
 ).add_to(fmap)
-sections = [("社区在办纠纷（件）", base.breaks_legend_items(
-    breaks, base.BLUES, fmt=lambda v: f"{v:.0f}")[:-1], "square")]
+sections = [("社区在办纠纷（件）", base.breaks_legend_items(breaks, base.BLUES)[:-1], "square")]
 if show_points:
     pts = q_now("open_dispute_points", limit=POINTS_MAX)
     layers.points_layer(

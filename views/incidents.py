@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from html import escape
 
 import plotly.graph_objects as go
@@ -12,7 +11,7 @@ from command_center import config, headline
 from command_center.access import current
 from command_center.formatting import fmt_count
 from command_center.maps import base, layers
-from command_center.ui import filters
+from command_center.ui import charts, filters
 from command_center.ui import incident_filters as inc
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
@@ -25,14 +24,9 @@ EXPORT_MAX = 200_000
 CELL_DEG = 0.005  # map grid cell, about 500 m
 AGE_BUCKETS = {1: "24小时内", 2: "1–3天", 3: "3–7天", 4: "7–30天", 5: "30天以上"}
 GRAIN_AXIS = {"day": "日期", "week": "周（起始日）", "month": "月份"}
-BLUE, GREY, RED = "#1f5fbf", "#9aa5b1", "#d9480f"
-FONT = dict(family="Noto Sans CJK SC, Microsoft YaHei, sans-serif")
-
-
-def layout(fig: go.Figure, height: int = 320, **kwargs) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=40, t=36, b=10), font=FONT,
-                      hoverlabel=dict(font=FONT), dragmode=False, **kwargs)
-    return fig
+NOCFG = charts.NOCFG
+BLUE, GREY, RED = charts.BLUE, charts.GREY, charts.RED
+layout = charts.style
 
 
 def hbar(df, label_col: str, value_col: str, key_col: str, title: str, x_title: str,
@@ -120,11 +114,9 @@ fig.add_scatter(x=trend["bucket_on"], y=trend["incident_count"], name="本期",
                 hovertemplate="%{x|%Y-%m-%d}：%{y}起<extra></extra>")
 layout(fig, height=300, xaxis_title=GRAIN_AXIS[grain], yaxis_title="警情数",
        legend=dict(orientation="h", y=1.12, x=1, xanchor="right"),
-       xaxis=dict(tickformat="%m-%d" if grain != "month" else "%Y-%m",
-                  # the whole period even when only a few buckets have incidents
-                  range=[period.start - dt.timedelta(hours=12), period.end + dt.timedelta(hours=12)]
-                  if grain == "day" else None))
-st.plotly_chart(fig, key="inc_trend", config={"displayModeBar": False})
+       xaxis=charts.time_axis(grain, period.start, period.end,
+                              tick0=min(trend["bucket_on"]) if len(trend) else None))
+st.plotly_chart(fig, key="inc_trend", config=NOCFG)
 st.caption(f"粒度：{inc.GRAINS[grain] if choice != 'auto' else '自动（' + inc.GRAINS[grain] + '）'}"
            "；虚线为去年同期（日期后移一年对齐）。")
 
@@ -137,20 +129,20 @@ with c1:
     st.plotly_chart(
         hbar(by_cat, "category", "incident_count", "category", "按类别", "警情数"),
         key=inc.chart_key("category"), on_select=inc.on_select("category", inc.pick_category),
-        selection_mode="points", config={"displayModeBar": False})
+        selection_mode="points", config=NOCFG)
 by_src = q("incidents_by_source")
 with c2:
     st.plotly_chart(
-        hbar(by_src, "source", "incident_count", "source", "按来源", "警情数", color="#2b8a3e"),
+        hbar(by_src, "source", "incident_count", "source", "按来源", "警情数", color=charts.GREEN),
         key=inc.chart_key("source"), on_select=inc.on_select("source", inc.pick_source),
-        selection_mode="points", config={"displayModeBar": False})
+        selection_mode="points", config=NOCFG)
 by_status = q("incidents_by_status")
 with c3:
     st.plotly_chart(
         hbar(by_status, "status", "incident_count", "status", "按处置状态", "警情数",
-             color="#7048e8"),
+             color=charts.PURPLE),
         key=inc.chart_key("status"), on_select=inc.on_select("status", inc.pick_status),
-        selection_mode="points", config={"displayModeBar": False})
+        selection_mode="points", config=NOCFG)
 
 # ---------------------------------------------------------------- when, and how long open
 c1, c2 = st.columns([3, 2])
@@ -177,7 +169,7 @@ with c1:
            plot_bgcolor="#ffffff")
     st.plotly_chart(heat, key=inc.chart_key("heat"),
                     on_select=inc.on_select("heat", inc.pick_weekday_hour),
-                    selection_mode="points", config={"displayModeBar": False})
+                    selection_mode="points", config=NOCFG)
 ages = q("open_incidents_by_age", now=config.now())
 with c2:
     counts = dict(zip(ages["age_bucket"], ages["incident_count"], strict=True))
@@ -191,7 +183,7 @@ with c2:
     if not counts:
         age_fig.add_annotation(text="所选范围内没有未办结警情", showarrow=False, x=2, y=0.5,
                                font=dict(size=14, color=GREY))
-    st.plotly_chart(age_fig, key="inc_age", config={"displayModeBar": False})
+    st.plotly_chart(age_fig, key="inc_age", config=NOCFG)
 
 # ---------------------------------------------------------------- communities
 st.subheader("社区")
@@ -203,7 +195,7 @@ with c1:
         hbar(top, "community_name", "incident_count", "community_code", "警情数前10社区",
              "警情数"),
         key=inc.chart_key("com_count"), on_select=inc.on_select("com_count", inc.pick_community),
-        selection_mode="points", config={"displayModeBar": False})
+        selection_mode="points", config=NOCFG)
 with c2:
     top_rate = (by_com[by_com["incident_count"] > 0]
                 .sort_values(["rate_per_1000", "community_code"], ascending=[False, True])
@@ -213,7 +205,7 @@ with c2:
              "每千名户籍人口警情数前10社区", "每千人警情数", color=RED,
              text_fmt=lambda v: f"{v:.1f}"),
         key=inc.chart_key("com_rate"), on_select=inc.on_select("com_rate", inc.pick_community),
-        selection_mode="points", config={"displayModeBar": False})
+        selection_mode="points", config=NOCFG)
 st.caption("每千人警情 = 所选时间范围内警情数 ÷ 户籍人口 × 1000（不折算年率）。点击柱条可筛选到该社区。")
 
 # ---------------------------------------------------------------- map
@@ -231,14 +223,13 @@ legend_sections = []
 if shading == "community":
     values = {c: float(n) for c, n in zip(by_com["community_code"], by_com["incident_count"],
                                           strict=True)}
-    breaks = base.class_breaks([v for v in values.values() if v > 0])
+    breaks = base.class_breaks([v for v in values.values() if v > 0], digits=0)
     base.community_layer(
         values, name="社区警情数", breaks=breaks,
         tooltip=lambda p: f"<b>{escape(p['community_name'])}</b><br>"
                           f"警情 {fmt_count(p['value'] or 0)} 起",
     ).add_to(fmap)
-    legend_sections.append(("社区警情数（起）", base.breaks_legend_items(
-        breaks, fmt=lambda v: f"{v:.0f}")[:-1], "square"))
+    legend_sections.append(("社区警情数（起）", base.breaks_legend_items(breaks)[:-1], "square"))
 else:
     cells = q("incidents_by_cell", cell_deg=CELL_DEG)
     layer, items = layers.density_layer(cells, name="网格聚合（约500米）", show=True,

@@ -14,11 +14,11 @@ import streamlit as st
 
 from command_center import config, figures, headline
 from command_center.access import current
-from command_center.formatting import fmt_count
+from command_center.formatting import PLACEHOLDER, fmt_count
 from command_center.labels import chinese_columns
 from command_center.maps import layers
 from command_center.privacy import md
-from command_center.ui import filters
+from command_center.ui import charts, filters
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
 from queries import run_query
@@ -163,7 +163,7 @@ with panel:
         top = (comm_figures[comm_figures["is_selected"]]
                .sort_values(["rate_per_1000", "incident_count"], ascending=False)
                .head(12)[["community_name", "incident_count", "rate_per_1000"]])
-        st.dataframe(chinese_columns(top), hide_index=True, width="stretch",
+        st.dataframe(chinese_columns(top), hide_index=True, width="stretch", placeholder=PLACEHOLDER,
                      height=min(36 * (len(top) + 1) + 4, 480))
     else:
         r = by_code.loc[selected]
@@ -196,13 +196,13 @@ with panel:
             fig = px.bar(cats.iloc[::-1], x="incident_count", y="category", orientation="h",
                          labels={"incident_count": "警情数", "category": "类别"},
                          text="incident_count")
-            fig.update_traces(marker_color="#1f5fbf", textposition="outside", textangle=0,
+            fig.update_traces(marker_color=charts.BLUE, textposition="outside", textangle=0,
                               cliponaxis=False,
                               hovertemplate="%{y}：%{x} 件<extra></extra>")
-            fig.update_layout(height=40 + 26 * len(cats), margin=dict(l=0, r=10, t=30, b=0),
+            charts.style(fig, height=40 + 26 * len(cats), margin=dict(l=0, r=10, t=30, b=0),
                               title=dict(text="本期警情类别", font=dict(size=14)),
                               xaxis_title="警情数", yaxis_title=None)
-            st.plotly_chart(fig, key="ov_cats", config={"displayModeBar": False})
+            st.plotly_chart(fig, key="ov_cats", config=charts.NOCFG)
         st.markdown("**查看专题（已按该社区筛选）**")
         for file, label, icon in TOPIC_LINKS:
             if (ROOT / file).exists():

@@ -15,10 +15,12 @@ import streamlit as st
 
 from command_center import config, risk
 from command_center.access import current
+from command_center.formatting import PLACEHOLDER
 from command_center.maps.base import county_map, legend
+from command_center.maps.layers import community_from_tooltip
 from command_center.maps.risk_layer import risk_layer
 from command_center.privacy import md
-from command_center.ui import filters
+from command_center.ui import charts, filters
 from command_center.ui.export import download_buttons
 from command_center.ui.maps import show_map
 
@@ -89,11 +91,11 @@ with left:
     tip = (clicked or {}).get("last_object_clicked_tooltip")
     if tip and tip != st.session_state.get("_risk_last_tip"):
         st.session_state["_risk_last_tip"] = tip
-        first = tip.strip().splitlines()[0].strip()
-        for code, name in names.items():
-            if name == first and code in set(now["community_code"]):
-                st.session_state["risk_community"] = code
-                break
+        # the browser may give the tooltip's text without the line break after the name
+        code = community_from_tooltip(tip, now[["community_code", "community_name"]],
+                                      with_area=False)
+        if code:
+            st.session_state["risk_community"] = code
     st.caption("颜色为各社区的预警等级；悬停查看风险分与主要得分项，点击社区查看其近 12 个月走势。")
 
 with right:
@@ -132,7 +134,7 @@ with right:
                          for i in indicators],
                 "说明": [i.description for i in indicators],
             }),
-            hide_index=True, width="stretch",
+            hide_index=True, width="stretch", placeholder=PLACEHOLDER,
         )
         st.caption("分级：" + "；".join(
             f"{lv.name} ≥ {lv.min_score:g} 分" for lv in model.levels[::-1]))
@@ -160,8 +162,8 @@ fig.add_scatter(
 for lv in model.levels[1:]:
     fig.add_vline(x=lv.min_score, line_dash="dot", line_color=lv.color,
                   annotation_text=f"{lv.name} {lv.min_score:g}", annotation_position="top")
-fig.update_layout(
-    barmode="stack", height=max(320, 24 * len(top) + 120),
+charts.style(
+    fig, barmode="stack", height=max(320, 24 * len(top) + 120),
     margin={"l": 10, "r": 10, "t": 30, "b": 10},
     legend={"orientation": "h", "y": -0.08, "title": {"text": "指标"}},
     xaxis={"title": {"text": "得分（满分 100）"}, "range": [0, 100]},
@@ -217,7 +219,7 @@ for i in active:
 styled = shown.style.map(_level_css, subset=[header[c] for c in ("level", *previous_cols)
                                               if c != "previous_score"])
 st.dataframe(styled, hide_index=True, width="stretch", height=420, column_config=column_config,
-             key="risk_table")
+             key="risk_table", placeholder=PLACEHOLDER)
 export = table.rename(columns={**header})
 download_buttons(
     export,
@@ -234,7 +236,10 @@ if st.session_state.get("risk_community") not in options:
     st.session_state.pop("risk_community", None)
 code = st.selectbox(
     "社区", options=options, format_func=lambda c: names.get(c, c), key="risk_community",
-    bind="query-params", index=0 if options else None,
+    bind="query-params", placeholder="请选择社区",
+    # a community picked on the map or the bars is in session state: a default as well would
+    # make Streamlit warn
+    index=None if st.session_state.get("risk_community") in options or not options else 0,
 )
 if code:
     hist = risk.history([code])
@@ -250,8 +255,8 @@ if code:
         customdata=hist["level"].tolist(),
         hovertemplate="%{x}<br>风险分 %{y:.1f}（%{customdata}）<extra></extra>",
     )
-    fig.update_layout(
-        height=340, margin={"l": 10, "r": 40, "t": 20, "b": 10}, showlegend=False,
+    charts.style(
+        fig, height=340, margin={"l": 10, "r": 40, "t": 20, "b": 10}, showlegend=False,
         xaxis={"title": {"text": "月份"}, "type": "category"},
         yaxis={"title": {"text": "风险分"}, "range": [0, 100]},
     )

@@ -11,7 +11,7 @@ import streamlit as st
 from command_center.access import current
 from command_center.formatting import fmt_count
 from command_center.maps import base, layers
-from command_center.ui import filters, org_filters
+from command_center.ui import charts, filters, org_filters
 from command_center.ui.export import download_buttons
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
@@ -28,10 +28,7 @@ DATE = st.column_config.DateColumn(format="YYYY-MM-DD")
 
 
 def chart_layout(fig, height=360, **kwargs):
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      legend_title_text="", font_family="Noto Sans CJK SC, Microsoft YaHei",
-                      **kwargs)
-    return fig
+    return charts.style(fig, height, **kwargs)
 
 
 def grain_for(days: int) -> str:
@@ -123,8 +120,7 @@ with right:
                      labels={"period_start": "登记日期", "org_count": "新登记组织数",
                              "legal_form": "组织类型"})
         chart_layout(fig, xaxis_title="登记日期", yaxis_title="新登记组织数（家）")
-        fig.update_xaxes(tickformat="%Y-%m-%d" if grain == "day" else
-                         "%Y年%m月" if grain == "month" else "%Y年")
+        fig.update_xaxes(**charts.time_axis(grain, period.start, period.end))
         st.plotly_chart(fig, key="org_reg_chart")
 
 # ---------------------------------------------------------------- credit lists
@@ -212,7 +208,7 @@ with left:
 with right:
     per10k = dict(zip(cov["community_code"], cov["orgs_per_10k"], strict=True))
     names = dict(zip(cov["community_code"], cov["org_count"], strict=True))
-    breaks = base.class_breaks(list(per10k.values()))
+    breaks = base.class_breaks(list(per10k.values()), digits=1)
     fmap = base.county_map()
 
     def tip(p):
@@ -234,7 +230,7 @@ with right:
     fmap.add_child(layers.legend_panel([
         ("信用状态", [(v, k) for k, v in CREDIT_COLORS.items()], "circle"),
         ("每万人组织数", [it for it in base.breaks_legend_items(
-            breaks, base.BLUES, lambda v: f"{v:.1f}") if it[0] != base.NO_DATA], "square"),
+            breaks, base.BLUES, digits=1) if it[0] != base.NO_DATA], "square"),
     ]))
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     show_map(fmap, key="org_map", height=520, returned_objects=())

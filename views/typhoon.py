@@ -16,7 +16,7 @@ from command_center import typhoon as ty
 from command_center.access import current
 from command_center.formatting import fmt_count, fmt_pct
 from command_center.maps import base, layers
-from command_center.ui import filters
+from command_center.ui import charts, filters
 from command_center.ui.export import download_buttons
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
@@ -28,13 +28,10 @@ STATUS_COLORS = {"已转移": "#2b8cbe", "待转移": "#f03b20", "拒绝转移":
 RATE_BREAKS = [80.0, 90.0, 95.0, 99.99, 100.0]
 RATE_PALETTE = ("#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850")
 RATE_LABELS = ["低于80%", "80%–90%", "90%–95%", "95%–100%", "全部转移"]
-FONT = "Noto Sans CJK SC, Microsoft YaHei"
 
 
 def layout(fig, height=380, **kwargs):
-    kwargs.setdefault("margin", {"l": 10, "r": 10, "t": 40, "b": 10})
-    fig.update_layout(height=height, legend_title_text="", font_family=FONT, **kwargs)
-    return fig
+    return charts.style(fig, height, **kwargs)
 
 
 def hours_text(h) -> str:

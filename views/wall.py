@@ -105,6 +105,13 @@ html, body {{ overflow: hidden !important; background: {BG}; }}
 .wall-badge.amber {{ color: {STATUS_COLORS["amber"]}; background: rgba(255,176,32,.14); }}
 .wall-badge.red {{ color: {STATUS_COLORS["red"]}; background: rgba(255,77,79,.18); }}
 .wall-badge.unknown {{ color: {STATUS_COLORS["unknown"]}; }}
+/* the browser lost the server (Streamlit marks the app's connection state at once): the badge
+   says so instead of a stale green 数据更新于…, and comes back by itself on reconnection */
+[data-testid="stApp"]:not([data-test-connection-state="CONNECTED"]) .wall-badge {{
+  color: {STATUS_COLORS["red"]} !important; background: rgba(255,77,79,.22) !important;
+  font-size: 0 !important; }}
+[data-testid="stApp"]:not([data-test-connection-state="CONNECTED"]) .wall-badge::after {{
+  content: "● 连接中断，正在重连"; font-size: clamp(12px, 2vh, 60px); }}
 .wall-panel-name {{ font-size: clamp(12px, 2vh, 60px); color: {ACCENT}; }}
 
 .wall-tile {{ background: {PANEL_BG}; border: .12vh solid rgba(79,195,255,.35);
@@ -114,8 +121,8 @@ html, body {{ overflow: hidden !important; background: {BG}; }}
 .wall-tile .val {{ font-size: clamp(28px, 6.4vh, 200px); font-weight: 700; color: #fff;
   line-height: 1.1; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 .wall-tile .val .unit {{ font-size: .42em; color: {MUTED}; margin-left: .2em; font-weight: 400; }}
-.wall-tile .sub {{ font-size: clamp(11px, 1.8vh, 56px); color: {MUTED}; white-space: nowrap;
-  overflow: hidden; text-overflow: ellipsis; }}
+.wall-tile .sub {{ font-size: clamp(11px, 1.8vh, 56px); color: {MUTED}; overflow: hidden;
+  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; }}
 .wall-tile .up {{ color: #ff6b6b; }} .wall-tile .down {{ color: #2ecc71; }}
 .wall-tile .bar {{ height: 1vh; background: rgba(255,255,255,.12); border-radius: .5vh;
   margin-top: .6vh; overflow: hidden; }}
@@ -133,7 +140,7 @@ html, body {{ overflow: hidden !important; background: {BG}; }}
   border-bottom: .1vh solid rgba(159,179,209,.18); white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
 .wall-list td.t {{ width: 24%; color: {MUTED}; font-variant-numeric: tabular-nums; }}
-.wall-list td.c {{ width: 30%; color: #ffb199; }}
+.wall-list td.c {{ width: 6.2em; color: #ffb199; }}  /* 房屋宅基地 whole, in em: scales */
 .wall-legend {{ display: flex; flex-wrap: nowrap; gap: 1.4vw; align-items: center;
   font-size: clamp(11px, 1.8vh, 56px); color: {TEXT}; height: 3.4vh; padding: 0 .6vw;
   white-space: nowrap; overflow: hidden; font-family: {FONT}; }}
@@ -141,6 +148,9 @@ html, body {{ overflow: hidden !important; background: {BG}; }}
   margin-right: .4vw; vertical-align: -.2vh; }}
 .wall-legend i.dot {{ border-radius: 50%; }}
 .wall-note {{ font-size: clamp(11px, 1.6vh, 48px); color: {MUTED}; }}
+.wall-standby-tiles {{ display: grid; grid-template-columns: repeat(3, 1fr); gap: 1vw;
+  height: 22vh; margin-bottom: 1vh; }}
+.wall-standby-tiles .wall-tile {{ height: 100%; }}
 .wall-empty {{ font-size: clamp(16px, 3.2vh, 96px); color: {MUTED}; text-align: center;
   padding-top: 20vh; }}
 
@@ -151,11 +161,18 @@ html, body {{ overflow: hidden !important; background: {BG}; }}
 .wall-bars {{ display: flex; flex-direction: column; gap: .6vh; }}
 .wall-bars .row {{ display: flex; align-items: center; gap: .6vw;
   font-size: clamp(12px, 2.1vh, 64px); color: {TEXT}; white-space: nowrap; }}
-.wall-bars .row .k {{ width: 16%; color: {MUTED}; overflow: hidden; text-overflow: ellipsis; }}
+/* the label column is as wide as the longest type (房屋宅基地, 道路交通): sized in em it scales with
+   the font, and is never cut to 道路交… */
+.wall-bars {{ display: grid; grid-template-columns: max-content 1fr max-content;
+  column-gap: .6vw; row-gap: .6vh; align-items: center; }}
+.wall-bars .row {{ display: contents !important; }}
+.wall-bars .row .k {{ color: {MUTED}; white-space: nowrap; font-size: clamp(12px, 2.1vh, 64px); }}
 .wall-bars .row .b {{ flex: 1; height: 2.2vh; background: rgba(255,255,255,.07);
   border-radius: .4vh; overflow: hidden; }}
 .wall-bars .row .b > div {{ height: 100%; border-radius: .4vh; }}
-.wall-bars .row .v {{ width: 12%; text-align: right; font-variant-numeric: tabular-nums; }}
+.wall-bars .row .v {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap;
+  font-size: clamp(12px, 2.1vh, 64px); color: {TEXT}; }}
+.wall-bars .row .b {{ min-width: 0; }}
 .wall-cols {{ display: flex; align-items: flex-end; gap: .35vw; height: 26vh;
   padding-top: 2.4vh; }}
 .wall-cols .c {{ flex: 1; display: flex; flex-direction: column; align-items: center;
@@ -527,17 +544,49 @@ def _disputes_panel(now, cfg, tick, typhoon, risk) -> None:
         _side_box("overdue", "超期未结纠纷", rows, "超过化解时限")
 
 
+def _typhoon_standby(now: dt.datetime) -> None:
+    """No warning in force: the season so far, the last typhoon and the shelters ready."""
+    shelters = run_query("wall/shelters_by_site")
+    past = run_query("typhoon/typhoon_comparison", communities=[])
+    past = past[past["warning_start_at"] < now]
+    season = past[past["warning_start_at"].dt.year == now.year]
+    by_level = shelters.groupby("level", sort=False)["capacity"].agg(["count", "sum"])
+    levels = [lv for lv in ("县级", "乡镇级", "村级") if lv in by_level.index] + [
+        lv for lv in by_level.index if lv not in ("县级", "乡镇级", "村级")]
+    tiles = [
+        ("本年台风", f"{len(season)}", "个",
+         f"累计转移 {fmt_count(_num(season['persons_moved'].sum()))} 人"),
+        ("避灾安置场所", fmt_count(len(shelters)), "处",
+         f"可容纳 {fmt_count(_num(shelters['capacity'].sum()))} 人"),
+    ]
+    if len(past):
+        last = past.iloc[0]
+        tiles.append((f"最近一次：{last['name_cn']}（{last['typhoon_id']}）",
+                      f"{last['response_level'] or '—'}级", "响应",
+                      f"{last['warning_start_at']:%Y年%m月%d日} · 转移 "
+                      f"{fmt_count(_num(last['persons_moved']))} 人 · 转移率 "
+                      f"{figures.value_text('evac_rate', last['transfer_rate'])}"))
+    tiles_html = "".join(
+        f'<div class="wall-tile" data-kpi="standby_{i}"><div class="lbl">{escape(lbl)}</div>'
+        f'<div class="val">{escape(val)}<span class="unit">{escape(unit)}</span></div>'
+        f'<div class="sub">{escape(sub)}</div></div>'
+        for i, (lbl, val, unit, sub) in enumerate(tiles))
+    bars = _hbars([(f"{lv}场所 {int(by_level.loc[lv, 'count'])} 处", _num(by_level.loc[lv, "sum"]),
+                    f"{fmt_count(_num(by_level.loc[lv, 'sum']))} 人") for lv in levels],
+                  SHELTER_COLOR)
+    _html(f'<div class="wall-box wall-standby" data-box="typhoon">'
+          f'<h3>当前无生效的台风预警<small>防台准备</small></h3>'
+          f'<div class="wall-standby-tiles">{tiles_html}</div>'
+          f'<h3 style="margin-top:2vh">避灾安置场所容量（按级别）</h3>{bars}</div>')
+
+
 def _typhoon_panel(now, cfg, tick, typhoon, risk) -> None:
     if not typhoon:
         left, center = st.columns([1.05, 3.85], gap=None)
         with left:
             _kpi_tiles(now, None, risk)
         with center, st.container(key="wall_bars"):
-            shelters = run_query("wall/shelters_by_site")
-            _html(f'<div class="wall-box" data-box="typhoon"><div class="wall-empty">'
-                  f'当前无生效的台风预警<br><span class="wall-note">已登记避灾安置场所 '
-                  f'{len(shelters)} 处，可容纳 {fmt_count(_num(shelters["capacity"].sum()))} 人'
-                  f"</span></div></div>")
+            _typhoon_standby(now)
         return
     left, center, right = st.columns([1.05, 2.7, 1.15], gap=None)
     planned = _num(typhoon.get("persons_planned"))

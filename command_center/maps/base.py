@@ -146,12 +146,19 @@ def _metric_scale() -> MacroElement:
     return macro
 
 
-def class_breaks(values: Sequence[float], k: int = 5) -> list[float]:
-    """Upper bounds of k quantile classes (ties merged), for a classed choropleth."""
+def class_breaks(values: Sequence[float], k: int = 5, digits: int = 2) -> list[float]:
+    """Upper bounds of k quantile classes (ties merged), for a classed choropleth, rounded up
+    to the ``digits`` the legend writes (so every value is within its class as written)."""
     v = np.asarray([x for x in values if x is not None and np.isfinite(x)], float)
     if v.size == 0:
         return []
-    qs = np.unique(np.round(np.quantile(v, np.linspace(0, 1, k + 1)[1:]), 2))
+    zeros = bool((v == 0).any() and (v > 0).any())  # 今日: many zeros get a class of their own
+    if zeros:
+        v, k = v[v > 0], k - 1
+    unit = 10.0 ** -digits
+    qs = np.unique(np.round(np.ceil(np.round(np.quantile(v, np.linspace(0, 1, k + 1)[1:]) / unit,
+                                             6)) * unit, digits))
+    qs = np.concatenate([[0.0], qs]) if zeros else qs
     return [float(q) for q in qs]
 
 
@@ -226,11 +233,25 @@ def legend(title: str, items: Sequence[tuple[str, str]], *, dark: bool = False,
 
 
 def breaks_legend_items(breaks: Sequence[float], palette: Sequence[str] = SEQUENTIAL,
-                        fmt: Callable[[float], str] = lambda v: f"{v:g}") -> list[tuple[str, str]]:
+                        digits: int = 0) -> list[tuple[str, str]]:
+    """Legend labels of classes with these upper bounds, written with the figure's
+    ``digits`` (one precision in the whole legend): a class of zeros reads 0, the next ones
+    start one unit above the previous bound (0 · 0.01 – 0.29 · 0.30 – 0.52; counts 1 · 2 – 4),
+    never "≤ 0.00" or "0.00 – 0.29"."""
+    unit = 10.0 ** -digits
+
+    def fmt(v: float) -> str:
+        return f"{v:,.{digits}f}"
+
     items, lower = [], None
     for b in breaks:
         c = color_for(b, breaks, palette)
-        items.append((c, f"≤ {fmt(b)}" if lower is None else f"{fmt(lower)} – {fmt(b)}"))
+        if lower is None:
+            text = fmt(b) if b <= 0 else f"≤ {fmt(b)}"
+        else:
+            lo = lower + unit
+            text = fmt(b) if fmt(lo) == fmt(b) else f"{fmt(lo)} – {fmt(b)}"
+        items.append((c, text))
         lower = b
     items.append((NO_DATA, "无数据"))
     return items

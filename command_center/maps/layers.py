@@ -46,9 +46,11 @@ LAYER_NAMES = {
     "shelters": "避灾安置场所",
 }
 
+RATE_DIGITS = 2  # incidents per 1,000 residents, as figures.value_text writes it
+
 
 def _fmt_rate(v) -> str:
-    return "—" if v is None or pd.isna(v) else f"{v:.2f}"
+    return "—" if v is None or pd.isna(v) else f"{v:.{RATE_DIGITS}f}"
 
 
 def community_tooltip(row: dict) -> str:
@@ -79,7 +81,7 @@ def community_rate_layer(
     selected = figures[figures["is_selected"]] if "is_selected" in figures else figures
     values = {code: float(r["rate_per_1000"]) for code, r in rows.items()
               if r["rate_per_1000"] is not None and not pd.isna(r["rate_per_1000"])}
-    breaks = class_breaks(selected["rate_per_1000"].dropna().tolist())
+    breaks = class_breaks(selected["rate_per_1000"].dropna().tolist(), digits=RATE_DIGITS)
     colors = {code: UNSELECTED for code, r in rows.items() if not r.get("is_selected", True)}
 
     def tooltip(props: dict) -> str:
@@ -88,7 +90,7 @@ def community_rate_layer(
 
     layer = community_layer(values, name=name, tooltip=tooltip, breaks=breaks, colors=colors,
                             show=show, line_color="#ffffff" if not dark else "#0b1626")
-    items = breaks_legend_items(breaks, fmt=lambda v: f"{v:.2f}")
+    items = breaks_legend_items(breaks, digits=RATE_DIGITS)
     items = [it for it in items if it[0] != NO_DATA]
     if colors:
         items.append((UNSELECTED, "未选中社区"))
@@ -117,7 +119,7 @@ def density_layer(
     palette: Sequence[str] = BLUES,
 ) -> tuple[folium.FeatureGroup, list[tuple[str, str]]]:
     """Grid cells (``west, south, east, north, incident_count``) shaded by count."""
-    breaks = class_breaks(cells["incident_count"].tolist()) if len(cells) else []
+    breaks = class_breaks(cells["incident_count"].tolist(), digits=0) if len(cells) else []
     features = []
     if len(cells):
         w, s = display_xy(cells["west"].to_numpy(float), cells["south"].to_numpy(float))
@@ -139,7 +141,7 @@ def density_layer(
                                       "weight": 0.3, "fillOpacity": 0.75},
             tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
         ).add_to(group)
-    items = breaks_legend_items(breaks, palette, fmt=lambda v: f"{v:g}")
+    items = breaks_legend_items(breaks, palette, digits=0)
     return group, [it for it in items if it[0] != NO_DATA]
 
 
@@ -255,20 +257,24 @@ def risk_legend_items() -> list[tuple[str, str]]:
     return [(c, f"{lvl}色风险") for lvl, c in RISK_COLORS.items()]
 
 
-def community_from_tooltip(text: str | None, communities: pd.DataFrame) -> str | None:
+def community_from_tooltip(text: str | None, communities: pd.DataFrame, *,
+                           with_area: bool = True) -> str | None:
     """The code of the community whose tooltip was clicked (``communities``: community_code,
-    community_name, area_name); None for anything else (a point, a grid cell).
+    community_name and, when ``with_area``, area_name); None for anything else (a point, a
+    grid cell). The longest name the text starts with wins.
 
-    st_folium returns the tooltip's text: the name, then the area (``community_tooltip``), with
-    or without a line break between them depending on the browser."""
+    st_folium returns the tooltip's text: the name, then the area (``community_tooltip``) or
+    whatever the tooltip says next (the 四色预警 level: ``with_area=False``), with or without
+    a line break between them depending on the browser."""
     if not text:
         return None
     text = text.strip()
     best, best_len = None, 0
-    for code, name, area in communities[["community_code", "community_name", "area_name"]
-                                        ].itertuples(index=False):
+    for row in communities.to_dict("records"):
+        code, name = row["community_code"], row["community_name"]
         if not name or not text.startswith(name) or len(name) <= best_len:
             continue
+        area = row.get("area_name") if with_area else None
         rest = text[len(name):].lstrip()
         if not area or rest.startswith(str(area)):
             best, best_len = code, len(name)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from command_center import privacy
-from command_center.formatting import fmt_count
+from command_center.formatting import PLACEHOLDER, fmt_count
 from command_center.labels import chinese_columns
 
 
@@ -27,10 +28,34 @@ def blank_missing_text(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def records_table(df: pd.DataFrame, *, key: str, height: int = 420, **kwargs):
-    """Masked, Chinese-headed, virtualized table; returns st.dataframe's value."""
-    return st.dataframe(chinese_columns(blank_missing_text(mask_frame(df))), hide_index=True,
-                        height=height, key=key, width="stretch", **kwargs)
+TIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?")
+TIME_WIDTH = {10: 110, 16: 150}  # px for "2026-11-20" and "2026-11-20 12:30"
+
+
+def time_column_config(df: pd.DataFrame) -> dict:
+    """A width for every column of date/time text: the grid sizes a column by the rows it
+    first draws, so a column empty there (办结时间 of open cases) was cut off further down."""
+    config = {}
+    for col in df.columns:
+        if df[col].dtype != object:
+            continue
+        texts = [v for v in df[col] if isinstance(v, str) and v]
+        if texts and all(TIME_TEXT.fullmatch(v) for v in texts):
+            config[col] = st.column_config.TextColumn(
+                width=TIME_WIDTH[max(len(v) for v in texts)])
+    return config
+
+
+def records_table(df: pd.DataFrame, *, key: str, height: int = 420, column_config=None,
+                  **kwargs):
+    """Masked, Chinese-headed, virtualized table; returns st.dataframe's value. A missing
+    number or date reads — (Streamlit would write None); date/time text columns are wide
+    enough for their values."""
+    shown = chinese_columns(blank_missing_text(mask_frame(df)))
+    return st.dataframe(shown, hide_index=True, height=height, key=key, width="stretch",
+                        placeholder=PLACEHOLDER,
+                        column_config={**time_column_config(shown), **(column_config or {})},
+                        **kwargs)
 
 
 def paged_records(*, total: int, page_key: str, page_size: int, caption: str,

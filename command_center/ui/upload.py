@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from command_center import config, privacy
-from command_center.formatting import fmt_count
+from command_center.formatting import PLACEHOLDER, fmt_count
 from command_center.ingest import IngestError
 from command_center.ingest.mapping import header_lookup, norm_header
 from command_center.ingest.preview import preview_file
@@ -259,13 +259,14 @@ def show_report(stored: dict, key: str) -> None:
              sorted(stored["warnings"].items(), key=lambda kv: -kv[1])]
     if rows:
         st.markdown("**原因统计**")
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="content", key=f"{key}_reasons")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="content", key=f"{key}_reasons",
+                     placeholder=PLACEHOLDER)
     for note in stored.get("notes", []):
         st.caption(f"说明：{privacy.md(note)}")
     if r["quarantined"]:
         st.markdown(f"**隔离数据示例**（前 {SAMPLE_ROWS} 行，个人信息已脱敏）")
         sample = quarantine_frame(dataset, [file], SAMPLE_ROWS)
-        st.dataframe(sample, hide_index=True, key=f"{key}_sample",
+        st.dataframe(sample, hide_index=True, key=f"{key}_sample", placeholder=PLACEHOLDER,
                      height=table_height(len(sample)))
         quarantine_download(dataset, [file], key=f"{key}_xlsx",
                             label=f"下载本文件的隔离数据（{fmt_count(r['quarantined'])} 行，Excel）")
@@ -302,13 +303,14 @@ def file_panel(uploaded) -> None:
     left, right = st.columns([2, 3])
     with left:
         st.markdown("**表头对应**")
-        st.dataframe(_mapping_frame(p), hide_index=True, key=f"data_map_{fid}",
+        st.dataframe(_mapping_frame(p), hide_index=True, key=f"data_map_{fid}", placeholder=PLACEHOLDER,
                      height=table_height(len(p.headers)))
         if p.unmapped:
             st.caption("未使用的列：" + privacy.md("、".join(p.unmapped)))
     with right:
         st.markdown(f"**前 {min(PREVIEW_ROWS, len(p.rows))} 行预览**（个人信息已脱敏）")
-        st.dataframe(_preview_frame(p), hide_index=True, key=f"data_rows_{fid}")
+        st.dataframe(_preview_frame(p), hide_index=True, key=f"data_rows_{fid}",
+                     placeholder=PLACEHOLDER)
     crs = None
     if "lon" in DATASETS[p.dataset].column_names:
         default = p.crs or "wgs84"

@@ -11,6 +11,7 @@ community's polygon, for all 102 communities, without reloading between clicks.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from command_center.maps.base import communities_geojson
 from tests.browser.conftest import folium_frame, goto, wait_ready
@@ -80,3 +81,41 @@ def test_every_community_opens_its_panel_on_the_first_real_click(page, app_serve
         except Exception:  # collected and reported below
             missed.append(name)
     assert missed == [], f"a first click did not open the panel of: {missed}"
+
+
+def _spread_sample(n: int) -> list[tuple[int, str]]:
+    """(path index, name) of ``n`` communities spread over the map: ordered west to east by
+    their polygon's mean vertex, then taken at even steps."""
+    feats = communities_geojson()["features"]
+
+    def mean_lon(f) -> float:
+        ring = f["geometry"]["coordinates"]
+        while isinstance(ring[0][0], list):  # (multi)polygon: the first outer ring
+            ring = ring[0]
+        return sum(p[0] for p in ring) / len(ring)
+
+    order = sorted(range(len(feats)), key=lambda i: mean_lon(feats[i]))
+    step = len(order) / n
+    picked = [order[int(k * step)] for k in range(n)]
+    return [(i + 1, feats[i]["properties"]["community_name"]) for i in picked]
+
+
+def test_risk_map_click_selects_the_community(page, app_server):
+    """A real click on a community of the 四色预警 map shows it in the 12-month history's 社区
+    box (12 communities spread over the map, one after another without reloading)."""
+    goto(page, app_server, "/risk")
+    frame = folium_frame(page)
+    _community_paths(frame)
+    box = page.locator('[data-testid="stSelectbox"]').filter(
+        has=page.get_by_text("社区", exact=True))
+    assert box.count() == 1
+    shown = box.locator("input")  # the selected community is the combobox input's value
+    sample = _spread_sample(12)
+    missed = []
+    for i, name in sample:
+        _quick_click(page, i)
+        try:
+            expect(shown).to_have_value(name, timeout=10_000)
+        except AssertionError:  # collected and reported below
+            missed.append(name)
+    assert missed == [], f"a first click did not select: {missed}"

@@ -65,3 +65,12 @@ def test_shared_link_with_community(page, app_server):
     assert links.count() >= 1
     for href in links.evaluate_all("els => els.map(e => e.getAttribute('href'))"):
         assert f"communities={CODE}" in href
+
+
+@pytest.mark.browser
+def test_kpi_cards_in_a_row_are_equally_tall(page, app_server):
+    """本期警情 carries a sparkline and was taller than its neighbours."""
+    goto(page, app_server, "/?period=7d")
+    heights = page.locator('[data-testid="stMetric"]').evaluate_all(
+        "els => els.slice(0, 6).map(e => Math.round(e.getBoundingClientRect().height))")
+    assert len(heights) == 6 and max(heights) - min(heights) <= 1, heights

@@ -55,3 +55,18 @@ def test_deep_link_restores_custom_range(page, app_server):
     dates = sidebar.locator('[data-testid="stDateInput"] input[type="date"]')
     assert [dates.nth(i).input_value() for i in range(dates.count())] == [
         "2025-07-01", "2025-07-31"]
+
+
+@pytest.mark.parametrize("path", ["/overview", "/no-such-page", "/old-report?period=7d"])
+def test_unknown_path_opens_the_map_without_english(page, app_server, path):
+    """A path that matches no page (an old bookmark, 一张图's own name) opens 一张图, with no
+    English "Page not found" dialog; an unknown name gets a Chinese note."""
+    goto(page, app_server, path)
+    page.get_by_role("heading", name="一张图").first.wait_for(timeout=20_000)
+    page.wait_for_timeout(1000)  # the dialog, if any, comes with the page's first message
+    body = page.locator("body").inner_text()
+    assert "Page not found" not in body and "not found" not in body.lower()
+    assert page.locator('[role="dialog"]').count() == 0
+    if path != "/overview":
+        assert "没有找到页面" in body
+    screenshot(page, "unknown_path" + path.replace("/", "_").split("?")[0])

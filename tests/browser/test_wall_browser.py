@@ -52,11 +52,13 @@ def _check_layout(page):
     for b in r["boxes"]:
         assert b["left"] >= 0 and b["top"] >= 0, b
         assert b["right"] <= r["iw"] + 0.5 and b["bottom"] <= r["ih"] + 0.5, b
-    # tiles do not overlap each other
-    tiles = sorted((b for b in r["boxes"] if b["cls"].startswith("wall-tile")),
-                   key=lambda b: b["top"])
-    for a, b in zip(tiles, tiles[1:], strict=False):
-        assert a["bottom"] <= b["top"] + 0.5, (a, b)
+    # tiles do not overlap each other (side by side or one above the other)
+    tiles = [b for b in r["boxes"] if b["cls"].startswith("wall-tile")]
+    for i, a in enumerate(tiles):
+        for b in tiles[i + 1:]:
+            apart = (a["bottom"] <= b["top"] + 0.5 or b["bottom"] <= a["top"] + 0.5
+                     or a["right"] <= b["left"] + 0.5 or b["right"] <= a["left"] + 0.5)
+            assert apart, (a, b)
     # the big numerals are not cut
     for b in r["boxes"]:
         if b["cls"] == "val":
@@ -94,6 +96,39 @@ def test_wall_panels_fit_at_1080p(page, app_server):
         assert page.locator(f'[data-panel="{panel}"]').count() == 1
         _check_layout(page)
         screenshot(page, f"wall_panel_{panel}")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", ["1080p", "4k"])
+def test_wall_text_scales_with_the_screen_and_is_not_cut(page, app_server, size):
+    """At 1920×1080 and 3840×2160: dispute types written whole (not 道路交…), text sizes a
+    share of the screen height (so 4K is not tiny), and the typhoon panel without a warning
+    in force shows the season, the last typhoon and the shelters (not an empty box)."""
+    width, height = VIEWPORTS[size]
+    page.set_viewport_size({"width": width, "height": height})
+    goto(page, app_server, "/wall?embed=true&panel=disputes")
+    labels = page.locator(".wall-bars .row .k")
+    assert labels.count() >= 5
+    cut = labels.evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1"
+        " || e.getBoundingClientRect().width < 1).map(e => e.textContent)")
+    assert cut == []
+    size_px = labels.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size_px >= 0.018 * height
+    badge_px = page.locator(".wall-badge").evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert badge_px >= 0.018 * height
+    _check_layout(page)
+    screenshot(page, f"wall_disputes_{size}")
+
+    goto(page, app_server, "/wall?embed=true&panel=typhoon")
+    box = page.locator('[data-box="typhoon"]')
+    assert "当前无生效的台风预警" in box.inner_text()
+    assert box.locator(".wall-tile").count() >= 3  # 本年台风, 避灾安置场所, 最近一次
+    assert box.locator(".wall-bars .row").count() >= 1  # capacity by shelter level
+    assert "最近一次" in box.inner_text()
+    _check_layout(page)
+    screenshot(page, f"wall_typhoon_standby_{size}")
 
 
 # ------------------------------------------------------------------ refresh and restart
@@ -158,13 +193,20 @@ def test_wall_refreshes_in_place_after_an_import_and_survives_a_restart(page, wa
     assert page.locator('.wall-badge[data-status="ok"]').count() == 1
     screenshot(page, "wall_after_import")
 
-    # server restart: the browser reconnects by itself and the wall comes back
+    # server restart: within one refresh interval (2 s here, plus the browser's own detection)
+    # the badge says 连接中断 instead of a green 数据更新于; the browser reconnects by itself,
+    # the badge and the wall come back
     server.stop()
     page.wait_for_selector('[data-testid="stApp"]:not([data-test-connection-state="CONNECTED"])',
                            state="attached", timeout=30_000)
+    badge_text = ("() => { const b = document.querySelector('.wall-badge');"
+                  " return b && getComputedStyle(b, '::after').content; }")
+    page.wait_for_function(f"({badge_text})().includes('连接中断')", timeout=2_000 + 3_000)
+    screenshot(page, "wall_disconnected")
     server.start()
     page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
                            state="attached", timeout=60_000)
+    page.wait_for_function(f"!String(({badge_text})()).includes('连接中断')", timeout=10_000)
     page.wait_for_selector('[data-kpi="incidents_today"]', timeout=30_000)
     assert int(_kpi(page, "incidents_today").replace(",", "")) == before_today + 7
     assert page.evaluate("window.__wallMarker") == "same page"
