@@ -116,8 +116,10 @@ async def _metadata() -> dict:
 
 
 def _oauth_client(meta: dict):
-    with warnings.catch_warnings():  # Authlib falls back to httpx (instead of httpx2) with a warning
-        warnings.simplefilter("ignore")
+    from authlib.deprecate import AuthlibDeprecationWarning  # (it installs an "always" filter)
+
+    with warnings.catch_warnings():  # Authlib falls back to httpx (not httpx2) with a warning
+        warnings.simplefilter("ignore", AuthlibDeprecationWarning)
         from authlib.integrations.httpx_client import AsyncOAuth2Client
 
     methods = meta.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
