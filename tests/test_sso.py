@@ -35,6 +35,7 @@ PASSWORD = "Passw0rd!long"
 ZHANG = ("idp-sub-0001", "zhang.san")   # has a local account
 LI = ("idp-sub-0002", "li.si")          # has none
 WANG = ("idp-sub-0003", "wang.wu")      # has one, disabled
+CHEN = ("idp-sub-0004", "chen.qi")      # has one, already linked to another identity
 
 
 def _free_port() -> int:
@@ -99,11 +100,13 @@ def sso(tmp_path_factory):
             accounts.add(WANG[1], "leader", password=PASSWORD, display_name="王五",
                          must_change=False)
             accounts.set_disabled(WANG[1], True)
+            accounts.add(CHEN[1], "analyst", password=PASSWORD, must_change=False)
+            accounts.link_sso(CHEN[1], "idp-sub-9999")
 
             provider_log = ARTIFACTS / "sso_provider.log"
             with open(provider_log, "w", encoding="utf-8") as log:
                 users = [json.dumps({"sub": sub, "preferred_username": name, "name": name})
-                         for sub, name in (ZHANG, LI, WANG)]
+                         for sub, name in (ZHANG, LI, WANG, CHEN)]
                 procs.append(subprocess.Popen(
                     [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1",
                      "--port", str(provider_port), "--require-nonce", "true",
@@ -199,9 +202,14 @@ def test_sign_in_through_the_provider(sso, browser):
         assert stranger.get(base + "/_stcore/host-config").status_code == 401
 
     new = _audit_rows()[before:]
-    assert [(row["action"], row["user"]) for row in new] == [("sign_in", ZHANG[1])]
-    assert new[0]["detail"] == {"方式": "单点登录"}
-    assert new[0]["role"] == "analyst"
+    assert [(row["action"], row["user"]) for row in new] == [
+        ("user_change", "单点登录"), ("sign_in", ZHANG[1])]
+    assert new[0]["target"] == ZHANG[1]
+    assert new[0]["detail"] == {"操作": "关联单点登录身份", "认证服务器": issuer, "标识": ZHANG[0]}
+    signed_in = [row for row in new if row["action"] == "sign_in"]
+    assert len(signed_in) == 1
+    assert signed_in[0]["detail"] == {"方式": "单点登录"}
+    assert signed_in[0]["role"] == "analyst"
 
     # the state cookie is single-use: replaying the same callback signs nobody in
     browser.cookies.delete("cc_session")
@@ -247,6 +255,22 @@ def test_disabled_user_is_refused(sso, browser):
     assert [(row["action"], row["user"], row["detail"]) for row in new] == [
         ("sign_in_failed", WANG[1], {"方式": "单点登录", "原因": "账户已停用"})]
     assert accounts.by_sso_subject(WANG[0]) is None  # a disabled account is not linked
+
+
+def test_account_linked_to_another_identity_is_refused(sso, browser):
+    """Same name at the provider, another sub: not the person the account was linked to."""
+    from command_center.access import accounts
+
+    base, issuer = sso
+    before = len(_audit_rows())
+    r = _sign_in(browser, base, issuer, CHEN[0])
+    assert r.status_code == 403
+    assert "已关联另一统一身份" in r.text
+    assert "cc_session" not in browser.cookies
+    new = _audit_rows()[before:]
+    assert [(row["action"], row["user"], row["detail"]) for row in new] == [
+        ("sign_in_failed", CHEN[1], {"方式": "单点登录", "原因": "账户已关联另一单点登录身份"})]
+    assert accounts.by_sso_subject(CHEN[0]) is None
 
 
 def _with_query(url: str, **changes) -> str:

@@ -9,7 +9,8 @@ The authorization-code flow with PKCE (S256), ``state`` and ``nonce``:
   ``AsyncOAuth2Client``, with the ``code_verifier``), validates the id_token (joserfc, Authlib's
   JOSE successor: signature against the provider's JWKS, ``iss``, ``aud``/``azp``, ``exp``,
   ``iat``, ``nonce``) and maps it to a LOCAL account: first by the linked subject (``sub``), else
-  by the claim ``[sso] username_claim`` naming the user (then linked to that ``sub``). Nobody is
+  by the claim ``[sso] username_claim`` naming the user (then linked to that ``sub``, audited as
+  ``user_change``). Nobody is
   created here: an administrator opens the account first. A refusal is a Chinese page and an
   audited ``sign_in_failed``; a success goes through ``gate.sign_in`` (audited ``sign_in``).
 
@@ -45,11 +46,12 @@ _cache: dict[str, tuple[float, dict]] = {}
 class SSOError(Exception):
     """A sign-in that cannot go on; ``reason`` is for the audit trail, ``message`` for the user."""
 
-    def __init__(self, reason: str, message: str | None = None, status: int = 400):
+    def __init__(self, reason: str, message: str | None = None, status: int = 400, user=None):
         super().__init__(reason)
         self.reason = reason
         self.message = message or "单点登录未能完成，请返回登录页重试。"
         self.status = status
+        self.user = user  # the local account, when one was found
 
 
 def enabled() -> bool:
@@ -291,7 +293,7 @@ def _linked_subject(username: str) -> str | None:
 
 def _local_account(sub: str, name: str):
     """The local account for this identity, linked to ``sub`` on first use; else SSOError."""
-    from command_center.access import accounts
+    from command_center.access import accounts, audit
 
     user = accounts.by_sso_subject(sub)
     if user is None:
@@ -301,11 +303,13 @@ def _local_account(sub: str, name: str):
         linked = _linked_subject(user.username)
         if linked and linked != sub:
             raise SSOError("账户已关联另一单点登录身份",
-                           "该账户已关联另一统一身份，无法登录，请联系管理员。", 403)
+                           "该账户已关联另一统一身份，无法登录，请联系管理员。", 403, user)
         if not user.disabled:
             accounts.link_sso(user.username, sub)
+            audit.record("user_change", "单点登录", target=user.username,
+                         detail={"操作": "关联单点登录身份", "认证服务器": _issuer(), "标识": sub})
     if user.disabled:
-        raise SSOError("账户已停用", "账户已停用，请联系管理员。", 403)
+        raise SSOError("账户已停用", "账户已停用，请联系管理员。", 403, user)
     return user
 
 
@@ -325,8 +329,9 @@ async def callback(request: Request) -> Response:
         claims, name = await _exchange(request, meta, pending)
         user = await anyio.to_thread.run_sync(_local_account, claims["sub"], name)
     except SSOError as exc:
-        audit.record("sign_in_failed", name, detail={"方式": "单点登录", "原因": exc.reason},
-                     client=client_addr)
+        audit.record("sign_in_failed", exc.user.username if exc.user else name,
+                     role=exc.user.role if exc.user else None,
+                     detail={"方式": "单点登录", "原因": exc.reason}, client=client_addr)
         return _page(exc.message, exc.status)
     response = await gate.sign_in(user, "sso", gate.safe_next(pending.get("next")), client_addr)
     response.delete_cookie(STATE_COOKIE, path="/sso/")
