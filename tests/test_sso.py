@@ -14,6 +14,7 @@ id_token's signature, issuer, audience and expiry are checked by the dashboard f
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -68,12 +69,13 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-@pytest.fixture(scope="module")
-def sso(tmp_path_factory):
-    """(dashboard base URL, provider base URL); the local accounts exist, processes run."""
+@contextlib.contextmanager
+def running(folder: Path, name: str = "sso"):
+    """Start the provider and ``streamlit run asgi.py`` with their own access and audit files
+    in ``folder``; the local accounts exist. Yields (dashboard base URL, issuer). Logs:
+    test-artifacts/<name>_provider.log and <name>_app_server.log. Used by the browser test too."""
     from command_center import config
 
-    folder = tmp_path_factory.mktemp("sso")
     provider_port, app_port = _free_port(), _free_port()
     issuer = f"http://127.0.0.1:{provider_port}"
     base = f"http://127.0.0.1:{app_port}"
@@ -103,10 +105,10 @@ def sso(tmp_path_factory):
             accounts.add(CHEN[1], "analyst", password=PASSWORD, must_change=False)
             accounts.link_sso(CHEN[1], "idp-sub-9999")
 
-            provider_log = ARTIFACTS / "sso_provider.log"
+            provider_log = ARTIFACTS / f"{name}_provider.log"
             with open(provider_log, "w", encoding="utf-8") as log:
-                users = [json.dumps({"sub": sub, "preferred_username": name, "name": name})
-                         for sub, name in (ZHANG, LI, WANG, CHEN)]
+                users = [json.dumps({"sub": sub, "preferred_username": user, "name": user})
+                         for sub, user in (ZHANG, LI, WANG, CHEN)]
                 procs.append(subprocess.Popen(
                     [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1",
                      "--port", str(provider_port), "--require-nonce", "true",
@@ -114,7 +116,7 @@ def sso(tmp_path_factory):
                     env={**os.environ, "NO_COLOR": "1"}, stdout=log, stderr=subprocess.STDOUT))
             _wait_healthy(procs[-1], issuer + "/.well-known/openid-configuration", provider_log)
 
-            app_log = ARTIFACTS / "sso_app_server.log"
+            app_log = ARTIFACTS / f"{name}_app_server.log"
             with open(app_log, "w", encoding="utf-8") as log:
                 procs.append(subprocess.Popen(
                     [str(Path(sys.executable).with_name("streamlit")), "run", "asgi.py",
@@ -126,8 +128,14 @@ def sso(tmp_path_factory):
         finally:
             for proc in reversed(procs):
                 _stop(proc)
-            config.settings.cache_clear()
     config.settings.cache_clear()  # the environment is restored: read the settings again
+
+
+@pytest.fixture(scope="module")
+def sso(tmp_path_factory):
+    """(dashboard base URL, provider base URL); the local accounts exist, processes run."""
+    with running(tmp_path_factory.mktemp("sso")) as servers:
+        yield servers
 
 
 @pytest.fixture()
