@@ -73,3 +73,9 @@ def change_password(csrf: str, message: str | None = None) -> str:
 def refused() -> str:
     return _page("请登录", "<h1>请先登录</h1><p class='sub'>未登录或登录已过期。</p>"
                  "<a class='sso' href='/login'>前往登录</a>")
+
+
+def sso_refused(message: str) -> str:
+    """Single sign-on did not let the user in (unknown or disabled account, expired page …)."""
+    return _page("单点登录", f"<h1>单点登录未成功</h1><p class='sub'>平安治理一张图</p>"
+                 f"{_error(message)}<a class='sso' href='/login'>返回登录页</a>")
