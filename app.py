@@ -50,21 +50,30 @@ _first_start()
 viewer = access_panel.require_viewer()  # signed in, or a notice and stop
 
 groups: dict[str, list] = {}
+allowed: dict[str, str] = {}  # url path → title of the pages this viewer may open, in order
 for file, title, url_path, group, icon in PAGES:
     if (ROOT / file).exists() and viewer.role.may_open(url_path):
+        allowed[url_path] = title
         groups.setdefault(group, []).append(
             st.Page(file, title=title, url_path=url_path, icon=icon, default=not groups)
         )
 # --- unknown or old paths (issue 13) --------------------------------------------------------
 # Streamlit answers a path that matches no page (/overview, an old bookmark) with an English
-# "Page not found" dialog: open 一张图 instead, with a Chinese note above it.
+# "Page not found" dialog: open the viewer's first page (一张图) instead, with a Chinese note
+# above it; a page the viewer's role may not open says so.
 _ctx = get_script_run_ctx()
 _asked = _ctx.pages_manager.intended_page_name if _ctx else None
-if _ctx and _asked and not _ctx.pages_manager.intended_page_script_hash and _asked not in {
-        url_path for file, _t, url_path, _g, _i in PAGES[1:] if (ROOT / file).exists()}:
+_home, *_others = allowed
+if _ctx and _asked and not _ctx.pages_manager.intended_page_script_hash and _asked not in _others:
     _ctx.pages_manager.set_script_intent("", "")  # resolve to the default page, no dialog
-    if _asked != PAGES[0][2]:  # /overview is 一张图's own name: no note needed
-        st.info(f"没有找到页面“/{_asked}”，已为您打开{PAGES[0][1]}。", icon="ℹ️")
+    _titles = {url_path: title for file, title, url_path, _g, _i in PAGES}
+    if _asked == _home:  # /overview is 一张图's own name (the wall's for a screen): no note
+        pass
+    elif _asked in _titles:  # a page this role may not open
+        st.warning(f"您的角色（{viewer.role.name}）不能打开“{_titles[_asked]}”，"
+                   f"已为您打开{allowed[_home]}。", icon="🔒")
+    else:
+        st.info(f"没有找到页面“/{_asked}”，已为您打开{allowed[_home]}。", icon="ℹ️")
 # ---------------------------------------------------------------------------------------------
 page = st.navigation(groups)
 if page.url_path not in NO_FILTERS:

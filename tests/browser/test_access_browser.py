@@ -138,8 +138,10 @@ def test_each_role_signs_in_with_the_form_and_sees_exactly_its_pages(
         # a page outside the role: Streamlit has no such page for this session
         if not info.may_open("data"):
             goto(page, app_server, "/data")
-            assert "上传导出文件" not in page.locator('[data-testid="stMain"]').inner_text()
-            page.keyboard.press("Escape")
+            main = page.locator('[data-testid="stMain"]').inner_text()
+            assert "上传导出文件" not in main
+            assert f"您的角色（{info.name}）不能打开“数据管理”" in main
+            assert page.locator('[data-testid="stDialog"]').count() == 0
         screenshot(page, f"access_role_{role}")
         # sign out: one line, and the session is gone for every tab
         mark = len(audit.entries())
