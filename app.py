@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from command_center.alerts.ui import sidebar_count
 from command_center.bootstrap import ensure_warehouse
 from command_center.ui import filters
 from command_center.ui.assets import ensure_static_assets
@@ -28,6 +29,7 @@ PAGES = [
     ("views/social_orgs.py", "社会组织", "social-orgs", "专题", "🏛️"),
     ("views/typhoon.py", "防台转移", "typhoon", "专题", "🌀"),
     ("views/risk.py", "四色预警", "risk", "专题", "🚦"),
+    ("views/alerts.py", "预警", "alerts", "专题", "🔔"),
     ("views/wall.py", "大屏", "wall", "大屏", "🖥️"),
     ("views/data.py", "数据管理", "data", "管理", "🗂️"),
     ("views/definitions.py", "统计口径", "definitions", "管理", "📐"),
@@ -57,6 +59,7 @@ if page.url_path not in NO_FILTERS:
 if page.url_path != "wall":
     with st.sidebar:
         freshness_caption()
+        sidebar_count()
 # Streamlit's ⋮ menu only offers English items (Print, Record screen, Made with Streamlit):
 # hidden; printing is the browser's own, briefings have their Word/PDF downloads.
 st.html("<style>[data-testid='stMainMenu']{display:none !important}</style>")
