@@ -7,9 +7,10 @@ import streamlit as st
 from command_center import alerts
 from command_center.alerts import store
 from command_center.alerts import ui as aui
+from command_center.privacy import md
 
 st.title("预警")
-st.caption("规则见 alerts.toml；每次导入后和定时任务（python -m command_center alerts run）评估。"
+st.caption("预警规则由系统管理员在预警规则文件中设定；每次导入数据后和定时任务都会重新评估。"
            "条件满足时触发一次，持续期间保持，条件消失后自动解除。")
 
 active = store.active_alerts()
@@ -43,7 +44,7 @@ if everything:
                           key="alerts_pick")
     a = by_id[chosen]
     if a["acknowledged_by"]:
-        st.caption(f"已由 {a['acknowledged_by']} 于 {a['acknowledged_at']} 确认")
+        st.caption(f"已由 {md(a['acknowledged_by'])} 于 {aui.time_text(a['acknowledged_at'])} 确认")
     with st.form("alerts_ack", clear_on_submit=True):
         who = st.text_input("确认人", key="alerts_ack_by")
         note = st.text_area("备注", key="alerts_ack_note", height=80)
@@ -67,4 +68,4 @@ if everything:
             st.dataframe(aui.deliveries_frame(sent), hide_index=True, width="stretch",
                          key="alerts_sent")
         else:
-            st.caption("未发送（规则未指定渠道，或渠道未在 settings.toml [alerts] 中配置）")
+            st.caption("未发送（这条规则没有指定发送渠道，或发送渠道尚未配置）")

@@ -19,7 +19,7 @@ from command_center.privacy import html_text
 log = logging.getLogger(__name__)
 PAGE = "views/alerts.py"
 LEVEL_COLORS = {"紧急": "#ff4d4f", "关注": "#ff9f1a", "提示": "#4fc3ff"}
-BANNER_ROWS = 3  # alerts shown on the wall; the rest are counted
+BANNER_ROWS = 2  # alerts shown on the wall (over the bottom tiles); the rest are counted
 
 BANNER_CSS = """
 <style>
@@ -29,7 +29,7 @@ BANNER_CSS = """
   font-family: 'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','Microsoft YaHei',sans-serif;
   box-shadow: 0 0 2.4vh rgba(255,77,79,.55); border: .3vh solid var(--lv); }
 .wall-alerts .row { display: flex; align-items: center; gap: 1vw; padding: .7vh 1.2vw;
-  background: rgba(40,6,10,.92); color: #fff; white-space: nowrap; overflow: hidden;
+  background: rgba(40,6,10,.97); color: #fff; white-space: nowrap; overflow: hidden;
   font-size: clamp(18px, 3.4vh, 120px); line-height: 1.25; }
 .wall-alerts .row + .row { border-top: .15vh solid rgba(255,255,255,.18); }
 .wall-alerts .lv { flex: 0 0 auto; padding: .1vh .8vw; border-radius: .6vh; font-weight: 700;
@@ -104,7 +104,7 @@ COLUMNS = {
     "title": "预警",
     "message": "详情",
     "raised_at": "触发时间",
-    "last_seen_at": "最近确认仍满足",
+    "last_seen_at": "最近评估仍满足",
     "resolved_at": "解除时间",
     "acknowledged_by": "确认人",
     "acknowledged_at": "确认时间",
@@ -118,8 +118,15 @@ CHANNEL_NAMES = {"webhook": "机器人（钉钉/企业微信）", "email": "邮�
 DELIVERY_STATUS = {"sent": "已发送", "failed": "发送失败"}
 
 
+TIME_COLUMNS = ("raised_at", "last_seen_at", "resolved_at", "acknowledged_at", "at",
+                "last_attempt_at", "sent_at")
+
+
 def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(columns))
+    for col in TIME_COLUMNS:
+        if col in df:
+            df[col] = [time_text(t) for t in df[col]]
     return df.rename(columns=columns).fillna("")
 
 
@@ -147,5 +154,12 @@ def deliveries_frame(rows: list[dict]) -> pd.DataFrame:
     return df
 
 
+def time_text(t) -> str:
+    """``11月20日 12:30`` (with the year when it is not this year); '' for none."""
+    from command_center.ui.freshness import fmt_time
+
+    return fmt_time(t) if t else ""
+
+
 def option_label(a: dict) -> str:
-    return f"【{a['level']}】{a['title']}（{a['raised_at']}）"
+    return f"【{a['level']}】{a['title']}（{time_text(a['raised_at'])}）"
