@@ -95,5 +95,8 @@ def test_wall_shows_the_banner(raised):
     page = "\n".join(md.value for md in at.markdown)
     assert 'class="wall-alerts"' in page
     banner = page[page.index('class="wall-alerts"'):]
-    assert banner.index("安置点已满员") < banner.index("数据长时间未更新")
+    # one row (settings.toml [alerts] wall_rows = 1): the highest level, the rest counted
+    assert banner.count('class="row"') == 1 and 'data-level="紧急"' in banner
     assert "&lt;b&gt;测试小学&lt;/b&gt;安置点已满员" in banner
+    n = len(store.active_alerts(raised))
+    assert f"当前预警 {n} 条" in banner

@@ -12,6 +12,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
+from command_center import config
 from command_center.alerts import store
 from command_center.alerts.rules import LEVELS
 from command_center.privacy import html_text
@@ -19,7 +20,7 @@ from command_center.privacy import html_text
 log = logging.getLogger(__name__)
 PAGE = "views/alerts.py"
 LEVEL_COLORS = {"紧急": "#ff4d4f", "关注": "#ff9f1a", "提示": "#4fc3ff"}
-BANNER_ROWS = 2  # alerts shown on the wall (over the bottom tiles); the rest are counted
+BANNER_ROWS = 1  # default of [alerts] wall_rows: alerts listed on the wall; the rest counted
 
 BANNER_CSS = """
 <style>
@@ -55,6 +56,15 @@ def level_counts_text(counts: dict[str, int]) -> str:
     return " · ".join(f"{lv} {counts[lv]}" for lv in reversed(LEVELS) if counts.get(lv))
 
 
+def wall_rows() -> int:
+    """``[alerts] wall_rows``: how many alerts the banner lists (each row covers about 5% of
+    the screen's height over the bottom of the panels)."""
+    try:
+        return max(1, min(5, int(config.get("alerts", "wall_rows", BANNER_ROWS))))
+    except (TypeError, ValueError):
+        return BANNER_ROWS
+
+
 def banner_html(active: list[dict], rows: int = BANNER_ROWS) -> str:
     """The wall banner: up to ``rows`` active alerts, highest level first; '' when none."""
     if not active:
@@ -83,7 +93,7 @@ def wall_banner() -> None:
     """The 大屏's alert banner (call inside the wall's refreshing fragment)."""
     active = _safe(store.active_alerts, [])
     with st.container(key="wall_alerts"):
-        st.markdown(BANNER_CSS + banner_html(active), unsafe_allow_html=True)
+        st.markdown(BANNER_CSS + banner_html(active, wall_rows()), unsafe_allow_html=True)
 
 
 def sidebar_count() -> None:
