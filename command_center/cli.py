@@ -106,6 +106,8 @@ def _parser() -> argparse.ArgumentParser:
     ar.add_argument("--warehouse", type=Path, default=None, help="数据仓库文件")
     ar.add_argument("--rules", type=Path, default=None,
                     help="预警规则文件（默认 alerts.toml 或 CC_ALERTS_CONFIG）")
+    ar.add_argument("--trigger", choices=("timer", "import", "manual"), default="timer",
+                    help="触发方式，记录在预警库中（默认 timer 定时任务）")
     return p
 
 
@@ -183,10 +185,11 @@ def _run(args: argparse.Namespace) -> int:
 
         warehouse = _require_warehouse(args.warehouse)
         try:
-            summary = alerts.run(warehouse=warehouse, rules_file=args.rules, trigger="timer")
+            summary = alerts.run(warehouse=warehouse, rules_file=args.rules,
+                                 trigger=args.trigger)
         except alerts.AlertConfigError as exc:
             print(f"预警规则有误：{exc}", file=sys.stderr)
             return 2
-        print(summary.text())
+        print(f"{config.now():%Y-%m-%d %H:%M:%S} {summary.text()}", flush=True)
         return 0
     raise AssertionError(args.command)

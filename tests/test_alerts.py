@@ -318,3 +318,23 @@ def test_acknowledge_records_who_when_and_note(crafted, tmp_path):
     history = store.alert_events(alert["alert_id"], path)
     assert [(e["kind"], e["actor"]) for e in history] == [("raised", None),
                                                           ("acknowledged", "值班员王")]
+
+
+# ------------------------------------------------------------------ the command
+def test_alerts_run_command(crafted, tmp_path, capsys):
+    from command_center.cli import main
+
+    rules = rule_file(tmp_path, "stale", 'name = "数据长时间未更新"\nlevel = "提示"\n'
+                      'kind = "data_stale"\n[rules.stale.condition]\nmax_hours = { incidents = 6 }')
+    sql(crafted, "delete from import_log where dataset = 'incidents'")
+    assert main(["alerts", "run", "--warehouse", str(crafted), "--rules", str(rules)]) == 0
+    out = capsys.readouterr().out
+    assert "预警规则 1 条：新触发 1，持续 0，解除 0" in out
+    assert keys(active(crafted)) == {"stale:incidents"}
+    rules.write_text(rules.read_text(encoding="utf-8").replace('"提示"', '"严重"'),
+                     encoding="utf-8")
+    assert main(["alerts", "run", "--warehouse", str(crafted), "--rules", str(rules)]) == 2
+    err = capsys.readouterr().err
+    assert "预警规则有误" in err and "rules.stale.level" in err
+    assert main(["alerts", "run", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
+    assert "找不到数据仓库" in capsys.readouterr().err

@@ -214,15 +214,16 @@ def _import_typhoons(crafted: Path, fixture_exports: Path):
 
 
 def _join_hooks():
-    for t in threading.enumerate():
-        if t.name == "alerts-after-import":
-            t.join(timeout=120)
+    for proc in alerts._children:
+        proc.wait(timeout=300)
 
 
 def test_import_runs_the_alerts_after_it(crafted, fixture_exports):
     report = _import_typhoons(crafted, fixture_exports)
     _join_hooks()
     assert report.loaded > 0
+    assert alerts._children[-1].returncode == 0
+    assert "预警规则" in alerts.log_path(crafted).read_text(encoding="utf-8")
     path = crafted.parent / "alerts.sqlite"
     with store.connect(path) as con:
         runs = [dict(r) for r in con.execute("select * from runs")]
@@ -232,12 +233,18 @@ def test_import_runs_the_alerts_after_it(crafted, fixture_exports):
 
 
 def test_an_import_does_not_fail_with_the_alerting(crafted, fixture_exports, monkeypatch):
-    def broken(**kw):
-        raise RuntimeError("预警库损坏")
-
-    monkeypatch.setattr(alerts, "run", broken)
+    # the rules file broken: the run after the import fails (and says so in its log) …
+    bad = crafted.parent / "bad.toml"
+    bad.write_text("[rules\n", encoding="utf-8")
+    monkeypatch.setenv("CC_ALERTS_CONFIG", str(bad))
     report = _import_typhoons(crafted, fixture_exports)
     _join_hooks()
     assert report.loaded > 0
-    monkeypatch.setattr(threading.Thread, "start", lambda self: (_ for _ in ()).throw(OSError()))
+    assert alerts._children[-1].returncode == 2
+    assert "预警规则有误" in alerts.log_path(crafted).read_text(encoding="utf-8")
+    # … and a process that cannot even start leaves the import alone
+    def refuse(*a, **kw):
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(alerts.subprocess, "Popen", refuse)
     assert _import_typhoons(crafted, fixture_exports).unchanged > 0

@@ -2,7 +2,7 @@
 
     from command_center import alerts
     summary = alerts.run(trigger="timer")       # evaluate every rule now, apply, send
-    alerts.after_import(warehouse)              # the import path's hook (never raises)
+    alerts.after_import(warehouse)              # the import path's hook: a separate process
     alerts.acknowledge(alert_id, by, note)      # who acknowledged, when, with a note
 
 Modules: ``rules`` (the file and its validation), ``evaluate`` (one function per rule kind,
@@ -17,6 +17,8 @@ recorded with the run). "Now" is the dashboard's clock, ``config.now()``.
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,27 +88,40 @@ def run(*, warehouse: Path | None = None, store_file: Path | None = None,
     return summary
 
 
-def _safe_run(warehouse: Path) -> None:
-    try:
-        summary = run(warehouse=warehouse, trigger="import")
-        log.info("导入后预警评估：%s", summary.text())
-    except Exception:
-        log.exception("导入后预警评估失败（导入本身不受影响）")
+_children: list[subprocess.Popen] = []  # the runs started after imports (tests wait on them)
 
 
-def after_import(warehouse: Path) -> threading.Thread | None:
-    """The import path's hook: evaluate in a background thread (the import is finished and
-    never waits for it, nor fails with it). ``[alerts] run_after_import = false`` turns it
-    off. Returns the thread (tests join it) or None."""
+def log_path(warehouse: Path) -> Path:
+    """Where the runs after imports write what they did: ``alerts.log`` beside the store."""
+    return store.store_path(warehouse).with_name("alerts.log")
+
+
+def after_import(warehouse: Path) -> subprocess.Popen | None:
+    """The import path's hook: ``alerts run`` for ``warehouse`` in a separate process.
+
+    The import has finished when this is called and never waits for the run, nor fails with
+    it (any error is logged and swallowed); a separate process also keeps the importer's own
+    DuckDB handles and memory untouched. Its output goes to ``alerts.log`` beside the store.
+    ``[alerts] run_after_import = false`` turns it off. Returns the process, or None.
+    """
     try:
         if not config.get("alerts", "run_after_import", True):
             return None
-        t = threading.Thread(target=_safe_run, args=(Path(warehouse),), name="alerts-after-import",
-                             daemon=False)
-        t.start()
-        return t
+        warehouse = Path(warehouse).resolve()
+        out = log_path(warehouse)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "a", encoding="utf-8") as fh:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "command_center", "alerts", "run", "--warehouse",
+                 str(warehouse), "--trigger", "import"],
+                cwd=config.ROOT, stdin=subprocess.DEVNULL, stdout=fh, stderr=fh,
+                start_new_session=True)
+        _children.append(proc)
+        # reaped in the background (a long-lived server must not collect zombies)
+        threading.Thread(target=proc.wait, name="alerts-after-import", daemon=True).start()
+        return proc
     except Exception:
-        log.exception("无法启动导入后预警评估")
+        log.exception("无法启动导入后预警评估（导入本身不受影响）")
         return None
 
 
