@@ -4,6 +4,7 @@ after; the surge rule ignores a quiet community's single incident; the file's va
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 
@@ -87,7 +88,8 @@ def test_risk_level_rule_follows_assess(crafted, tmp_path):
     run(crafted, rules)
     assert keys(active(crafted)) == {f"red:{c}" for c in red["community_code"]}
     alert = next(x for x in active(crafted) if x["event_key"] == f"red:{target}")
-    assert alert["link"] == f"/risk?period=month&risk_community={target}"
+    name = red.iloc[0]["community_name"]
+    assert alert["link"] == "/risk?" + urlencode({"period": "month", "risk_community": name})
     assert alert["level"] == "紧急" and red.iloc[0]["community_name"] in alert["title"]
 
     def calm():  # the community's incidents and disputes gone: it is no longer red
@@ -127,7 +129,7 @@ def test_shelter_nearly_full_then_full_then_emptied(crafted, tmp_path):
     run(crafted, rules)
     assert keys(active(crafted)) == {"nearly:2699:S-T1"}
     nearly = active(crafted)[0]
-    assert nearly["link"] == "/typhoon?ty_id=2699"
+    assert nearly["link"] == "/typhoon?ty_id=2699+%E6%B5%8B%E8%AF%95"  # "2699 测试"
     assert "92 人" in nearly["message"] and "容量 100 人" in nearly["message"]
     _moved(crafted, "E-2", 8, NOW - dt.timedelta(hours=1))  # 100 of 100
     run(crafted, rules)
@@ -185,7 +187,7 @@ def test_red_dispute_past_its_deadline_at_once(crafted, tmp_path):
 
     gone = lifecycle(crafted, rules, f"red:{COMMUNITY}", settled)
     assert "1 件红色风险纠纷超期" in gone["title"]
-    assert gone["link"] == f"/disputes?communities={COMMUNITY}&dsp_risk=%E7%BA%A2"
+    assert gone["link"] == f"/disputes?communities={COMMUNITY}&dsp_risk=%E7%BA%A2%E8%89%B2"
 
 
 # ------------------------------------------------------------------ incident surge

@@ -100,3 +100,31 @@ def test_wall_shows_the_banner(raised):
     assert "&lt;b&gt;测试小学&lt;/b&gt;安置点已满员" in banner
     n = len(store.active_alerts(raised))
     assert f"当前预警 {n} 条" in banner
+
+
+def _open_link(link: str) -> AppTest:
+    """Open an alert's link (page path + query) the way a browser would arrive at it."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(link)
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    for k, v in parse_qsl(parts.query):
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(f"views/{parts.path.strip('/').replace('-', '_')}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_links_open_the_page_that_shows_the_alert(fixture_warehouse):
+    from command_center.alerts.evaluate import _typhoon_link, link
+
+    at = _open_link(_typhoon_link("2106", "烟花"))
+    assert at.selectbox(key="ty_id").value == "2106"
+    at = _open_link(link("risk", period="month", risk_community="建设社区"))
+    assert at.selectbox(key="risk_community").value == "330383001016"
+    at = _open_link(link("disputes", communities="330383001016", dsp_risk=["红色"]))
+    assert at.multiselect(key="dsp_risk").value == ["红"]
+    at = _open_link(link("incidents", period="today", inc_category="治安"))
+    assert at.multiselect(key="inc_category").value == ["治安"]

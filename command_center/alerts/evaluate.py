@@ -46,6 +46,14 @@ def _fmt_num(x) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
+def _typhoon_link(typhoon_id, name_cn) -> str:
+    """The 防台转移 page on that typhoon: its bound selectbox keeps the option's label in the
+    URL (``?ty_id=2106+烟花``)."""
+    from command_center.typhoon import option_label
+
+    return link("typhoon", ty_id=option_label({"typhoon_id": typhoon_id, "name_cn": name_cn}))
+
+
 # ------------------------------------------------------------------ one function per kind
 def _risk_level(rule: Rule, now: dt.datetime, warehouse) -> list[Finding]:
     from command_center import risk
@@ -62,7 +70,8 @@ def _risk_level(rule: Rule, now: dt.datetime, warehouse) -> list[Finding]:
             title=f"{r.community_name} {r.level}色预警",
             message=f"{r.community_name}四色预警为{r.level}色，风险分 {r.score:.1f}"
                     f"（{a.window.label()}）",
-            link=link("risk", period=c["period"], risk_community=r.community_code),
+            # the page's community selectbox keeps its label (the name) in the URL
+            link=link("risk", period=c["period"], risk_community=r.community_name),
         ))
     return out
 
@@ -85,7 +94,7 @@ def _shelter_occupancy(rule: Rule, now, warehouse) -> list[Finding]:
                 message=f"台风{t.name_cn}：{r.shelter_name}（{r.community_name or '社区不明'}）"
                         f"已安置 {r.occupancy} 人，容量 {r.capacity} 人，"
                         f"入住率 {r.occupancy_rate:.0%}",
-                link=link("typhoon", ty_id=t.typhoon_id),
+                link=_typhoon_link(t.typhoon_id, t.name_cn),
             ))
     return out
 
@@ -102,7 +111,7 @@ def _evacuation_pending(rule: Rule, now, warehouse) -> list[Finding]:
             title=f"台风{r.name_cn}应转未转 {r.pending_persons} 人",
             message=f"台风{r.name_cn}预警已 {hours:.0f} 小时，仍有 {r.pending_persons} 人"
                     f"（{r.pending_records} 户）应转未转",
-            link=link("typhoon", ty_id=r.typhoon_id),
+            link=_typhoon_link(r.typhoon_id, r.name_cn),
         ))
     return out
 
@@ -120,7 +129,9 @@ def _dispute_overdue(rule: Rule, now, warehouse) -> list[Finding]:
             title=f"{r.community_name} {r.overdue_count} 件{what}纠纷超期",
             message=f"{r.community_name}有 {r.overdue_count} 件{what}矛盾纠纷超过化解时限仍未办结，"
                     f"最长超期 {r.max_days_overdue} 天",
-            link=link("disputes", communities=r.community_code, dsp_risk=c["risk_levels"]),
+            # the page's risk multiselect keeps its labels (红色 …) in the URL
+            link=link("disputes", communities=r.community_code,
+                      dsp_risk=[f"{lv}色" for lv in c["risk_levels"]]),
         ))
     return out
 
