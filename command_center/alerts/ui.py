@@ -93,7 +93,8 @@ def wall_banner() -> None:
     """The 大屏's alert banner (call inside the wall's refreshing fragment)."""
     active = _safe(store.active_alerts, [])
     with st.container(key="wall_alerts"):
-        st.markdown(BANNER_CSS + banner_html(active, wall_rows()), unsafe_allow_html=True)
+        st.html(BANNER_CSS)
+        st.markdown(banner_html(active, wall_rows()), unsafe_allow_html=True)
 
 
 def sidebar_count() -> None:
