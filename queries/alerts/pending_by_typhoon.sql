@@ -3,7 +3,8 @@
 with active as (
     select typhoon_id, name_cn, warning_start_at, response_level
     from typhoons_active_at($now)
-    where warning_start_at <= cast($now as timestamp) - to_minutes(cast($after_hours * 60 as bigint))
+    where warning_start_at
+        <= cast($now as timestamp) - to_minutes(cast(cast($after_hours as double) * 60 as bigint))
 ),
 
 pending as (
