@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from command_center.alerts.ui import sidebar_count
 from command_center.bootstrap import ensure_warehouse
 from command_center.ui import access_panel, filters
 from command_center.ui.assets import ensure_static_assets
@@ -29,13 +30,14 @@ PAGES = [
     ("views/social_orgs.py", "社会组织", "social-orgs", "专题", "🏛️"),
     ("views/typhoon.py", "防台转移", "typhoon", "专题", "🌀"),
     ("views/risk.py", "四色预警", "risk", "专题", "🚦"),
+    ("views/alerts.py", "预警", "alerts", "专题", "🔔"),
     ("views/wall.py", "大屏", "wall", "大屏", "🖥️"),
     ("views/data.py", "数据管理", "data", "管理", "🗂️"),
     ("views/definitions.py", "统计口径", "definitions", "管理", "📐"),
     ("views/users.py", "用户管理", "users", "管理", "👥"),
     ("views/audit.py", "审计日志", "audit", "管理", "🧾"),
 ]
-NO_FILTERS = {"wall", "data", "definitions", "users", "audit"}  # pages that ignore the global period/community filters
+NO_FILTERS = {"wall", "alerts", "data", "definitions", "users", "audit"}  # pages that ignore the global period/community filters
 
 st.set_page_config(page_title="平安治理一张图", page_icon="🛡️", layout="wide")
 
@@ -81,6 +83,7 @@ if page.url_path not in NO_FILTERS:
 if page.url_path != "wall":
     with st.sidebar:
         freshness_caption()
+        sidebar_count()
     access_panel.sidebar(viewer, page.url_path, filters.community_options())
 # Streamlit's ⋮ menu only offers English items (Print, Record screen, Made with Streamlit):
 # hidden; printing is the browser's own, briefings have their Word/PDF downloads.

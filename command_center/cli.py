@@ -5,6 +5,7 @@
     import    upsert one export file into the warehouse (atomic), with a JSON report
     ensure    build the sample warehouse if there is none (first start of the dashboard)
     briefing  write the 周报/月报/季报 as .docx, .pdf and .xlsx (for a cron job)
+    alerts    evaluate the alert rules (alerts.toml) and send what is due (cron / systemd timer)
     user / token / audit   accounts, wall tokens, the audit file (command_center.access.cli)
 """
 
@@ -109,6 +110,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="简报所在周/月/季度中的任一天（默认今天）")
     r.add_argument("--out", type=Path, required=True, help="输出目录")
     r.add_argument("--warehouse", type=Path, default=None, help="数据仓库文件")
+
+    a = sub.add_parser("alerts", help="预警提醒：按 alerts.toml 评估规则并发送（供定时任务调用）")
+    a_sub = a.add_subparsers(dest="alerts_command", required=True, title="子命令", metavar="子命令")
+    ar = a_sub.add_parser("run", help="评估全部预警规则，更新预警库，发送到已配置的渠道")
+    ar.add_argument("--warehouse", type=Path, default=None, help="数据仓库文件")
+    ar.add_argument("--rules", type=Path, default=None,
+                    help="预警规则文件（默认 alerts.toml 或 CC_ALERTS_CONFIG）")
+    ar.add_argument("--trigger", choices=("timer", "import", "manual"), default="timer",
+                    help="触发方式，记录在预警库中（默认 timer 定时任务）")
     access_cli.add_parsers(sub)
     return p
 
@@ -197,5 +207,17 @@ def _run(args: argparse.Namespace) -> int:
             return 2
         for path in paths:
             print(path)
+        return 0
+    if args.command == "alerts":
+        from command_center import alerts
+
+        warehouse = _require_warehouse(args.warehouse)
+        try:
+            summary = alerts.run(warehouse=warehouse, rules_file=args.rules,
+                                 trigger=args.trigger)
+        except alerts.AlertConfigError as exc:
+            print(f"预警规则有误：{exc}", file=sys.stderr)
+            return 2
+        print(f"{config.now():%Y-%m-%d %H:%M:%S} {summary.text()}", flush=True)
         return 0
     raise AssertionError(args.command)

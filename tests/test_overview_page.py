@@ -146,7 +146,8 @@ def test_selected_community_panel(fixture_warehouse, wh):
                         f"received_at < ? and {DISPUTE_OPEN_AT}", CODE, MONTH.end_before,
                     MONTH.end_before)
     assert _metric(app, "期末在办纠纷").value == fmt_count(open_d)
-    links = app.get("page_link")
+    # the panel's links (the sidebar's alert count links to 预警, without a community)
+    links = app.main.get("page_link")
     assert links, "no links to topic pages"
     for link in links:
         assert f"communities={CODE}" in link.proto.query_string

@@ -48,6 +48,14 @@ EXAMPLES = {
     "risk_level_names": ["绿", "蓝", "黄", "红"],
     "risk_level_colors": ["#2e9d5b", "#2f7bd4", "#f0b400", "#d7301f"],
     "risk_level_mins": [0.0, 25.0, 45.0, 65.0],
+    # queries/alerts (the conditions of alerts.toml, as command_center.alerts.evaluate passes them)
+    "group_by": "community",
+    "window_minutes": 60,
+    "weeks": 8,
+    "k": 3.0,
+    "after_hours": 6.0,
+    "datasets": ["incidents", "disputes"],
+    "max_hours": [6.0, 48.0],
 }
 
 

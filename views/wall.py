@@ -23,6 +23,7 @@ from streamlit_folium import st_folium
 
 from command_center import config, figures, headline, risk
 from command_center import wall as w
+from command_center.alerts.ui import wall_banner
 from command_center.formatting import fmt_count, fmt_pct
 from command_center.maps.base import communities_geojson, county_map, display_geojson, display_xy
 from command_center.maps.layers import SHELTER_COLOR, shelters_layer
@@ -660,6 +661,7 @@ def wall_body() -> None:
         _title_bar(now, _freshness(CFG), panel, PROBLEMS)
         with st.container(key="wall_body"):
             PANEL_VIEWS[panel](now, CFG, tick, typhoon, risk_info)
+        wall_banner()  # active alerts, fixed over the bottom of the screen
 
 
 wall_body()

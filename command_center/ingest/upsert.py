@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -117,7 +118,19 @@ def import_file(
                 raise
     finally:
         plan.raw.cleanup()
+    _after_import(warehouse)
     return report
+
+
+def _after_import(warehouse: Path) -> None:
+    """The import is done (swapped in): alerts are evaluated in the background; nothing
+    about alerting may fail or hold up the import."""
+    try:
+        from command_center import alerts
+
+        alerts.after_import(warehouse)
+    except Exception:  # pragma: no cover - alerting must never fail an import
+        logging.getLogger(__name__).exception("导入后预警评估未能启动")
 
 
 def _archive(file: Path, label: str, dataset: str, crs: str, site: SiteMapping,
