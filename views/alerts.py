@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from command_center import alerts
-from command_center.alerts import store
 from command_center.access import current
+from command_center.alerts import store
 from command_center.alerts import ui as aui
 from command_center.privacy import md
 
