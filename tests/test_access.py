@@ -249,13 +249,18 @@ def test_community_user_figures_equal_an_independent_count_of_their_communities(
     assert "数据范围：仅" in captions and "3 个社区" in captions
 
 
-def test_community_user_incidents_page_and_export_stay_in_scope(fixture_warehouse, wh):
+def _community_page(file: str) -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=120)
     at.session_state[current.TOKEN_KEY] = sign_in("community", MINE, "grid-3")
     at.run()
-    at.switch_page("views/incidents.py")
+    at.switch_page(file)
     at.run()
     assert not at.exception, at.exception
+    return at
+
+
+def test_community_user_incidents_page_stays_in_scope(fixture_warehouse, wh):
+    at = _community_page("views/incidents.py")
     want = _independent(wh, MINE, MONTH.start_at, MONTH.end_before)["本期警情"]
     assert {m.label: m.value for m in at.metric}["本期警情"] == fmt_count(want)
 
@@ -360,12 +365,7 @@ def test_users_page_adds_an_account_and_audit_page_lists_it(fixture_warehouse):
 
 
 def test_community_user_briefing_counts_their_communities_only(fixture_warehouse, wh):
-    at = AppTest.from_file("../app.py", default_timeout=120)
-    at.session_state[current.TOKEN_KEY] = sign_in("community", MINE, "grid-3")
-    at.run()
-    at.switch_page("views/briefing.py")
-    at.run()
-    assert not at.exception, at.exception
+    at = _community_page("views/briefing.py")
     ph = ", ".join("?" * len(MINE))
     n = wh.execute(f"select count(*) from incidents where community_code in ({ph}) and "
                    "reported_at >= '2026-10-01' and reported_at < '2026-11-01'",
@@ -392,3 +392,20 @@ def test_four_color_scores_are_county_wide_for_a_scoped_viewer(fixture_warehouse
     got = mine.sort_values("community_code")
     assert got["score"].round(6).tolist() == expected["score"].round(6).tolist()
     assert got["level"].tolist() == expected["level"].tolist()
+
+
+def test_a_download_made_after_its_run_reads_as_the_viewer_who_drew_it(fixture_warehouse):
+    """Streamlit makes a download's bytes when the button is clicked, outside the script run:
+    the data callable carries that run's viewer (their scope) and audits as them."""
+    viewer = sessions.lookup(sign_in("community", MINE, "grid-3"))
+    token = current._carried.set((viewer, False))
+    try:
+        make = export.audited("export", "社区.csv", {},
+                              lambda: export.csv_bytes(run_query_uncached("shared/communities"),
+                                                       {}), rows=3)
+    finally:
+        current._carried.reset(token)
+    mark = _mark()
+    data = make().decode("utf-8-sig")  # called later, with no viewer around
+    assert data.count("\n") == 4  # header + their 3 communities
+    assert [(x["action"], x["user"]) for x in _new_lines(mark)] == [("export", "grid-3")]

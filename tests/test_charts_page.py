@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from command_center.ui import charts
+from tests.every_page import each_page
 
-ROOT = Path(__file__).resolve().parent.parent
-PAGE_FILES = sorted(f"views/{p.name}" for p in (ROOT / "views").glob("*.py"))
 TWO_DAYS = (dt.date(2026, 11, 19), dt.date(2026, 11, 20))
 WINDOWS = {
     "two_days": {"period": "custom", "range": TWO_DAYS},
@@ -58,15 +56,8 @@ def _tick_problems(name: str, spec: dict) -> list[str]:
 
 @pytest.mark.parametrize("window", list(WINDOWS))
 def test_every_chart_has_the_app_style_and_ticks_that_do_not_repeat(fixture_warehouse, window):
-    at = AppTest.from_file("../app.py", default_timeout=180)
-    for key, value in WINDOWS[window].items():
-        at.session_state[key] = value
-    at.run()
     problems, seen = [], 0
-    for file in PAGE_FILES:
-        at.switch_page(file)
-        at.run()
-        assert not at.exception, (file, [e.message for e in at.exception])
+    for file, at in each_page(WINDOWS[window]):
         for name, spec in _specs(at).items():
             seen += 1
             lay = spec["layout"]

@@ -10,15 +10,14 @@ medians and dates of groups with no closed case missing).
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.every_page import each_page
+
 # every page file (app.py lists them all in its navigation)
-PAGE_FILES = sorted(f"views/{p.name}" for p in (ROOT / "views").glob("*.py"))
 
 PLACEHOLDER = "—"  # command_center.formatting.PLACEHOLDER
 
@@ -63,16 +62,8 @@ def _problems(at: AppTest) -> list[str]:
 
 @pytest.mark.parametrize("window", list(WINDOWS))
 def test_no_table_cell_reads_none(fixture_warehouse, window):
-    at = AppTest.from_file("../app.py", default_timeout=180)
-    for key, value in WINDOWS[window].items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
     problems, tables = {}, 0
-    for file in PAGE_FILES:
-        at.switch_page(file)
-        at.run()
-        assert not at.exception, (file, [e.message for e in at.exception])
+    for file, at in each_page(WINDOWS[window]):
         tables += len(at.dataframe) + len(at.table)
         if found := _problems(at):
             problems[file] = found

@@ -67,7 +67,7 @@ def scope() -> tuple[str, ...] | None:
 
     In the app without a signed-in viewer (or outside a script run) nothing may be read.
     """
-    if not _in_app():
+    if _carried.get() is None and not _in_app():
         return None
     v = viewer()
     if v is None:
