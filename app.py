@@ -77,7 +77,7 @@ if _ctx and _asked and not _ctx.pages_manager.intended_page_script_hash and _ask
     else:
         st.info(f"没有找到页面“/{_asked}”，已为您打开{allowed[_home]}。", icon="ℹ️")
 # ---------------------------------------------------------------------------------------------
-page = st.navigation(groups)
+page = st.navigation(groups, expanded=True)  # every page listed (no "View more" fold)
 if page.url_path not in NO_FILTERS:
     filters.render()
 if page.url_path != "wall":

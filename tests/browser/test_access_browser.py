@@ -108,7 +108,7 @@ def test_signed_out_client_gets_only_the_login_page(browser, page, app_server,
     assert _websocket_status(app_server, sign_in("leader")).split()[1] == "101"
 
 
-ALL_PAGES = {"overview", "briefing", "incidents", "disputes", "social-orgs", "typhoon", "risk",
+ALL_PAGES = {"overview", "briefing", "incidents", "disputes", "social-orgs", "typhoon", "risk", "alerts",
              "wall", "data", "definitions", "users", "audit"}
 
 
