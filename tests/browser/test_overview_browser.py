@@ -61,7 +61,8 @@ def test_shared_link_with_community(page, app_server):
     goto(page, app_server, f"/?ov_community={CODE}")
     _no_exception(page)
     assert page.locator("h4", has_text="📍").count() == 1
-    links = page.locator('[data-testid="stPageLink"] a')
+    # the panel's links (the sidebar's 预警 count is a page link too)
+    links = page.locator('[data-testid="stMain"] [data-testid="stPageLink"] a')
     assert links.count() >= 1
     for href in links.evaluate_all("els => els.map(e => e.getAttribute('href'))"):
         assert f"communities={CODE}" in href
