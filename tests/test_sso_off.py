@@ -3,9 +3,10 @@ document is fetched (the routes are still mounted, so /sso/* never reaches Strea
 
 from __future__ import annotations
 
-import anyio
 import httpx
 import pytest
+
+from tests.async_run import run_async
 
 
 @pytest.fixture()
@@ -29,7 +30,7 @@ def _get(path: str, **params) -> httpx.Response:
         async with httpx.AsyncClient(transport=transport, base_url="http://dashboard.test") as c:
             return await c.get(path, params=params)
 
-    return anyio.run(main)
+    return run_async(main)
 
 
 def test_sso_off(sso_off):

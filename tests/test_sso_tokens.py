@@ -15,11 +15,12 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-import anyio
 import httpx
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, OctKey, RSAKey
+
+from tests.async_run import run_async
 
 CLIENT_ID = "pingan-dashboard"
 USER = ("hostile-sub-1", "zhao.liu")
@@ -127,7 +128,7 @@ def _flow(provider: Provider, make_token) -> httpx.Response:
             return await browser.get("/sso/callback", params={
                 "code": "c0de", "state": query["state"][0]})
 
-    return anyio.run(main)
+    return run_async(main)
 
 
 def _reason() -> str:
