@@ -199,6 +199,13 @@ def goto(page, base_url: str, path: str = "/", timeout: float = 60_000) -> None:
     wait_ready(page, timeout)
 
 
+def mouse_click(page, locator) -> None:
+    """A real mouse click at the centre of ``locator`` (a point the browser hit-tests to it),
+    never a synthetic event."""
+    box = locator.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 def folium_frame(page, index: int = 0, timeout: float = 30_000):
     """The Frame of the index-th st_folium map, once Leaflet has drawn paths in it."""
     selector = 'iframe[title="streamlit_folium.st_folium"]'

@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     AppServer,
     goto,
     guarded_context,
+    mouse_click,
     screenshot,
     wait_ready,
 )
@@ -29,18 +30,13 @@ MINE = ("330383001030", "330383001031", "330383001032")
 PHONE = re.compile(r"1[3-9]\d{9}")
 
 
-def _click(page, locator) -> None:
-    """A real mouse click at the centre of ``locator`` (which the browser hit-tests to it)."""
-    box = locator.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-
 
 def _login(page, base: str, username: str, password: str, path: str = "/") -> None:
     page.goto(base + path, wait_until="domcontentloaded")
     assert "/login" in page.url
     page.locator("#username").fill(username)
     page.locator("#password").fill(password)
-    _click(page, page.locator("button[type=submit]"))
+    mouse_click(page, page.locator("button[type=submit]"))
     page.wait_for_load_state("domcontentloaded")
 
 
@@ -145,7 +141,7 @@ def test_each_role_signs_in_with_the_form_and_sees_exactly_its_pages(
         screenshot(page, f"access_role_{role}")
         # sign out: one line, and the session is gone for every tab
         mark = len(audit.entries())
-        _click(page, page.get_by_text("退出登录"))
+        mouse_click(page, page.get_by_text("退出登录"))
         page.wait_for_url(re.compile(r"/login"))
         assert [x["action"] for x in audit.entries()[mark:]] == ["sign_out"]
         page.goto(app_server + "/", wait_until="domcontentloaded")
