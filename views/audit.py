@@ -17,6 +17,15 @@ if ok:
 else:
     st.error("审计日志的哈希链已断开：有记录被改动或删除，请立即核查日志文件。")
 
+def _value(v) -> str:
+    """A detail value as a person reads it (lists joined with 、, an empty one as 全部)."""
+    if isinstance(v, list):
+        return "、".join(map(str, v)) or "全部"
+    if isinstance(v, dict):
+        return "，".join(f"{k} {x}" for k, x in v.items()) or "无"
+    return str(v)
+
+
 rows = pd.DataFrame(audit.entries())
 if rows.empty:
     st.info("暂无审计记录。")
@@ -42,7 +51,7 @@ table = pd.DataFrame({
     "动作": shown["action"].map(audit.ACTIONS),
     "用户": shown["user"],
     "对象": shown["target"],
-    "详情": shown["detail"].map(lambda d: "；".join(f"{k}：{v}" for k, v in (d or {}).items())),
+    "详情": shown["detail"].map(lambda d: "；".join(f"{k}：{_value(v)}" for k, v in (d or {}).items())),
     "行数": shown["rows"].map(lambda n: "—" if pd.isna(n) else f"{int(n):,}"),
     "客户端": shown["client"],
 }).iloc[::-1]

@@ -36,7 +36,7 @@ with add, st.form("user_add", clear_on_submit=True):
     display = st.text_input("显示名称")
     role = st.selectbox("角色", list(all_roles), format_func=lambda c: all_roles[c].name)
     codes = st.multiselect("负责的社区（社区/网格角色必填）", list(names),
-                           format_func=lambda c: names[c])
+                           format_func=lambda c: names[c], placeholder="选择社区")
     if st.form_submit_button("新建"):
         try:
             pw = accounts.add(username.strip(), role, display_name=display.strip(),
@@ -61,7 +61,8 @@ with change:
                                     index=list(all_roles).index(user.role),
                                     format_func=lambda c: all_roles[c].name)
             new_codes = st.multiselect("负责的社区", list(names), default=list(user.communities),
-                                       format_func=lambda c: names[c], key="user_new_codes")
+                                       format_func=lambda c: names[c], key="user_new_codes",
+                                       placeholder="选择社区")
             if st.button("保存", key="user_role_save"):
                 try:
                     accounts.set_role(target, new_role, new_codes, by=by)
