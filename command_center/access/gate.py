@@ -81,8 +81,7 @@ class Gate:
         token = _cookies(scope.get("headers", ())).get(sessions.COOKIE)
         viewer = await anyio.to_thread.run_sync(sessions.lookup, token)
         if viewer is not None:
-            if viewer.method == "password" and await anyio.to_thread.run_sync(
-                    _must_change, viewer.username):
+            if viewer.method == "password" and viewer.must_change:
                 if scope["type"] == "websocket":
                     return await send({"type": "websocket.close", "code": 1008})
                 return await RedirectResponse("/password", 303)(scope, receive, send)
@@ -108,11 +107,6 @@ class Gate:
         response = RedirectResponse("/", 303)
         set_session_cookie(response, session, wall=True)
         return await response(scope, receive, send)
-
-
-def _must_change(username: str) -> bool:
-    user = accounts.get(username)
-    return bool(user and user.must_change)
 
 
 def _csrf_ok(request: Request, form) -> bool:

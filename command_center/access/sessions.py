@@ -31,6 +31,7 @@ class Viewer:
     role: roles.Role
     communities: tuple[str, ...]
     method: str
+    must_change: bool = False  # a first or reset password, to be changed before anything else
 
     @property
     def scope(self) -> tuple[str, ...] | None:
@@ -98,7 +99,8 @@ def _viewer(con, row) -> Viewer | None:
     if user is None or user["disabled"]:
         return None
     u = accounts._user(user)
-    return Viewer(u.username, u.display_name, roles.get(u.role), u.communities, row["method"])
+    return Viewer(u.username, u.display_name, roles.get(u.role), u.communities, row["method"],
+                  u.must_change)
 
 
 def end(token: str | None) -> Viewer | None:

@@ -226,3 +226,27 @@ def test_wall_token_shows_the_wall_without_personal_data_and_survives_a_restart(
     finally:
         context.close()
         server.stop()
+
+
+def test_a_one_time_password_must_be_changed_before_anything_else(
+        browser, app_server, external_requests):
+    from command_center.access import accounts
+
+    once = accounts.add("form-first", "leader", by="测试")  # must_change, like `user add`
+    context = guarded_context(browser, external_requests)
+    try:
+        page = context.new_page()
+        _login(page, app_server, "form-first", once, "/incidents")
+        page.wait_for_url(re.compile(r"/password$"))
+        assert page.locator("h1").inner_text() == "修改密码"
+        page.goto(app_server + "/incidents", wait_until="domcontentloaded")
+        assert page.url.endswith("/password")  # nothing else until it is changed
+        page.locator("#old").fill(once)
+        page.locator("#new").fill("Changed-pass-2026")
+        page.locator("#again").fill("Changed-pass-2026")
+        mouse_click(page, page.locator("button[type=submit]"))
+        wait_ready(page)
+        assert "/password" not in page.url and "/login" not in page.url
+        assert accounts.authenticate("form-first", "Changed-pass-2026").must_change is False
+    finally:
+        context.close()
