@@ -22,9 +22,9 @@ Fixtures
 
 Helpers
 - ``goto(page, base_url, path="/")``: open a path of the app and ``wait_ready``.
-- ``wait_ready(page, timeout=60_000)``: the script has finished (``stApp`` in state
-  ``notRunning``, stable for a moment, so a rerun just triggered by a click is waited for too)
-  and every component iframe has loaded.
+- ``wait_ready(page, timeout=60_000)``: the app is at rest (connected, ``stApp`` in state
+  ``notRunning``, no stale element) for a moment, so a rerun just triggered by a click is
+  waited for too; every component iframe has loaded and the app is still at rest after it.
 - ``folium_frame(page, index=0, timeout=30_000)``: the Frame of the index-th st_folium map,
   once Leaflet has drawn vector paths in it.
 - ``screenshot(page, name)``: writes test-artifacts/screenshots/<name>.png, prints the path
@@ -172,25 +172,56 @@ def page(browser, external_requests):
     assert external_requests == [], f"requests left the machine: {external_requests}"
 
 
-def wait_ready(page, timeout: float = 60_000) -> None:
-    """Wait until the script run is over (stably) and component iframes have loaded."""
-    deadline = time.monotonic() + timeout / 1000
-    done = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# The app is at rest: connected, its script run over, no element left stale from an earlier run.
+# A run that is about to start (a component's first value, a rerun under way on a busy
+# machine) shows as stale elements or another state, so the state must hold for a moment.
+AT_REST_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && !document.querySelector('[data-testid="stElementContainer"][data-stale="true"]');
+}"""
+SETTLE_S = 1.0  # how long the app must stay at rest
+
+
+def _at_rest(page) -> bool:
+    try:
+        return bool(page.evaluate(AT_REST_JS))
+    except Exception:  # navigation in progress
+        return False
+
+
+def _settle(page, deadline: float) -> None:
     stable_since = None
     while True:
-        remaining = max(deadline - time.monotonic(), 0.1) * 1000
-        page.wait_for_selector(done, timeout=remaining, state="attached")
         now = time.monotonic()
-        stable_since = stable_since or now
-        if now - stable_since >= 0.8:
-            break
-        page.wait_for_timeout(200)
-        if page.locator(done).count() == 0:
+        if _at_rest(page):
+            stable_since = stable_since or now
+            if now - stable_since >= SETTLE_S:
+                return
+        else:
             stable_since = None
-    for handle in page.query_selector_all("iframe"):
-        frame = handle.content_frame()
-        if frame is not None:
-            frame.wait_for_load_state("load", timeout=max(deadline - time.monotonic(), 1) * 1000)
+        if now > deadline:
+            raise TimeoutError("the app did not come to rest (script still running or stale)")
+        page.wait_for_timeout(100)
+
+
+def wait_ready(page, timeout: float = 60_000) -> None:
+    """Wait until the app is at rest (stably), every component iframe has loaded, and it is
+    still at rest after that (a component's first value can start another run)."""
+    deadline = time.monotonic() + timeout / 1000
+    for _ in range(3):
+        _settle(page, deadline)
+        for handle in page.query_selector_all("iframe"):
+            frame = handle.content_frame()
+            if frame is not None:
+                frame.wait_for_load_state(
+                    "load", timeout=max(deadline - time.monotonic(), 1) * 1000)
+        if _at_rest(page):
+            page.wait_for_timeout(300)
+            if _at_rest(page):
+                return
+    _settle(page, deadline)
 
 
 def goto(page, base_url: str, path: str = "/", timeout: float = 60_000) -> None:
