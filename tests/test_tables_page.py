@@ -10,6 +10,8 @@ medians and dates of groups with no closed case missing).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import pandas as pd
 import pytest
@@ -41,6 +43,26 @@ def _bad_text(df: pd.DataFrame) -> list[str]:
     return found
 
 
+PRINTF_FIXED = re.compile(r"%\.\d+f")  # "%.1f", "%.2f", "%.1f%%", "%d 天" is an int
+
+
+def _mixed_precision(el) -> list[str]:
+    """A fraction column must be written with one precision in every row: a fixed printf
+    format (Streamlit's own "percent" and unformatted floats wrote 98.82% beside 90%, 2.3
+    beside 2.14)."""
+    config = json.loads(el.proto.columns or "{}")
+    out = []
+    for col in el.value.columns:
+        values = pd.to_numeric(el.value[col], errors="coerce").dropna() \
+            if pd.api.types.is_float_dtype(el.value[col]) else pd.Series(dtype=float)
+        if not len(values) or (values % 1 == 0).all():
+            continue
+        fmt = (config.get(str(col)) or {}).get("type_config", {}).get("format") or ""
+        if not PRINTF_FIXED.search(fmt):
+            out.append(f"{col}: fractions shown with format {fmt or 'none'!r}")
+    return out
+
+
 def _problems(at: AppTest) -> list[str]:
     out = []
     for el in at.dataframe:
@@ -51,6 +73,7 @@ def _problems(at: AppTest) -> list[str]:
         if nulls and el.proto.placeholder != PLACEHOLDER:
             out.append(f"{where}: missing values in {nulls} read "
                        f"{el.proto.placeholder or 'None'!r}, not {PLACEHOLDER!r}")
+        out += [f"{where} {p}" for p in _mixed_precision(el)]
     for el in at.table:
         df = el.value
         out += [f"table {p}" for p in _bad_text(df)]

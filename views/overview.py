@@ -14,13 +14,13 @@ import streamlit as st
 
 from command_center import config, figures, headline
 from command_center.access import current
-from command_center.formatting import PLACEHOLDER, fmt_count
-from command_center.labels import chinese_columns
+from command_center.formatting import fmt_count
 from command_center.maps import layers
 from command_center.privacy import md
 from command_center.ui import charts, filters
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
+from command_center.ui.tables import records_table
 from queries import run_query
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,8 +163,7 @@ with panel:
         top = (comm_figures[comm_figures["is_selected"]]
                .sort_values(["rate_per_1000", "incident_count"], ascending=False)
                .head(12)[["community_name", "incident_count", "rate_per_1000"]])
-        st.dataframe(chinese_columns(top), hide_index=True, width="stretch", placeholder=PLACEHOLDER,
-                     height=min(36 * (len(top) + 1) + 4, 480))
+        records_table(top, key="ov_rank_table", height=min(36 * (len(top) + 1) + 4, 480))
     else:
         r = by_code.loc[selected]
         head, close = st.columns([4, 1], vertical_alignment="center")

@@ -23,6 +23,7 @@ from command_center.privacy import md
 from command_center.ui import charts, filters
 from command_center.ui.export import download_buttons
 from command_center.ui.maps import show_map
+from command_center.ui.tables import uniform_numbers
 
 # one colour per indicator in the contribution bars (ColorBrewer Set2 + Dark2, print safe)
 INDICATOR_COLORS = ("#e15759", "#f28e2b", "#4e79a7", "#76b7b2", "#59a14f", "#edc948",
@@ -216,6 +217,7 @@ for i in active:
     pct = i.key in ("floating_share", "evacuation_shortfall", "incident_yoy")
     column_config[header[i.key]] = st.column_config.NumberColumn(
         format="percent" if pct else "%.2f")
+shown, column_config = uniform_numbers(shown, column_config)
 styled = shown.style.map(_level_css, subset=[header[c] for c in ("level", *previous_cols)
                                               if c != "previous_score"])
 st.dataframe(styled, hide_index=True, width="stretch", height=420, column_config=column_config,

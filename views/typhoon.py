@@ -256,10 +256,9 @@ with right:
                       "fill_status", "community_name", "persons_assigned"]]
     table = table[(table["occupancy"] > 0) | (table["persons_assigned"] > 0)]
     st.caption(f"本次台风启用或计划使用的 {len(table)} 处场所，按使用率排序")
-    records_table(table.assign(occupancy_rate=table["occupancy_rate"] * 100),
-                  key="ty_shelter_table", height=480,
+    records_table(table, key="ty_shelter_table", height=480,
                   column_config={"使用率": st.column_config.ProgressColumn(
-                      format="%.0f%%", min_value=0, max_value=100)})
+                      format="percent", min_value=0, max_value=1)})
     download_buttons(table, {"台风": ty.option_label(typhoon), "社区": community_text,
                              "时刻": ty.fmt_moment(at)}, f"防台转移_{tid}_安置场所",
                      key="ty_shelter_export")

@@ -46,16 +46,49 @@ def time_column_config(df: pd.DataFrame) -> dict:
     return config
 
 
+MAX_DECIMALS = 2  # a fraction column shows at most this many decimals, the same in every row
+
+
+def _decimals(values: pd.Series) -> int:
+    """How many decimals the column's most precise value needs (up to MAX_DECIMALS)."""
+    for d in range(MAX_DECIMALS):
+        if ((values * 10 ** d).round(6) % 1 == 0).all():
+            return d
+    return MAX_DECIMALS
+
+
+def uniform_numbers(df: pd.DataFrame, column_config: dict | None = None
+                    ) -> tuple[pd.DataFrame, dict]:
+    """One precision per column, as ``formatting`` writes numbers elsewhere: a rate column
+    configured as ``format="percent"`` (a share in [0, 1]) reads 98.8% / 90.0% (one decimal,
+    like ``fmt_pct``; Streamlit's own percent format wrote 98.82% beside 90%), and a fraction
+    column without a format shows every value with the same number of decimals (2.30 beside
+    2.14, not 2.3). Returns the frame to show (rates scaled to 0–100) and the column config."""
+    out, config = df.copy(), dict(column_config or {})
+    for col in out.columns:
+        cfg = config.get(col)
+        kind = (cfg or {}).get("type_config", {}) if isinstance(cfg, dict) else {}
+        if kind.get("format") == "percent" and kind.get("type") in ("progress", "number"):
+            out[col] = pd.to_numeric(out[col], errors="coerce") * 100
+            scaled = {k: (v * 100 if k in ("min_value", "max_value") and v is not None else v)
+                      for k, v in kind.items()}
+            config[col] = {**cfg, "type_config": {**scaled, "format": "%.1f%%"}}
+        elif cfg is None and pd.api.types.is_float_dtype(out[col]):
+            values = out[col].dropna()
+            if len(values) and not (values % 1 == 0).all():
+                config[col] = st.column_config.NumberColumn(format=f"%.{_decimals(values)}f")
+    return out, config
+
+
 def records_table(df: pd.DataFrame, *, key: str, height: int = 420, column_config=None,
                   **kwargs):
     """Masked, Chinese-headed, virtualized table; returns st.dataframe's value. A missing
     number or date reads — (Streamlit would write None); date/time text columns are wide
-    enough for their values."""
+    enough for their values; numbers have one precision per column (``uniform_numbers``)."""
     shown = chinese_columns(blank_missing_text(mask_frame(df)))
+    shown, config = uniform_numbers(shown, {**time_column_config(shown), **(column_config or {})})
     return st.dataframe(shown, hide_index=True, height=height, key=key, width="stretch",
-                        placeholder=PLACEHOLDER,
-                        column_config={**time_column_config(shown), **(column_config or {})},
-                        **kwargs)
+                        placeholder=PLACEHOLDER, column_config=config, **kwargs)
 
 
 def paged_records(*, total: int, page_key: str, page_size: int, caption: str,
