@@ -301,6 +301,38 @@ class _Refit(MacroElement):
         self.bounds = bounds
 
 
+class _ScaleWithScreen(MacroElement):
+    """Markers, their outlines, the scale bar and tooltips grow with the wall: Leaflet sizes
+    them in pixels, which at 3840×2160 made them a quarter as large to the eye as at 1080p.
+    The factor is the map frame's height over its height on a 1920×1080 screen (never below
+    1); layers swapped in later by a refresh are scaled as they are added."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function(m){
+          var k = Math.max(1, window.innerHeight / {{ this.base_height }});
+          document.documentElement.style.setProperty('--wall-k', k);
+          function grow(l){
+            if (!(l instanceof L.CircleMarker) || l._wallK) return;
+            l._wallK = k;
+            l.setRadius(l.getRadius() * k);
+            l.setStyle({weight: (l.options.weight || 1) * k});
+          }
+          m.eachLayer(grow);
+          m.on('layeradd', function(e){ grow(e.layer); });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, base_height: int):
+        super().__init__()
+        self._name = "ScaleWithScreen"
+        self.base_height = base_height
+
+
+MAP_FRAME_1080P = 900  # px: the map frame's height on a 1920×1080 wall
+
+
 def _base_map() -> folium.Map:
     """The constant part of the wall's map (same script every run → never re-mounted)."""
     m = county_map(dark=True)
@@ -309,8 +341,10 @@ def _base_map() -> folium.Map:
     m.get_root().header.add_child(Element(
         "<style>html,body{margin:0;height:100%;overflow:hidden;background:#0b1626}"
         "#map_div{height:100vh!important;width:100vw!important}"
-        ".leaflet-tooltip{font-size:16px}</style>"
+        ".leaflet-tooltip{font-size:calc(16px * var(--wall-k, 1))}"
+        ".leaflet-control-scale{zoom:var(--wall-k, 1)}</style>"
     ))
+    _ScaleWithScreen(MAP_FRAME_1080P).add_to(m)
     from command_center.maps.base import county_bounds
 
     (s, w_), (n, e) = county_bounds()

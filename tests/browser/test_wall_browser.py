@@ -66,6 +66,16 @@ def _check_layout(page):
     return r
 
 
+MARKER_SIZES_JS = r"""() => {
+  const radii = [...document.querySelectorAll('path.leaflet-interactive')]
+    .map(p => /a([\d.]+),/.exec(p.getAttribute('d') || '')).filter(Boolean)
+    .map(m => parseFloat(m[1]));
+  const bar = document.querySelector('.leaflet-control-scale').getBoundingClientRect();
+  return {circles: radii.length, radius: Math.min(...radii) / innerHeight,
+          bar: bar.height / innerHeight};
+}"""
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_wall_fits_the_screen_and_draws_the_map(page, app_server, size):
@@ -85,6 +95,11 @@ def test_wall_fits_the_screen_and_draws_the_map(page, app_server, size):
     size_px = page.locator('[data-kpi="incidents_today"] .val').evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)")
     assert size_px >= 0.05 * height
+    # markers and the scale bar grow with the screen (Leaflet draws them in pixels): the same
+    # share of the map's height at 1080p and at 4K
+    sizes = frame.evaluate(MARKER_SIZES_JS)
+    assert sizes["circles"] > 0, sizes
+    assert sizes["radius"] >= 0.003 and sizes["bar"] >= 0.014, sizes
     page.wait_for_timeout(1500)  # let Leaflet finish its fit
     screenshot(page, f"wall_{size}")
 
