@@ -2,7 +2,7 @@
 never repeat, and 四色预警 colours that follow the level.
 
 - style: every chart carries the layout of ``command_center.ui.charts.style`` (the app's font,
-  thousands separators), so no page spells a style of its own;
+  thousands separators, also in 4-digit axis ticks), so no page spells a style of its own;
 - ticks: a date axis whose tick format shows days (no hour) has an explicit tick spacing of at
   least a day (plotly's automatic ticks on a two-day view fall every 6 hours: "12-01" eight
   times), and a month format at least a month;
@@ -65,6 +65,10 @@ def test_every_chart_has_the_app_style_and_ticks_that_do_not_repeat(fixture_ware
                 problems.append(f"{file} {name}: font {lay.get('font')!r}, not the app's")
             if lay.get("separators") != ".,":
                 problems.append(f"{file} {name}: no thousands separators")
+            for axis_name, axis in lay.items():  # 4,500 on an axis, not 4500
+                if axis_name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict) \
+                        and axis.get("type") != "category" and not axis.get("separatethousands"):
+                    problems.append(f"{file} {name}.{axis_name}: 4-digit ticks without separator")
             problems += [f"{file} {p}" for p in _tick_problems(name, spec)]
     assert seen >= 15
     assert problems == []

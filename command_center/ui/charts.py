@@ -26,6 +26,9 @@ def style(fig: go.Figure, height: int = 320, **layout) -> go.Figure:
     fig.update_layout(
         height=height, margin=margin, font=FONT, hoverlabel={"font": FONT}, dragmode=False,
         separators=".,", colorway=list(PALETTE), legend_title_text="", **layout)
+    # plotly writes 4500 on an axis (separators only from five digits on): 4,500 like the text
+    fig.update_xaxes(separatethousands=True)
+    fig.update_yaxes(separatethousands=True)
     return fig
 
 
