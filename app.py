@@ -87,7 +87,9 @@ if page.url_path != "wall":
     access_panel.sidebar(viewer, page.url_path, filters.community_options())
 # Streamlit's ⋮ menu only offers English items (Print, Record screen, Made with Streamlit):
 # hidden; printing is the browser's own, briefings have their Word/PDF downloads.
-st.html("<style>[data-testid='stMainMenu']{display:none !important}</style>")
+# plotly's toolbar (shown on hover, English tooltips: Download plot as a png, Zoom, Pan …) too.
+st.html("<style>[data-testid='stMainMenu'], .js-plotly-plot .modebar-container"
+        "{display:none !important}</style>")
 # KPI cards in one row are equally tall (a card with a sparkline made its row uneven)
 st.html("""<style>
 [data-testid='stColumn']:has(> [data-testid='stVerticalBlock'] > [data-testid='stElementContainer']

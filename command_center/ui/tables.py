@@ -47,6 +47,7 @@ def time_column_config(df: pd.DataFrame) -> dict:
 
 
 MAX_DECIMALS = 2  # a fraction column shows at most this many decimals, the same in every row
+RATE_WIDTH = 130  # px: a progress bar and "100.0%"
 
 
 def _decimals(values: pd.Series) -> int:
@@ -72,7 +73,9 @@ def uniform_numbers(df: pd.DataFrame, column_config: dict | None = None
             out[col] = pd.to_numeric(out[col], errors="coerce") * 100
             scaled = {k: (v * 100 if k in ("min_value", "max_value") and v is not None else v)
                       for k, v in kind.items()}
-            config[col] = {**cfg, "type_config": {**scaled, "format": "%.1f%%"}}
+            # a bar and "100.0%" need more than the header's width (the grid cut it to 100.0)
+            config[col] = {**cfg, "width": cfg.get("width") or RATE_WIDTH,
+                           "type_config": {**scaled, "format": "%.1f%%"}}
         elif cfg is None and pd.api.types.is_float_dtype(out[col]):
             values = out[col].dropna()
             if len(values) and not (values % 1 == 0).all():

@@ -27,6 +27,14 @@ def test_typhoon_page_renders_offline(page, app_server):
         page.mouse.wheel(0, 1000)
         page.wait_for_timeout(800)
         screenshot(page, name)
+    # plotly's English toolbar does not appear over a chart under the mouse
+    chart = page.locator(".st-key-ty_timeline_chart .js-plotly-plot")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(300)
+    assert page.locator(".modebar").count() >= 1  # plotly drew it ...
+    assert not any(m.is_visible() for m in page.locator(".modebar").all())  # ... hidden
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert not re.search(r"\b(persons_planned|shelter_name|transfer_rate|fill_status)\b", text)
 
