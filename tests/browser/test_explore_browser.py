@@ -1,0 +1,51 @@
+"""数据探索 in a real browser: a question built with the mouse is in the URL, and the URL opened
+in a fresh browser context (no session state) shows the same numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import goto, guarded_context, mouse_click, screenshot, wait_ready
+from tests.signing_in import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _pick(page, label: str, option: str) -> None:
+    box = page.locator('[data-testid="stSelectbox"]').filter(
+        has=page.get_by_text(label, exact=True))
+    assert box.count() == 1, label
+    mouse_click(page, box.locator("input"))
+    mouse_click(page, page.locator('[role="option"]').filter(has_text=option).first)
+    wait_ready(page)
+
+
+def _numbers(page) -> tuple[list[str], str]:
+    """The bar labels (plotly's SVG text) and the caption with the record count."""
+    page.locator(".js-plotly-plot g.textpoint text").first.wait_for(timeout=20_000)
+    bars = page.locator(".js-plotly-plot g.textpoint text").all_inner_texts()
+    caption = next(t for t in page.locator('[data-testid="stCaptionContainer"]').all_inner_texts()
+                   if "符合条件的记录" in t)
+    return bars, caption
+
+
+def test_question_built_with_the_mouse_reopens_from_its_link(page, app_server, browser,
+                                                             external_requests):
+    goto(page, app_server, "/explore?ds=disputes")
+    _pick(page, "分组维度一", "调解方式")
+    _pick(page, "统计", "当事人数合计")
+    bars, caption = _numbers(page)
+    assert len(bars) >= 3 and "矛盾纠纷" in caption
+    link = page.url
+    assert "by=mediation_channel" in link and "m=sum.parties_count" in link
+    screenshot(page, "explore")
+
+    context = guarded_context(browser, external_requests, sign_in("analyst"))
+    try:
+        fresh = context.new_page()
+        fresh.goto(link, wait_until="domcontentloaded")
+        wait_ready(fresh)
+        assert fresh.locator('[data-testid="stException"]').count() == 0
+        assert _numbers(fresh) == (bars, caption)
+    finally:
+        context.close()

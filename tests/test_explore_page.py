@@ -1,0 +1,91 @@
+"""数据探索 page (AppTest): the default question, a question from a link, a scoped viewer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from streamlit.testing.v1 import AppTest
+
+from command_center.access import current
+from tests.signing_in import sign_in
+
+NOW = dt.datetime(2026, 11, 20, 12, 30)  # tests/conftest.py FIXTURE_NOW
+MONTH = (dt.datetime(2026, 11, 1), NOW)  # the default period 本月, cut at now
+MINE = ("330383001030", "330383001031", "330383001032")
+
+
+def open_page(query: dict | None = None, token: str | None = None) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    if token:
+        at.session_state[current.TOKEN_KEY] = token
+    at.run()
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.switch_page("views/explore.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def qp(at: AppTest, key: str) -> list[str]:
+    v = at.query_params[key]
+    return v if isinstance(v, list) else [v]
+
+
+def table(at: AppTest, key: str = "ex_table"):
+    assert len(at.dataframe) == 1, key  # the page shows one table (AppTest has no keys for it)
+    return at.dataframe[0].value
+
+
+def test_default_question_counts_incidents_by_category(fixture_warehouse, wh):
+    at = open_page({"show": "table"})
+    df = table(at)
+    assert list(df.columns) == ["事件类别", "记录数"]
+    want = dict(wh.execute(
+        "select category, count(*) from incidents where reported_at >= ? and reported_at < ? "
+        "group by 1", list(MONTH)).fetchall())
+    assert dict(zip(df["事件类别"], df["记录数"], strict=True)) == want
+    assert qp(at, "ds") == ["incidents"] and qp(at, "by") == ["category"]
+
+
+def test_a_link_reproduces_a_two_dimension_question(fixture_warehouse, wh):
+    at = open_page({"ds": "disputes", "by": ["mediation_channel", "risk_level"],
+                    "m": "sum.parties_count", "show": "pivot", "win": "0", "top": "0",
+                    "f": ["status~in~调解成功|调解不成功"]})
+    df = table(at, "ex_pivot")
+    want = wh.execute(
+        "select mediation_channel, risk_level, sum(parties_count) from disputes "
+        "where status in ('调解成功', '调解不成功') group by 1, 2").fetchall()
+    assert df.columns[0] == "调解方式" and want
+    for channel, level, n in want:
+        row = df[df["调解方式"] == channel].iloc[0]
+        assert row[level] == n, (channel, level)
+    # the question stays in the URL with the same codes
+    assert qp(at, "f") == ["status~in~调解成功|调解不成功"]
+    assert qp(at, "m") == ["sum.parties_count"]
+    assert not any(s.value == "None" for s in at.markdown)
+
+
+def test_time_series_has_year_ago_beside_it(fixture_warehouse, wh):
+    at = open_page({"by": "reported_at.day", "show": "table"})
+    df = table(at)
+    assert list(df.columns) == ["上报时间（按日）", "记录数", "去年同期", "同比"]
+    first = df.iloc[0]
+    assert first["上报时间（按日）"] == "2026-11-01"
+    assert first["记录数"] == wh.execute(
+        "select count(*) from incidents where reported_at >= '2026-11-01' and reported_at < "
+        "'2026-11-02'").fetchone()[0]
+    assert first["去年同期"] == wh.execute(
+        "select count(*) from incidents where reported_at >= '2025-11-01' and reported_at < "
+        "'2025-11-02'").fetchone()[0]
+
+
+def test_a_community_viewer_sees_only_their_communities(fixture_warehouse, wh):
+    at = open_page({"by": "community_code", "show": "table"},
+                   token=sign_in("community", MINE, "grid-3"))
+    df = table(at)
+    names = dict(wh.execute("select community_name, community_code from communities").fetchall())
+    assert set(df["社区"]) <= {n for n, c in names.items() if c in MINE}
+    want = wh.execute("select count(*) from incidents where reported_at >= ? and reported_at < ?"
+                      " and community_code in (?, ?, ?)", [*MONTH, *MINE]).fetchone()[0]
+    assert df["记录数"].sum() == want

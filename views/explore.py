@@ -1,0 +1,341 @@
+"""数据探索: any dataset, filtered on any column, grouped by up to two dimensions, one measure.
+
+UI only: the question is built into SQL by ``queries/explore.py`` (identifiers from the schema,
+values as parameters) and run on the viewer's scoped connection; the question lives in the URL
+(``command_center/ui/explore_url.py``). The sidebar's period is the default time window on the
+dataset's main time column (it can be switched off); other time columns have their own filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from command_center import config
+from command_center.access import current
+from command_center.formatting import fmt_count
+from command_center.privacy import html_text, md
+from command_center.schema import DATASETS
+from command_center.ui import charts, filters
+from command_center.ui import explore_url as url
+from command_center.ui.export import download_buttons
+from command_center.ui.tables import records_table
+from queries import explore as ex
+
+OP_NAMES = {"range": "时间范围", "between": "数值范围", "in": "取值", "contains": "包含文字",
+            "empty": "是否为空"}
+TOPS = [0, 5, 10, 20, 50]
+NONE_DIM = ""
+K = "ex_"  # widget keys
+NOCFG = charts.NOCFG
+
+st.title("数据探索")
+g = filters.current()
+period = g.period
+personal_ok = current.unmasking()
+names = filters.community_options()
+
+
+# ---------------------------------------------------------------- seed from the link, once
+def _seed() -> None:
+    if st.session_state.get("_explore_seeded"):
+        return
+    st.session_state["_explore_seeded"] = True
+    qp = st.query_params
+    found = url.read(qp.get, qp.get_all)
+    if found.get("ds") in DATASETS:
+        st.session_state[K + "ds"] = found["ds"]
+    by = found.get("by", [])
+    if by:
+        st.session_state[K + "by1"] = by[0]
+        st.session_state[K + "by2"] = by[1] if len(by) > 1 else NONE_DIM
+    for key in ("m", "top", "show", "win"):
+        if key in found:
+            st.session_state[K + key] = found[key]
+    fl = found.get("f", [])
+    if fl:
+        st.session_state[K + "fcols"] = list(dict.fromkeys(f.column for f in fl))
+        for f in fl:
+            st.session_state[f"{K}fo_{f.column}"] = f.op
+            if f.op == "between":
+                st.session_state[f"{K}fv_{f.column}_between_lo"] = f.value[0]
+                st.session_state[f"{K}fv_{f.column}_between_hi"] = f.value[1]
+            elif f.op == "in":
+                st.session_state[f"{K}fv_{f.column}_in"] = list(f.value)
+            elif f.op == "empty":
+                st.session_state[f"{K}fv_{f.column}_empty"] = "1" if f.value else "0"
+            elif f.op == "range":
+                lo, hi = f.value
+                st.session_state[f"{K}fv_{f.column}_range"] = (lo or period.start, hi or period.end)
+            else:
+                st.session_state[f"{K}fv_{f.column}_{f.op}"] = f.value
+
+
+def _keep(key: str, options: list, default) -> None:
+    """A remembered choice that the (new) dataset does not offer falls back to the default."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+_seed()
+
+# ---------------------------------------------------------------- the question
+c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
+ds_names = list(DATASETS)
+_keep(K + "ds", ds_names, "incidents")
+ds_name = c1.selectbox("数据集", ds_names, format_func=lambda n: DATASETS[n].title, key=K + "ds")
+ds = ex.dataset(ds_name)
+dims = ex.dimensions(ds, personal_ok)
+meas = ex.measures(ds, personal_ok)
+dim_codes = list(dims)
+first_dim = ("category" if "category" in dims else
+             next((d for d in dim_codes if "." not in d), dim_codes[0] if dim_codes else NONE_DIM))
+_keep(K + "by1", [NONE_DIM, *dim_codes], first_dim)
+by1 = c2.selectbox("分组维度一", [NONE_DIM, *dim_codes], key=K + "by1",
+                   format_func=lambda d: dims.get(d, "不分组"))
+_keep(K + "by2", [NONE_DIM, *dim_codes], NONE_DIM)
+by2 = c3.selectbox("分组维度二", [NONE_DIM, *dim_codes], key=K + "by2",
+                   format_func=lambda d: dims.get(d, "不分组"))
+_keep(K + "m", list(meas), "count")
+measure = c4.selectbox("统计", list(meas), format_func=meas.get, key=K + "m")
+
+c1, c2, c3 = st.columns([2, 4, 2], vertical_alignment="bottom")
+_keep(K + "top", TOPS, 10)
+top = c1.selectbox("前N项（其余合并为“其他”）", TOPS, key=K + "top",
+                   format_func=lambda n: "全部" if n == 0 else f"前 {n} 项")
+_keep(K + "show", list(url.SHOWS), "bar")
+show = c2.segmented_control("展示方式", list(url.SHOWS), format_func=url.SHOWS.get,
+                            key=K + "show", required=True) or "bar"
+tc = ex.time_column(ds)
+win = True
+if tc is not None:
+    if K + "win" not in st.session_state:
+        st.session_state[K + "win"] = True
+    win = c3.toggle(f"按侧栏时间范围筛选{tc.header}", key=K + "win")
+
+# ---------------------------------------------------------------- filters
+col_names = [c.name for c in ds.columns]
+labels = {c.name: ("社区" if c.kind == "community" else c.header) for c in ds.columns}
+if [c for c in st.session_state.get(K + "fcols", []) if c not in col_names]:
+    st.session_state[K + "fcols"] = [c for c in st.session_state[K + "fcols"] if c in col_names]
+fcols = st.multiselect("筛选字段", col_names, format_func=labels.get, key=K + "fcols",
+                       placeholder="选择要筛选的字段（可多选）")
+window = (period.start_at, period.end_before) if (win and tc is not None) else None
+base_q = ex.Question(ds_name, window=window, communities=g.communities)
+chosen: list[ex.Filter] = []
+for name in fcols:
+    col = ds.column(name)
+    ops = list(ex.filter_ops(col, personal_ok))
+    okey = f"{K}fo_{name}"
+    _keep(okey, ops, ops[0])
+    a, b = st.columns([1, 4], vertical_alignment="bottom")
+    op = a.selectbox(f"{labels[name]}：方式", ops, format_func=OP_NAMES.get, key=okey)
+    vkey = f"{K}fv_{name}_{op}"
+    if op == "range":
+        if vkey not in st.session_state:
+            st.session_state[vkey] = (period.start, period.end)
+        got = b.date_input(f"{labels[name]}：起止日期", key=vkey, format="YYYY-MM-DD",
+                           min_value=dt.date(1949, 1, 1), max_value=config.today())
+        if isinstance(got, tuple | list) and len(got) == 2:
+            chosen.append(ex.Filter(name, op, (got[0], got[1])))
+    elif op == "between":
+        lo_col, hi_col = b.columns(2)
+        lo = lo_col.number_input(f"{labels[name]}：最小值", value=None, key=vkey + "_lo",
+                                 placeholder="不限")
+        hi = hi_col.number_input(f"{labels[name]}：最大值", value=None, key=vkey + "_hi",
+                                 placeholder="不限")
+        if lo is not None or hi is not None:
+            chosen.append(ex.Filter(name, op, (lo, hi)))
+    elif op == "in":
+        sql, params = ex.build_values(base_q, name, personal_ok=personal_ok)
+        values = ex.run(sql, params)
+        counts = dict(zip(values[name].astype(str), values["n"], strict=True))
+        picked = [v for v in st.session_state.get(vkey, []) if isinstance(v, str)]
+        options = list(dict.fromkeys([*counts, *picked]))
+        st.session_state[vkey] = picked
+
+        def fmt(v, counts=counts, kind=col.kind):
+            text = names.get(v, v) if kind == "community" else v
+            return f"{text}（{fmt_count(counts.get(v, 0))}）"
+        sel = b.multiselect(f"{labels[name]}：取值（括号内为记录数）", options, key=vkey,
+                            format_func=fmt, placeholder="选择取值（可多选）")
+        if sel:
+            chosen.append(ex.Filter(name, op, tuple(sel)))
+    elif op == "contains":
+        text = b.text_input(f"{labels[name]}：包含文字", key=vkey, placeholder="输入要包含的文字")
+        if text.strip():
+            chosen.append(ex.Filter(name, op, text.strip()))
+    else:
+        _keep(vkey, ["1", "0"], "1")
+        v = b.segmented_control(f"{labels[name]}：是否为空", ["1", "0"], key=vkey, required=True,
+                                format_func={"1": "为空", "0": "不为空"}.get)
+        chosen.append(ex.Filter(name, op, (v or "1") == "1"))
+
+by = [d for d in (by1, by2) if d]
+by = list(dict.fromkeys(by))
+url_want = url.want(ds_name, by, measure, int(top), show, win, chosen)
+for key in url.URL_KEYS:
+    have = st.query_params.get_all(key)
+    value = url_want.get(key)
+    if value is None:
+        if have:
+            del st.query_params[key]
+    elif have != (value if isinstance(value, list) else [value]):
+        st.query_params[key] = value
+
+# ---------------------------------------------------------------- run
+q = ex.Question(ds_name, dims=tuple(by), measure=measure, filters=tuple(chosen),
+                top=int(top) or None, window=window, communities=g.communities)
+sql, params = ex.build(q, personal_ok=personal_ok)
+result = ex.run(sql, params)
+truncated = len(result) > ex.ROW_LIMIT
+result = result.head(ex.ROW_LIMIT)
+count_sql, count_params = ex.build_count(q, personal_ok=personal_ok)
+total = int(ex.run(count_sql, count_params)["n"].iloc[0])
+
+grains = [ex.dim_name(d) for d in by]
+time_first = bool(by) and "." in by[0] and by[0].split(".")[1] in ex.TRUNC_GRAINS
+yoy = None
+if time_first and window is not None:
+    ya = period.year_ago()
+    ya_q = ex.Question(ds_name, dims=tuple(by), measure=measure, filters=tuple(chosen),
+                       top=int(top) or None, window=(ya.start_at, ya.end_before),
+                       communities=g.communities, shift_years=1)
+    yoy = ex.run(*ex.build(ya_q, personal_ok=personal_ok))
+
+
+def dim_text(code: str, v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
+        return ex.EMPTY
+    if "." not in code:
+        col = ds.column(code)
+        return names.get(v, v) if col.kind == "community" else str(v)
+    grain = code.split(".")[1]
+    if grain == "weekday":
+        return ex.WEEKDAYS.get(int(v), str(v))
+    if grain == "hourofday":
+        return f"{int(v)}时"
+    t = pd.Timestamp(v)
+    return {"hour": f"{t:%Y-%m-%d %H}时", "day": f"{t:%Y-%m-%d}", "week": f"{t:%Y-%m-%d}起一周",
+            "month": f"{t.year}年{t.month}月", "quarter": f"{t.year}年第{(t.month - 1) // 3 + 1}季度",
+            "year": f"{t.year}年"}[grain]
+
+
+m_label = meas[measure]
+dim_labels = [dims[d] for d in by]
+shown = pd.DataFrame({lab: [dim_text(d, v) for v in result[ex.dim_name(d)]]
+                      for d, lab in zip(by, dim_labels, strict=True)})
+value = result["value"].astype(float)
+whole = measure == "count" or measure.startswith("distinct")
+
+
+def rounded(v: pd.Series) -> pd.Series:
+    return v.round().astype("Int64") if whole else v.round(2)
+
+
+shown[m_label] = rounded(value).values
+if yoy is not None:
+    key_cols = grains
+    merged = result[key_cols].merge(yoy[[*key_cols, "value"]], on=key_cols, how="left")
+    last = merged["value"].astype(float)
+    shown["去年同期"] = rounded(last).values
+    change = (value.values - last.values) / last.values * 100
+    shown["同比"] = [("—" if pd.isna(c) or not pd.notna(p) or p == 0 else
+                    ("持平" if round(c, 1) == 0 else f"{c:+.1f}%"))
+                   for c, p in zip(change, last.values, strict=True)]
+if len(by) == 1 and not time_first and "." not in by[0]:
+    # one category: largest first, 其他 and （空） last
+    rank = shown[dim_labels[0]].isin([ex.OTHER, ex.EMPTY])
+    shown = shown.assign(_r=rank).sort_values(["_r", m_label], ascending=[True, False],
+                                              kind="stable").drop(columns="_r")
+
+def value_text(v) -> str:
+    if pd.isna(v):
+        return "—"
+    return fmt_count(v) if whole else f"{v:,.2f}"
+
+
+where = [f"{labels[f.column]}{OP_NAMES[f.op]}" for f in chosen]
+scope_text = "、".join(names.get(c, c) for c in g.communities) if g.communities else current.whole()
+st.caption(md(" · ".join([
+    ds.title, (period.label() + f"（按{tc.header}）") if window else "不限时间",
+    scope_text, *where, f"符合条件的记录 {fmt_count(total)} 条",
+    *([f"同比对照 {period.year_ago().label()}"] if yoy is not None else [])])))
+if truncated:
+    st.warning(f"分组结果超过 {fmt_count(ex.ROW_LIMIT)} 行，只显示前 {fmt_count(ex.ROW_LIMIT)} 行；"
+               "请减少分组维度或增加筛选条件。")
+
+# ---------------------------------------------------------------- show
+if total == 0:
+    st.info("没有符合条件的记录。可放宽时间范围或清除筛选条件。")
+elif not by:
+    st.metric(m_label, "—" if pd.isna(value.iloc[0]) else (
+        fmt_count(value.iloc[0]) if measure == "count" else f"{value.iloc[0]:,.2f}"))
+elif show in ("table", "pivot") or (show == "pivot" and len(by) < 2):
+    if show == "pivot" and len(by) == 2:
+        order_cols = list(dict.fromkeys(shown[dim_labels[1]]))
+        pivot = shown.pivot_table(index=dim_labels[0], columns=dim_labels[1], values=m_label,
+                                  aggfunc="first", sort=False)
+        pivot = pivot.reindex(columns=order_cols).reset_index()
+        pivot.columns = [str(c) for c in pivot.columns]
+        records_table(pivot, key="ex_pivot", height=460)
+    else:
+        if show == "pivot":
+            st.caption("透视表需要两个分组维度，下面以表格显示。")
+        records_table(shown, key="ex_table", height=460)
+else:
+    x = shown[dim_labels[0]]
+    fig = go.Figure()
+    if len(by) == 2:
+        for name, part in shown.groupby(dim_labels[1], sort=False):
+            kw = dict(x=part[dim_labels[0]], y=part[m_label], name=str(name),
+                      hovertemplate=f"%{{x}} · {html_text(name)}：%{{y:,}}<extra></extra>")
+            fig.add_trace(go.Scatter(mode="lines+markers", **kw) if show == "line"
+                          else go.Bar(**kw))
+    else:
+        kw = dict(x=x, y=shown[m_label], name="本期",
+                  hovertemplate="%{x}：%{y:,}<extra></extra>")
+        fig.add_trace(go.Scatter(mode="lines+markers", **kw) if show == "line"
+                      else go.Bar(marker_color=charts.BLUE, textposition="outside",
+                                  text=[value_text(v) for v in shown[m_label]],
+                                  cliponaxis=False, **kw))
+        if "去年同期" in shown:
+            fig.add_trace(go.Scatter(x=x, y=shown["去年同期"], name="去年同期", mode="lines",
+                                     line=dict(color=charts.GREY, dash="dash"),
+                                     hovertemplate="%{x}（去年同期）：%{y:,}<extra></extra>"))
+    charts.style(fig, height=420, barmode="stack" if show == "stack" else "group",
+                 xaxis=dict(title=dim_labels[0], type="category"), yaxis_title=m_label,
+                 legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))
+    st.plotly_chart(fig, key="ex_chart", config=NOCFG)
+    with st.expander("查看数据表"):
+        records_table(shown, key="ex_table", height=360)
+
+# ---------------------------------------------------------------- export
+st.subheader("导出")
+export_filters = {
+    "数据": ds.title,
+    "时间范围": f"{period.label()}（按{tc.header}）" if window else "不限",
+    "社区": scope_text,
+    **{f"{labels[f.column]}（{OP_NAMES[f.op]}）": url.encode_filter(f).split("~", 2)[2]
+       for f in chosen},
+    "分组": "、".join(dim_labels) or "不分组",
+    "统计": m_label,
+    **({"前N项": f"前 {top} 项，其余合并为其他"} if top else {}),
+    "导出时间": config.now().strftime("%Y-%m-%d %H:%M"),
+    "说明": "姓名、电话已脱敏",
+}
+stem = f"数据探索_{ds.title}_{config.now():%Y%m%d%H%M}"
+r1, r2, r3, r4 = st.columns(4)
+r1.caption("分组结果")
+download_buttons(shown, export_filters, stem, key="ex_result", sheet="分组结果",
+                 disabled=total == 0, columns=(r1, r2))
+rows_sql, rows_params = ex.build_rows(q, personal_ok=personal_ok, limit=ex.EXPORT_MAX)
+r3.caption(f"明细记录（最多 {fmt_count(ex.EXPORT_MAX)} 条）")
+download_buttons(lambda: ex.run_uncached(rows_sql, rows_params), export_filters, stem + "_明细",
+                 key="ex_rows", sheet=ds.title, disabled=total == 0, columns=(r3, r4))
+if total > ex.EXPORT_MAX:
+    st.caption(f"符合条件的记录共 {fmt_count(total)} 条，明细导出其中按编号排序的前 "
+               f"{fmt_count(ex.EXPORT_MAX)} 条。")
