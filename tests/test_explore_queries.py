@@ -165,3 +165,31 @@ def test_row_limit_and_pick_list(fixture_warehouse, wh):
                            "reported_at < ? and source is not null group by 1", list(YEAR)
                            ).fetchall())
     assert dict(zip(df["source"], df["n"], strict=True)) == want
+
+
+def test_rows_export_runs_as_the_carried_viewer_masked_and_audited(fixture_warehouse):
+    """The 明细 download is made after the run that drew its button: it reads as the viewer of
+    that run (scope, masking) through the existing export helper, which audits it once."""
+    from command_center.access import audit, current, roles, sessions
+    from command_center.ui import export
+
+    viewer = sessions.Viewer("grid-x", "网格员", roles.get("community"), MINE, "password")
+    q = Question("incidents", window=YEAR)
+    sql, params = ex.build_rows(q, limit=ex.EXPORT_MAX)
+    mark = len(audit.entries())
+    with current.acting_as((viewer, False)):
+        make = export.audited("export", "数据探索_明细.csv", {"数据": "警情事件"},
+                              lambda: export.csv_bytes(ex.run_uncached(sql, params,
+                                                                       fixture_warehouse),
+                                                       {"数据": "警情事件"}))
+    data = make().decode("utf-8")
+    assert data.startswith("\ufeff# 数据：警情事件\n")
+    import io
+
+    import pandas as pd
+    rows = pd.read_csv(io.StringIO(data.split("\n", 1)[1]), dtype=str)
+    assert "事件编号" in rows.columns and "reporter_phone" not in rows.columns
+    assert len(rows) and set(rows["社区编码"]) <= set(MINE)
+    assert rows["联系电话"].dropna().str.contains(r"^\d{3}\*{4}\d{4}$").all()
+    assert [(x["action"], x["user"], x["target"]) for x in audit.entries()[mark:]] == [
+        ("export", "grid-x", "数据探索_明细.csv")]

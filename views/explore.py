@@ -229,7 +229,8 @@ dim_labels = [dims[d] for d in by]
 shown = pd.DataFrame({lab: [dim_text(d, v) for v in result[ex.dim_name(d)]]
                       for d, lab in zip(by, dim_labels, strict=True)})
 value = result["value"].astype(float)
-whole = measure == "count" or measure.startswith("distinct")
+whole = (measure == "count" or measure.startswith("distinct")
+         or (measure.startswith("sum.") and ds.column(measure.split(".", 1)[1]).kind == "int"))
 
 
 def rounded(v: pd.Series) -> pd.Series:
@@ -328,14 +329,14 @@ export_filters = {
     "说明": "姓名、电话已脱敏",
 }
 stem = f"数据探索_{ds.title}_{config.now():%Y%m%d%H%M}"
-r1, r2, r3, r4 = st.columns(4)
-r1.caption("分组结果")
+left, right = st.columns(2)
+left.caption(f"分组结果（{fmt_count(len(shown))} 行，即上方图表或表格的数据）")
 download_buttons(shown, export_filters, stem, key="ex_result", sheet="分组结果",
-                 disabled=total == 0, columns=(r1, r2))
+                 disabled=total == 0, columns=left.columns(2))
 rows_sql, rows_params = ex.build_rows(q, personal_ok=personal_ok, limit=ex.EXPORT_MAX)
-r3.caption(f"明细记录（最多 {fmt_count(ex.EXPORT_MAX)} 条）")
+right.caption(f"明细记录（符合条件的记录，最多 {ex.EXPORT_MAX:,} 条；姓名、电话已脱敏）")
 download_buttons(lambda: ex.run_uncached(rows_sql, rows_params), export_filters, stem + "_明细",
-                 key="ex_rows", sheet=ds.title, disabled=total == 0, columns=(r3, r4))
+                 key="ex_rows", sheet=ds.title, disabled=total == 0, columns=right.columns(2))
 if total > ex.EXPORT_MAX:
     st.caption(f"符合条件的记录共 {fmt_count(total)} 条，明细导出其中按编号排序的前 "
                f"{fmt_count(ex.EXPORT_MAX)} 条。")

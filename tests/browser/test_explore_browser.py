@@ -16,14 +16,15 @@ def _pick(page, label: str, option: str) -> None:
         has=page.get_by_text(label, exact=True))
     assert box.count() == 1, label
     mouse_click(page, box.locator("input"))
+    page.keyboard.type(option)  # the list is virtualised: narrow it to the option first
     mouse_click(page, page.locator('[role="option"]').filter(has_text=option).first)
     wait_ready(page)
 
 
 def _numbers(page) -> tuple[list[str], str]:
     """The bar labels (plotly's SVG text) and the caption with the record count."""
-    page.locator(".js-plotly-plot g.textpoint text").first.wait_for(timeout=20_000)
-    bars = page.locator(".js-plotly-plot g.textpoint text").all_inner_texts()
+    page.locator(".js-plotly-plot text.bartext").first.wait_for(timeout=20_000)
+    bars = page.locator(".js-plotly-plot text.bartext").all_inner_texts()
     caption = next(t for t in page.locator('[data-testid="stCaptionContainer"]').all_inner_texts()
                    if "符合条件的记录" in t)
     return bars, caption
