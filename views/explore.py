@@ -143,10 +143,10 @@ for name in fcols:
             chosen.append(ex.Filter(name, op, (got[0], got[1])))
     elif op == "between":
         lo_col, hi_col = b.columns(2)
-        lo = lo_col.number_input(f"{labels[name]}：最小值", value=None, key=vkey + "_lo",
-                                 placeholder="不限")
-        hi = hi_col.number_input(f"{labels[name]}：最大值", value=None, key=vkey + "_hi",
-                                 placeholder="不限")
+        for end in ("_lo", "_hi"):  # a value from the link lives in session state
+            st.session_state.setdefault(vkey + end, None)
+        lo = lo_col.number_input(f"{labels[name]}：最小值", key=vkey + "_lo", placeholder="不限")
+        hi = hi_col.number_input(f"{labels[name]}：最大值", key=vkey + "_hi", placeholder="不限")
         if lo is not None or hi is not None:
             chosen.append(ex.Filter(name, op, (lo, hi)))
     elif op == "in":
