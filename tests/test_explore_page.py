@@ -37,7 +37,9 @@ def qp(at: AppTest, key: str) -> list[str]:
 
 
 def table(at: AppTest, key: str = "ex_table"):
-    assert len(at.dataframe) == 1, key  # the page shows one table (AppTest has no keys for it)
+    # the result is the page's first table (AppTest has no keys for it); the SQL console's
+    # list of tables follows for roles that have it
+    assert at.dataframe and "表名" not in at.dataframe[0].value.columns, key
     return at.dataframe[0].value
 
 
@@ -127,4 +129,36 @@ def test_every_dataset_in_every_shape_reads_chinese(fixture_warehouse, ds, show)
             assert el.proto.placeholder == "—"
     shown = " ".join([*(c.value for c in at.main.caption), *(s.label for s in at.selectbox),
                       *(m.label for m in at.multiselect)])
-    assert not ASCII_WORD.search(shown.replace("Excel", "").replace("CSV", "")), shown
+    for word in ("Excel", "CSV", "SQL", "SELECT", "WITH"):  # button names and SQL keywords
+        shown = shown.replace(word, "")
+    assert not ASCII_WORD.search(shown), shown
+
+
+def test_sql_console_runs_one_select_and_audits_it(fixture_warehouse, wh):
+    from command_center.access import audit
+
+    at = open_page({"show": "table"})
+    mark = len(audit.entries())
+    at.text_area(key="ex_sql").input(
+        "select status, count(*) as n from incidents group by 1").run()
+    at.button(key="ex_sql_run").click().run()
+    assert not at.exception and not at.error
+    df = at.dataframe[-1].value
+    want = dict(wh.execute("select status, count(*) from incidents group by 1").fetchall())
+    assert dict(zip(df["状态"], df["数量"], strict=True)) == want
+    at.text_area(key="ex_sql").input("drop table incidents").run()
+    at.button(key="ex_sql_run").click().run()
+    assert [e.value for e in at.error] == [
+        "只能执行查询语句（SELECT 或 WITH … SELECT），不能修改数据或设置。"]
+    lines = audit.entries()[mark:]
+    assert [(x["action"], x["detail"]["语句"]) for x in lines] == [
+        ("sql_query", "select status, count(*) as n from incidents group by 1"),
+        ("sql_query", "drop table incidents")]
+    assert lines[0]["rows"] == len(want) and lines[1]["detail"]["结果"].startswith("失败")
+
+
+@pytest.mark.parametrize("role, has_console", [("analyst", True), ("leader", False),
+                                               ("community", False)])
+def test_sql_console_only_for_roles_that_may(fixture_warehouse, role, has_console):
+    at = open_page(token=sign_in(role, MINE if role == "community" else ()))
+    assert bool([t for t in at.text_area if t.key == "ex_sql"]) == has_console
