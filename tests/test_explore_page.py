@@ -162,3 +162,32 @@ def test_sql_console_runs_one_select_and_audits_it(fixture_warehouse, wh):
 def test_sql_console_only_for_roles_that_may(fixture_warehouse, role, has_console):
     at = open_page(token=sign_in(role, MINE if role == "community" else ()))
     assert bool([t for t in at.text_area if t.key == "ex_sql"]) == has_console
+
+
+def test_saved_question_is_stored_shared_and_reopened_by_another_user(fixture_warehouse, wh):
+    from command_center import explore_store
+
+    at = open_page({"ds": "disputes", "by": "risk_level", "show": "table", "win": "0"})
+    first = table(at)
+    at.text_input(key="ex_saved_name").input("纠纷按风险等级").run()
+    at.checkbox(key="ex_saved_shared").check().run()
+    at.button(key="ex_saved_save").click().run()
+    assert [s.value for s in at.success] == ["已保存“纠纷按风险等级”。"]
+    mine = [x for x in explore_store.visible("test-admin") if x.name == "纠纷按风险等级"]
+    assert len(mine) == 1 and mine[0].shared and "ds=disputes" in mine[0].query
+
+    other = open_page({"show": "table"}, token=sign_in("analyst"))  # incidents by category
+    assert list(table(other).columns) == ["事件类别", "记录数"]
+    pick = other.selectbox(key="ex_saved_pick")
+    assert "纠纷按风险等级（test-admin 共享）" in pick.options
+    pick.select(mine[0].id).run()
+    other.button(key="ex_saved_open").click().run()
+    assert not other.exception
+    reopened = table(other)
+    assert reopened.equals(first)
+    want = dict(wh.execute("select risk_level, count(*) from disputes group by 1").fetchall())
+    assert dict(zip(reopened["风险等级"], reopened["记录数"], strict=True)) == want
+    # only the owner may delete it
+    assert not explore_store.delete(mine[0].id, "test-analyst")
+    assert explore_store.delete(mine[0].id, "test-admin")
+    assert all(x.id != mine[0].id for x in explore_store.visible("test-analyst"))

@@ -9,12 +9,13 @@ dataset's main time column (it can be switched off); other time columns have the
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from command_center import config
+from command_center import config, explore_store
 from command_center.access import current
 from command_center.formatting import fmt_count
 from command_center.privacy import html_text, md
@@ -41,12 +42,8 @@ names = filters.community_options()
 
 
 # ---------------------------------------------------------------- seed from the link, once
-def _seed() -> None:
-    if st.session_state.get("_explore_seeded"):
-        return
-    st.session_state["_explore_seeded"] = True
-    qp = st.query_params
-    found = url.read(qp.get, qp.get_all)
+def _apply(found: dict) -> None:
+    """Put a question's parts (``explore_url.read``) into the widgets' state."""
     if found.get("ds") in DATASETS:
         st.session_state[K + "ds"] = found["ds"]
     by = found.get("by", [])
@@ -73,6 +70,23 @@ def _seed() -> None:
                 st.session_state[f"{K}fv_{f.column}_range"] = (lo or period.start, hi or period.end)
             else:
                 st.session_state[f"{K}fv_{f.column}_{f.op}"] = f.value
+
+
+def _seed() -> None:
+    if st.session_state.get("_explore_seeded"):
+        return
+    st.session_state["_explore_seeded"] = True
+    qp = st.query_params
+    _apply(url.read(qp.get, qp.get_all))
+
+
+def _open_saved(query: str) -> None:
+    """Button callback: the saved question replaces the one on the page (before widgets)."""
+    for key in [k for k in st.session_state if str(k).startswith(K)
+                and not str(k).startswith(K + "sql") and not str(k).startswith(K + "saved")]:
+        del st.session_state[key]
+    parsed = urllib.parse.parse_qs(query)
+    _apply(url.read(lambda k: (parsed.get(k) or [None])[0], lambda k: parsed.get(k, [])))
 
 
 def _keep(key: str, options: list, default) -> None:
@@ -186,6 +200,39 @@ for key in url.URL_KEYS:
             del st.query_params[key]
     elif have != (value if isinstance(value, list) else [value]):
         st.query_params[key] = value
+
+# ---------------------------------------------------------------- 我的查询
+me = current.viewer()
+with st.expander("我的查询（保存当前查询，或打开已保存的查询）"):
+    saved = explore_store.visible(me.username) if me else []
+    a, b, c = st.columns([4, 1, 1], vertical_alignment="bottom")
+    by_id = {x.id: x for x in saved}
+    pick = a.selectbox("已保存的查询", list(by_id), key=K + "saved_pick",
+                       format_func=lambda i: (f"{by_id[i].name}" + (
+                           "（我的" + ("，已共享）" if by_id[i].shared else "）")
+                           if me and by_id[i].owner == me.username
+                           else f"（{by_id[i].owner} 共享）")),
+                       placeholder="还没有保存的查询" if not saved else "选择一个查询")
+    b.button("打开", key=K + "saved_open", disabled=pick is None, width="stretch",
+             on_click=_open_saved, args=(by_id[pick].query if pick in by_id else "",))
+    if c.button("删除", key=K + "saved_delete", width="stretch",
+                disabled=pick is None or not me or by_id[pick].owner != me.username):
+        explore_store.delete(pick, me.username)
+        st.rerun()
+    a, b, c = st.columns([4, 1, 1], vertical_alignment="bottom")
+    new_name = a.text_input("查询名称", key=K + "saved_name", max_chars=explore_store.MAX_NAME,
+                            placeholder="为当前查询起个名字")
+    shared = b.checkbox("共享给其他用户", key=K + "saved_shared")
+    if c.button("保存当前查询", key=K + "saved_save", width="stretch", disabled=me is None):
+        try:
+            explore_store.save(me.username, new_name,
+                               urllib.parse.urlencode(url_want, doseq=True), shared)
+        except ValueError as err:
+            st.error(str(err))
+        else:
+            st.success(f"已保存“{md(new_name.strip())}”。")
+    st.caption("保存的是数据集、分组、统计、筛选条件和展示方式；时间范围和社区取侧栏当前的选择。"
+               "共享的查询其他用户也能打开，各自只看到自己权限范围内的数据。")
 
 # ---------------------------------------------------------------- run
 q = ex.Question(ds_name, dims=tuple(by), measure=measure, filters=tuple(chosen),
