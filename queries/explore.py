@@ -74,6 +74,8 @@ class Question:
     window: tuple[dt.datetime, dt.datetime] | None = None
     communities: tuple[str, ...] = ()  # the global community filter (narrows, never widens)
     shift_years: int = 0  # time buckets moved forward (同比: last year's rows on this year's axis)
+    # top-N by a given list instead of by rank (同比 folds last year as this year was folded)
+    keep: tuple[str, ...] | None = None
 
 
 # ------------------------------------------------------------------ what the schema offers
@@ -274,7 +276,10 @@ def build(q: Question, *, personal_ok: bool = False,
     for i, (expr, categorical, name) in enumerate(exprs):
         if categorical:
             expr = f"coalesce({expr}, '{EMPTY}')"
-        if i == fold:
+        if i == fold and q.keep is not None:
+            params["keep"] = [str(k) for k in q.keep]
+            expr = f"case when list_contains($keep, {expr}) then {expr} else '{OTHER}' end"
+        elif i == fold:
             params["top_n"] = int(q.top)
             ctes.append(
                 f"ranked as (select {expr} as k, {measure} as v from base group by 1 "
@@ -289,6 +294,15 @@ def build(q: Question, *, personal_ok: bool = False,
            + (f"order by {order}\n" if order else "")
            + "limit $row_limit")
     return sql, params
+
+
+def kept(q: Question, result: pd.DataFrame, personal_ok: bool = False) -> tuple[str, ...] | None:
+    """The values top-N kept in ``result`` (the folded dimension's, 其他 left out)."""
+    fold = _fold_dim(dataset(q.dataset), q, personal_ok) if q.top else None
+    if fold is None:
+        return None
+    values = result[dim_name(q.dims[fold])].dropna().astype(str)
+    return tuple(sorted(set(values) - {OTHER}))
 
 
 def build_values(q: Question, name: str, *, personal_ok: bool = False,

@@ -193,3 +193,20 @@ def test_rows_export_runs_as_the_carried_viewer_masked_and_audited(fixture_wareh
     assert rows["联系电话"].dropna().str.contains(r"^\d{3}\*{4}\d{4}$").all()
     assert [(x["action"], x["user"], x["target"]) for x in audit.entries()[mark:]] == [
         ("export", "grid-x", "数据探索_明细.csv")]
+
+
+def test_year_ago_is_folded_like_this_year(fixture_warehouse, wh):
+    """同比 with top-N: last year's rows keep this year's top values, the rest is 其他."""
+    q = Question("incidents", dims=("reported_at.year", "subcategory"), top=3, window=YEAR)
+    now = run(q, fixture_warehouse)
+    keep = ex.kept(q, now)
+    assert len(keep) == 3 and "其他" in set(now["subcategory"])
+    last = (dt.datetime(2025, 1, 1), dt.datetime(2025, 11, 20, 12, 30))
+    ya = Question("incidents", dims=q.dims, top=3, window=last, shift_years=1, keep=keep)
+    got = {k[1]: v for k, v in as_dict(run(ya, fixture_warehouse), *q.dims).items()}
+    rows = dict(wh.execute(
+        "select coalesce(subcategory, '（空）'), count(*) from incidents where reported_at >= ? "
+        "and reported_at < ? group by 1", list(last)).fetchall())
+    want = {k: rows.get(k, 0) for k in keep}
+    want["其他"] = sum(n for k, n in rows.items() if k not in keep)
+    assert got == {k: v for k, v in want.items() if v}

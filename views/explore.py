@@ -251,7 +251,8 @@ if time_first and window is not None:
     ya = period.year_ago()
     ya_q = ex.Question(ds_name, dims=tuple(by), measure=measure, filters=tuple(chosen),
                        top=int(top) or None, window=(ya.start_at, ya.end_before),
-                       communities=g.communities, shift_years=1)
+                       communities=g.communities, shift_years=1,
+                       keep=ex.kept(q, result, personal_ok))
     yoy = ex.run(*ex.build(ya_q, personal_ok=personal_ok))
 
 
