@@ -246,6 +246,20 @@ total = int(ex.run(count_sql, count_params)["n"].iloc[0])
 
 grains = [ex.dim_name(d) for d in by]
 time_first = bool(by) and "." in by[0] and by[0].split(".")[1] in ex.TRUNC_GRAINS
+FREQ = {"hour": "h", "day": "D", "week": "W-MON", "month": "MS", "quarter": "QS", "year": "YS"}
+if (time_first and len(by) == 1 and window is not None and not truncated
+        and (measure == "count" or measure.split(".")[0] in ("distinct", "sum"))):
+    # a time bucket without records counts 0 (a line would otherwise skip it)
+    grain = by[0].split(".")[1]
+    first = pd.Timestamp(window[0]).to_period(
+        {"hour": "h", "day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}[grain]
+    ).start_time
+    buckets = pd.date_range(first, pd.Timestamp(window[1]) - pd.Timedelta(microseconds=1),
+                            freq=FREQ[grain])
+    if len(buckets) <= ex.ROW_LIMIT:
+        col = grains[0]
+        result = (result.assign(**{col: pd.to_datetime(result[col])}).set_index(col)
+                  .reindex(buckets, fill_value=0).rename_axis(col).reset_index())
 yoy = None
 if time_first and window is not None:
     ya = period.year_ago()
@@ -291,6 +305,9 @@ if yoy is not None:
     key_cols = grains
     merged = result[key_cols].merge(yoy[[*key_cols, "value"]], on=key_cols, how="left")
     last = merged["value"].astype(float)
+    if len(yoy) and (measure == "count" or measure.split(".")[0] in ("distinct", "sum")):
+        last = last.fillna(0)  # last year has data: a bucket without records counted 0
+    # (no row at all last year: no comparison, 同比 reads —)
     shown["去年同期"] = rounded(last).values
     change = (value.values - last.values) / last.values * 100
     shown["同比"] = [("—" if pd.isna(c) or not pd.notna(p) or p == 0 else
