@@ -32,6 +32,7 @@ OP_NAMES = {"range": "时间范围", "between": "数值范围", "in": "取值", 
 TOPS = [0, 5, 10, 20, 50]
 NONE_DIM = ""
 K = "ex_"  # widget keys
+MIN_DATE = dt.date(1949, 1, 1)  # the earliest date a time filter offers (schema: valid from)
 NOCFG = charts.NOCFG
 
 st.title("数据探索")
@@ -66,8 +67,9 @@ def _apply(found: dict) -> None:
             elif f.op == "empty":
                 st.session_state[f"{K}fv_{f.column}_empty"] = "1" if f.value else "0"
             elif f.op == "range":
-                lo, hi = f.value
-                st.session_state[f"{K}fv_{f.column}_range"] = (lo or period.start, hi or period.end)
+                lo, hi = (min(max(d, MIN_DATE), config.today())
+                          for d in (f.value[0] or period.start, f.value[1] or period.end))
+                st.session_state[f"{K}fv_{f.column}_range"] = (min(lo, hi), max(lo, hi))
             else:
                 st.session_state[f"{K}fv_{f.column}_{f.op}"] = f.value
 
@@ -153,7 +155,7 @@ for name in fcols:
         if vkey not in st.session_state:
             st.session_state[vkey] = (period.start, period.end)
         got = b.date_input(f"{labels[name]}：起止日期", key=vkey, format="YYYY-MM-DD",
-                           min_value=dt.date(1949, 1, 1), max_value=config.today())
+                           min_value=MIN_DATE, max_value=config.today())
         if isinstance(got, tuple | list) and len(got) == 2:
             chosen.append(ex.Filter(name, op, (got[0], got[1])))
     elif op == "between":
