@@ -327,7 +327,25 @@ def value_text(v) -> str:
     return fmt_count(v) if whole else f"{v:,.2f}"
 
 
-where = [f"{labels[f.column]}{OP_NAMES[f.op]}" for f in chosen]
+def describe(f: ex.Filter) -> str:
+    """A filter in words: 事件等级：一般、较大 / 事件描述包含“纠纷” / 办结时间为空 …"""
+    lab = labels[f.column]
+    if f.op == "in":
+        kind = ds.column(f.column).kind
+        return lab + "：" + "、".join(names.get(v, v) if kind == "community" else str(v)
+                                     for v in f.value)
+    if f.op == "contains":
+        return f"{lab}包含“{f.value}”"
+    if f.op == "empty":
+        return lab + ("为空" if f.value else "不为空")
+    lo, hi = (None if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+              for v in f.value)
+    if lo is not None and hi is not None:
+        return f"{lab} {lo} 至 {hi}"
+    return f"{lab}{' 不低于 ' + lo if lo is not None else ' 不高于 ' + hi}"
+
+
+where = [describe(f) for f in chosen]
 scope_text = "、".join(names.get(c, c) for c in g.communities) if g.communities else current.whole()
 st.caption(md(" · ".join([
     ds.title, (period.label() + f"（按{tc.header}）") if window else "不限时间",
@@ -341,9 +359,8 @@ if truncated:
 if total == 0:
     st.info("没有符合条件的记录。可放宽时间范围或清除筛选条件。")
 elif not by:
-    st.metric(m_label, "—" if pd.isna(value.iloc[0]) else (
-        fmt_count(value.iloc[0]) if measure == "count" else f"{value.iloc[0]:,.2f}"))
-elif show in ("table", "pivot") or (show == "pivot" and len(by) < 2):
+    st.metric(m_label, value_text(value.iloc[0]))
+elif show in ("table", "pivot"):
     if show == "pivot" and len(by) == 2:
         order_cols = list(dict.fromkeys(shown[dim_labels[1]]))
         pivot = shown.pivot_table(index=dim_labels[0], columns=dim_labels[1], values=m_label,
@@ -388,8 +405,7 @@ export_filters = {
     "数据": ds.title,
     "时间范围": f"{period.label()}（按{tc.header}）" if window else "不限",
     "社区": scope_text,
-    **{f"{labels[f.column]}（{OP_NAMES[f.op]}）": url.encode_filter(f).split("~", 2)[2]
-       for f in chosen},
+    **({"筛选条件": "；".join(where)} if where else {}),
     "分组": "、".join(dim_labels) or "不分组",
     "统计": m_label,
     **({"前N项": f"前 {top} 项，其余合并为其他"} if top else {}),

@@ -67,6 +67,6 @@ def test_time_series_link_draws_year_ago_and_reads_chinese(page, app_server):
     for word in ("Excel", "CSV", "SQL", "SELECT", "WITH", "keyboard_arrow_right"):
         main = main.replace(word, "")
     assert not re.search(r"[A-Za-z]{3,}|\bNone\b|\bnan\b", main), main[:500]
-    assert "事件等级取值" in main and "事件描述包含文字" in main
+    assert "事件等级：一般、较大" in main and "事件描述包含“纠纷”" in main
     assert "2026-11-06" in main  # a day without records is drawn as 0, not skipped
     screenshot(page, "explore_yoy")
