@@ -162,8 +162,13 @@ for name in fcols:
         lo_col, hi_col = b.columns(2)
         for end in ("_lo", "_hi"):  # a value from the link lives in session state
             st.session_state.setdefault(vkey + end, None)
-        lo = lo_col.number_input(f"{labels[name]}：最小值", key=vkey + "_lo", placeholder="不限")
-        hi = hi_col.number_input(f"{labels[name]}：最大值", key=vkey + "_hi", placeholder="不限")
+            if col.kind == "int" and st.session_state[vkey + end] is not None:
+                st.session_state[vkey + end] = int(round(st.session_state[vkey + end]))
+        step = {"step": 1} if col.kind == "int" else {}  # whole numbers read 2, not 2.00
+        lo = lo_col.number_input(f"{labels[name]}：最小值", key=vkey + "_lo", placeholder="不限",
+                                 **step)
+        hi = hi_col.number_input(f"{labels[name]}：最大值", key=vkey + "_hi", placeholder="不限",
+                                 **step)
         if lo is not None or hi is not None:
             chosen.append(ex.Filter(name, op, (lo, hi)))
     elif op == "in":
@@ -327,6 +332,20 @@ def value_text(v) -> str:
     return fmt_count(v) if whole else f"{v:,.2f}"
 
 
+def in_vocab_order(code: str, values: list[str]) -> list[str]:
+    """A category dimension's values in the schema's order (红 橙 黄 蓝, 待受理 … 已退回), others
+    after them as they came, 其他 and （空） last."""
+    if "." in code or not ds.column(code).vocab:
+        return values
+    rank = {v: i for i, v in enumerate(ds.column(code).vocab) if v != ex.OTHER}
+    last = {ex.OTHER: 1, ex.EMPTY: 2}
+    return sorted(values, key=lambda v: (last.get(v, 0), rank.get(v, len(rank))))
+
+
+def table_height(rows: int) -> int:
+    return min(460, 45 + 35 * max(rows, 1))
+
+
 def describe(f: ex.Filter) -> str:
     """A filter in words: 事件等级：一般、较大 / 事件描述包含“纠纷” / 办结时间为空 …"""
     lab = labels[f.column]
@@ -362,21 +381,24 @@ elif not by:
     st.metric(m_label, value_text(value.iloc[0]))
 elif show in ("table", "pivot"):
     if show == "pivot" and len(by) == 2:
-        order_cols = list(dict.fromkeys(shown[dim_labels[1]]))
+        order_cols = in_vocab_order(by[1], list(dict.fromkeys(shown[dim_labels[1]])))
         pivot = shown.pivot_table(index=dim_labels[0], columns=dim_labels[1], values=m_label,
                                   aggfunc="first", sort=False)
-        pivot = pivot.reindex(columns=order_cols).reset_index()
+        pivot = pivot.reindex(index=in_vocab_order(by[0], list(pivot.index)),
+                              columns=order_cols).reset_index()
         pivot.columns = [str(c) for c in pivot.columns]
-        records_table(pivot, key="ex_pivot", height=460)
+        records_table(pivot, key="ex_pivot", height=table_height(len(pivot)))
     else:
         if show == "pivot":
             st.caption("透视表需要两个分组维度，下面以表格显示。")
-        records_table(shown, key="ex_table", height=460)
+        records_table(shown, key="ex_table", height=table_height(len(shown)))
 else:
     x = shown[dim_labels[0]]
     fig = go.Figure()
     if len(by) == 2:
-        for name, part in shown.groupby(dim_labels[1], sort=False):
+        series = in_vocab_order(by[1], list(dict.fromkeys(shown[dim_labels[1]])))
+        for name in series:
+            part = shown[shown[dim_labels[1]] == name]
             kw = dict(x=part[dim_labels[0]], y=part[m_label], name=str(name),
                       hovertemplate=f"%{{x}} · {html_text(name)}：%{{y:,}}<extra></extra>")
             fig.add_trace(go.Scatter(mode="lines+markers", **kw) if show == "line"
