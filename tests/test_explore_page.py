@@ -205,3 +205,16 @@ def test_a_hostile_link_falls_back_without_error(fixture_warehouse):
     # the personal column's 包含 is not offered: only 为空/不为空
     op = at.selectbox(key="ex_fo_reporter_name")
     assert op.options == ["是否为空"]
+
+
+def test_result_export_is_what_the_page_shows(fixture_warehouse):
+    """With a pivot shown, the result download is the pivot (its rows counted in the caption),
+    offered by the pages' own helper (download_buttons: 导出 CSV / 导出 Excel for the result
+    and for the rows); the files' content is tested in test_explore_queries."""
+    at = open_page({"ds": "disputes", "by": ["mediation_channel", "risk_level"],
+                    "show": "pivot", "win": "0", "f": ["status~in~调解成功"]})
+    shown = table(at, "ex_pivot")
+    assert [c.value for c in at.main.caption if c.value.startswith("透视表")] == [
+        f"透视表（{len(shown):,} 行，即上方图表或表格的数据）"]
+    buttons = [b for b in at.get("download_button") if b.proto.label == "导出 CSV"]
+    assert len(buttons) == 2 and not buttons[0].proto.disabled

@@ -375,6 +375,7 @@ if truncated:
                "请减少分组维度或增加筛选条件。")
 
 # ---------------------------------------------------------------- show
+pivot = None
 if total == 0:
     st.info("没有符合条件的记录。可放宽时间范围或清除筛选条件。")
 elif not by:
@@ -436,8 +437,11 @@ export_filters = {
 }
 stem = f"数据探索_{ds.title}_{config.now():%Y%m%d%H%M}"
 left, right = st.columns(2)
-left.caption(f"分组结果（{fmt_count(len(shown))} 行，即上方图表或表格的数据）")
-download_buttons(shown, export_filters, stem, key="ex_result", sheet="分组结果",
+result_out = shown if pivot is None else pivot
+left.caption(f"{'透视表' if pivot is not None else '分组结果'}（{len(result_out):,} 行，"
+             "即上方图表或表格的数据）")
+download_buttons(result_out, export_filters, stem, key="ex_result",
+                 sheet="透视表" if pivot is not None else "分组结果",
                  disabled=total == 0, columns=left.columns(2))
 rows_sql, rows_params = ex.build_rows(q, personal_ok=personal_ok, limit=ex.EXPORT_MAX)
 right.caption(f"明细记录（符合条件的记录，最多 {ex.EXPORT_MAX:,} 条；姓名、电话已脱敏）")
