@@ -210,3 +210,28 @@ def test_year_ago_is_folded_like_this_year(fixture_warehouse, wh):
     want = {k: rows.get(k, 0) for k in keep}
     want["其他"] = sum(n for k, n in rows.items() if k not in keep)
     assert got == {k: v for k, v in want.items() if v}
+
+
+def test_url_codes_round_trip_and_bad_parts_are_dropped():
+    from command_center.ui import explore_url as url
+
+    filters = [Filter("reported_at", "range", (dt.date(2026, 1, 1), dt.date(2026, 3, 31))),
+               Filter("amount_yuan", "between", (2, None)), Filter("amount_yuan", "between", (None, 2.5)),
+               Filter("status", "in", ("调解成功", "调解不成功")),
+               Filter("summary", "contains", "a~b|c"), Filter("closed_at", "empty", False)]
+    for f in filters:
+        assert url.decode_filter(url.encode_filter(f)) == f
+    want = url.want("disputes", ["received_at.month", "status"], "median.amount_yuan", 5, "pivot",
+                    False, filters)
+    assert want["ds"] == "disputes" and want["win"] == "0" and want["top"] == "5"
+    got = url.read(lambda k: (want[k] if isinstance(want.get(k), str) else
+                              (want[k][0] if k in want else None)),
+                   lambda k: want[k] if isinstance(want.get(k), list) else
+                   ([want[k]] if k in want else []))
+    assert got == {"ds": "disputes", "by": ["received_at.month", "status"],
+                   "m": "median.amount_yuan", "top": 5, "show": "pivot", "win": False,
+                   "f": filters}
+    assert url.decode_filter("x") is None and url.decode_filter("a~drop~b") is None
+    assert url.decode_filter("closed_at~range~2026-99-01..") is None
+    assert url.want("incidents", ["category"], "count", 10, "bar", True, []) == {
+        "ds": "incidents", "by": ["category"]}
