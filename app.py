@@ -31,6 +31,7 @@ PAGES = [
     ("views/typhoon.py", "防台转移", "typhoon", "专题", "🌀"),
     ("views/risk.py", "四色预警", "risk", "专题", "🚦"),
     ("views/alerts.py", "预警", "alerts", "专题", "🔔"),
+    ("views/explore.py", "数据探索", "explore", "专题", "🔎"),
     ("views/wall.py", "大屏", "wall", "大屏", "🖥️"),
     ("views/data.py", "数据管理", "data", "管理", "🗂️"),
     ("views/definitions.py", "统计口径", "definitions", "管理", "📐"),

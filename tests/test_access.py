@@ -134,12 +134,12 @@ def test_roles_see_exactly_their_pages():
     assert {c: r.name for c, r in all_roles.items()} == {
         "admin": "管理员", "leader": "领导", "analyst": "分析员", "community": "社区/网格",
         "wall": "大屏"}
-    pages = ["overview", "incidents", "data", "users", "audit", "wall", "definitions"]
+    pages = ["overview", "incidents", "explore", "data", "users", "audit", "wall", "definitions"]
     opened = {c: [p for p in pages if r.may_open(p)] for c, r in all_roles.items()}
     assert opened["admin"] == pages
-    assert opened["leader"] == opened["analyst"] == ["overview", "incidents", "wall",
+    assert opened["leader"] == opened["analyst"] == ["overview", "incidents", "explore", "wall",
                                                      "definitions"]
-    assert opened["community"] == ["overview", "incidents", "definitions"]
+    assert opened["community"] == ["overview", "incidents", "explore", "definitions"]
     assert opened["wall"] == ["wall"]
     assert [c for c, r in all_roles.items() if r.export] == ["admin", "analyst", "community"]
     assert [c for c, r in all_roles.items() if r.unmask] == ["admin"]

@@ -30,6 +30,7 @@ ACTIONS = {
     "user_change": "用户变更",
     "token_change": "大屏令牌变更",
     "alert_ack": "确认预警",
+    "sql_query": "SQL 查询",
     "prune": "审计清理",
 }
 GENESIS = "0" * 64

@@ -25,6 +25,7 @@ class Role:
     import_data: bool = False
     admin: bool = False
     scoped: bool = False
+    sql: bool = False  # the read-only SQL console of 数据探索 (never for a scoped role)
 
     def may_open(self, url_path: str) -> bool:
         if self.admin:
@@ -49,7 +50,7 @@ def _role(code: str, spec: dict) -> Role:
         pages=None if pages == "*" else frozenset(pages),
         export=bool(spec.get("export", False)), unmask=bool(spec.get("unmask", False)),
         import_data=bool(spec.get("import", False)), admin=bool(spec.get("admin", False)),
-        scoped=bool(spec.get("scoped", False)),
+        scoped=bool(spec.get("scoped", False)), sql=bool(spec.get("sql", False)),
     )
 
 

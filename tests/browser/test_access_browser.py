@@ -105,7 +105,7 @@ def test_signed_out_client_gets_only_the_login_page(browser, page, app_server,
 
 
 ALL_PAGES = {"overview", "briefing", "incidents", "disputes", "social-orgs", "typhoon", "risk", "alerts",
-             "wall", "data", "definitions", "users", "audit"}
+             "explore", "wall", "data", "definitions", "users", "audit"}
 
 
 @pytest.mark.parametrize("role", ["admin", "leader", "analyst", "community"])

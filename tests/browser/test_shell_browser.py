@@ -14,7 +14,8 @@ PAGES = {
     "overview": "views/overview.py", "briefing": "views/briefing.py",
     "incidents": "views/incidents.py", "disputes": "views/disputes.py",
     "social-orgs": "views/social_orgs.py", "typhoon": "views/typhoon.py",
-    "risk": "views/risk.py", "alerts": "views/alerts.py", "wall": "views/wall.py",
+    "risk": "views/risk.py", "alerts": "views/alerts.py", "explore": "views/explore.py",
+    "wall": "views/wall.py",
     "data": "views/data.py", "definitions": "views/definitions.py", "users": "views/users.py",
     "audit": "views/audit.py",
 }
