@@ -122,7 +122,7 @@ def _open(path: Path, scope: tuple[str, ...] | None) -> duckdb.DuckDBPyConnectio
     process, so after a rebuild swapped a new file in, a plain connect hands back the old file
     for as long as any connection to it is open. ATTACH always opens the file that is there now.
     """
-    con = duckdb.connect(config={"threads": 2})
+    con = duckdb.connect(config={"threads": config.warehouse_threads()})
     escaped = str(path).replace("'", "''")
     con.execute(f"attach '{escaped}' as wh (read_only)")
     tables = con.execute(
