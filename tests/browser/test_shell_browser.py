@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ROOT, goto, screenshot
+from command_center.pages import PAGES
+from tests.browser.conftest import goto, screenshot
 
 pytestmark = pytest.mark.browser
 CODE = "330383001030"
-# url path → file (app.py PAGES); a page is tested once its file exists
-PAGES = {
-    "overview": "views/overview.py", "briefing": "views/briefing.py",
-    "incidents": "views/incidents.py", "disputes": "views/disputes.py",
-    "social-orgs": "views/social_orgs.py", "typhoon": "views/typhoon.py",
-    "risk": "views/risk.py", "alerts": "views/alerts.py", "wall": "views/wall.py",
-    "data": "views/data.py", "definitions": "views/definitions.py", "users": "views/users.py",
-    "audit": "views/audit.py",
-}
-EXISTING = [p for p, f in PAGES.items() if (ROOT / f).exists()]
+# every registered page (command_center/pages.py; tests/test_pages.py: each file exists)
+EXISTING = [p.url_path for p in PAGES]
 
 
 def test_navigation_lists_exactly_the_existing_pages(page, app_server):
