@@ -51,6 +51,31 @@ def _read(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+_IDENT_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _dataset_rows() -> str:
+    """Fragment ``data/_dataset_rows``: one row per dataset of the registry (``schema.DATASETS``,
+    in build order) with its row count and newest record time, so no query lists the datasets
+    by hand. Table and column names are the schema's own (checked), never a person's."""
+    from command_center.schema import DATASETS
+
+    selects = []
+    for ds in DATASETS.values():
+        names = [ds.table] + ([ds.newest_record] if ds.newest_record else [])
+        if not all(_IDENT_RE.match(n) for n in names) or (
+                ds.newest_record and ds.newest_record not in ds.column_names):
+            raise QueryError(f"schema: 数据集 {ds.name} 的表名或 newest_record 不合法")
+        newest = f"max({ds.newest_record})" if ds.newest_record else "null"
+        selects.append(f"    select '{ds.name}' as dataset, count(*) as row_count,\n"
+                       f"           cast({newest} as timestamp) as newest_record_at from {ds.table}")
+    return "\n    union all\n".join(selects)
+
+
+# fragments written from a registry rather than a file (included like any other)
+GENERATED_FRAGMENTS = {"data/_dataset_rows": _dataset_rows}
+
+
 def _is_fragment(name: str) -> bool:
     return name.rsplit("/", 1)[-1].startswith("_")
 
@@ -70,6 +95,8 @@ def _sql_text(name: str) -> str:
         fragment = m.group(1)
         if not _is_fragment(fragment):
             raise QueryError(f"{name}：只能引用以 _ 开头的查询片段，不能引用 {fragment}")
+        if fragment in GENERATED_FRAGMENTS:
+            return GENERATED_FRAGMENTS[fragment]()
         return _read(fragment).rstrip("\n")
 
     return _INCLUDE_RE.sub(include, _read(name))

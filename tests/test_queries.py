@@ -165,3 +165,21 @@ def test_fragments_are_included_and_not_runnable(fixture_warehouse):
     assert {"dispute_types", "org_ids", "start", "end"} <= query_params("disputes/totals")
     with pytest.raises(QueryError, match="查询片段"):
         run_query_uncached("disputes/_selection", fixture_warehouse)
+
+
+def test_freshness_lists_every_dataset_of_the_registry(fixture_warehouse, wh):
+    from command_center.schema import DATASETS
+
+    for ds in DATASETS.values():  # the column that dates a dataset is one of its own
+        assert ds.newest_record is None or ds.newest_record in ds.column_names, ds.name
+    df = run_query_uncached("data/freshness_by_dataset", fixture_warehouse)
+    assert sorted(df["dataset"]) == sorted(DATASETS)
+    for name, rows, newest in zip(df["dataset"], df["row_count"], df["newest_record_at"],
+                                  strict=True):
+        assert rows == wh.execute(f"select count(*) from {name}").fetchone()[0], name
+        column = DATASETS[name].newest_record
+        if column is None:
+            assert newest is None or newest != newest, name  # None / NaT
+        else:
+            want = wh.execute(f"select cast(max({column}) as timestamp) from {name}").fetchone()[0]
+            assert newest == want, name
