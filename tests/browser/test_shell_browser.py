@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from command_center.pages import PAGES
-from tests.browser.conftest import goto, screenshot
+from tests.browser.conftest import goto, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 CODE = "330383001030"
@@ -57,7 +57,7 @@ def test_unknown_path_opens_the_map_without_english(page, app_server, path):
     English "Page not found" dialog; an unknown name gets a Chinese note."""
     goto(page, app_server, path)
     page.get_by_role("heading", name="一张图").first.wait_for(timeout=20_000)
-    page.wait_for_timeout(1000)  # the dialog, if any, comes with the page's first message
+    wait_ready(page)  # the dialog, if any, comes with the page's run: wait until it is over
     body = page.locator("body").inner_text()
     assert "Page not found" not in body and "not found" not in body.lower()
     assert page.locator('[role="dialog"]').count() == 0
