@@ -16,10 +16,9 @@ from command_center.maps import base, layers
 from command_center.periods import Period
 from command_center.ui import charts, filters
 from command_center.ui import dispute_filters as dsp
-from command_center.ui.incident_filters import for_display
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
-from command_center.ui.tables import paged_records, records_table
+from command_center.ui.tables import for_display, paged_records, records_table
 from queries import run_query, run_query_uncached
 
 PAGE_SIZE = 50

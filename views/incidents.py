@@ -15,7 +15,7 @@ from command_center.ui import charts, filters
 from command_center.ui import incident_filters as inc
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
-from command_center.ui.tables import paged_records
+from command_center.ui.tables import for_display, paged_records
 from queries import run_query, run_query_uncached
 
 PAGE_SIZE = 50
@@ -266,5 +266,5 @@ paged_records(
     fetch=lambda limit, offset: q("incidents/incident_records", limit=limit, offset=offset),
     fetch_all=lambda limit: run_query_uncached(
         "incidents/incident_records", **g.params(), **page_params, limit=limit, offset=0),
-    display=inc.for_display, table_key="inc_records", export_filters=export_filters, file_stem=stem,
+    display=for_display, table_key="inc_records", export_filters=export_filters, file_stem=stem,
     sheet="警情事件", export_max=EXPORT_MAX)
