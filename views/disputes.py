@@ -10,7 +10,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from command_center import config, figures, headline
-from command_center.access import current
 from command_center.formatting import fmt_count, fmt_pct
 from command_center.maps import base, layers
 from command_center.periods import Period
@@ -92,8 +91,7 @@ def q_now(name: str, **extra):
                      end=now_at, **extra)
 
 
-names = filters.community_options()
-scope = "、".join(names.get(c, c) for c in g.communities) if g.communities else current.whole()
+scope = filters.communities_label(g)
 narrowing = " · ".join(f"{k}：{v}" for k, v in sel.describe(org_names).items())
 st.caption(f"按受理时间统计：{period.label()} · {scope}" + (f" · {narrowing}" if narrowing else "")
            + f" · 同比对照 {period.year_ago().label()}")

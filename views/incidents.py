@@ -8,7 +8,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from command_center import config, headline
-from command_center.access import current
 from command_center.formatting import fmt_count
 from command_center.maps import base, layers
 from command_center.ui import charts, filters
@@ -60,8 +59,7 @@ def q(name: str, flt=g, **extra):
     return run_query(name, **flt.params(), **page_params, **extra)
 
 
-names = filters.community_options()
-scope = "、".join(names.get(c, c) for c in g.communities) if g.communities else current.whole()
+scope = filters.communities_label(g)
 narrowing = " · ".join(f"{k}：{v}" for k, v in sel.describe().items())
 st.caption(f"{period.label()} · {scope}" + (f" · {narrowing}" if narrowing else "")
            + f" · 同比对照 {period.year_ago().label()}")
