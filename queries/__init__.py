@@ -84,22 +84,29 @@ def _is_fragment(name: str) -> bool:
 def _sql_text(name: str) -> str:
     """The query's SQL with its fragments in place.
 
-    A line ``-- @include <topic>/_<fragment>`` is replaced by that file's text: the CTE that
-    several queries of a topic share (e.g. the page's filtered selection) is written once.
+    A line ``-- @include <topic>/_<fragment>`` is replaced by that file's text (its own
+    includes expanded): the CTE or the filter lines that several queries of a topic share
+    (e.g. the page's filtered selection) are written once.
     Fragments (names starting with ``_``) cannot be run on their own.
     """
     if _is_fragment(name):
         raise QueryError(f"{name} 是查询片段，不能单独运行")
 
-    def include(m: re.Match) -> str:
-        fragment = m.group(1)
-        if not _is_fragment(fragment):
-            raise QueryError(f"{name}：只能引用以 _ 开头的查询片段，不能引用 {fragment}")
-        if fragment in GENERATED_FRAGMENTS:
-            return GENERATED_FRAGMENTS[fragment]()
-        return _read(fragment).rstrip("\n")
+    def expand(text: str, seen: tuple[str, ...]) -> str:
+        def include(m: re.Match) -> str:
+            fragment = m.group(1)
+            if not _is_fragment(fragment):
+                raise QueryError(f"{name}：只能引用以 _ 开头的查询片段，不能引用 {fragment}")
+            if fragment in seen:
+                raise QueryError(f"{name}：查询片段循环引用 {fragment}")
+            if fragment in GENERATED_FRAGMENTS:
+                return GENERATED_FRAGMENTS[fragment]()
+            # a fragment may include fragments itself
+            return expand(_read(fragment).rstrip("\n"), (*seen, fragment))
 
-    return _INCLUDE_RE.sub(include, _read(name))
+        return _INCLUDE_RE.sub(include, text)
+
+    return expand(_read(name), ())
 
 
 def sql_text(name: str) -> str:

@@ -165,6 +165,9 @@ def test_fragments_are_included_and_not_runnable(fixture_warehouse):
     assert {"dispute_types", "org_ids", "start", "end"} <= query_params("disputes/totals")
     with pytest.raises(QueryError, match="查询片段"):
         run_query_uncached("disputes/_selection", fixture_warehouse)
+    # fragments include fragments: no query is left with an include line
+    assert not [n for n in list_queries() if _INCLUDE_RE.search(_sql_text(n))]
+    assert "list_contains($sources, source)" in _sql_text("incidents/totals")
 
 
 def test_freshness_lists_every_dataset_of_the_registry(fixture_warehouse, wh):
