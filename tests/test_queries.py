@@ -186,3 +186,17 @@ def test_freshness_lists_every_dataset_of_the_registry(fixture_warehouse, wh):
         else:
             want = wh.execute(f"select cast(max({column}) as timestamp) from {name}").fetchone()[0]
             assert newest == want, name
+
+
+def test_every_query_is_named_literally_where_it_runs():
+    """A query's full name ("incidents/totals") stands in the code that runs it, so a grep
+    for it finds every caller, and a query nobody runs is noticed."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = [root / "app.py", *(root / "views").rglob("*.py"),
+             *(root / "command_center").rglob("*.py"), *(root / "queries").rglob("*.py"),
+             *root.glob("*.toml")]
+    code = "\n".join(f.read_text(encoding="utf-8") for f in files)
+    unnamed = [n for n in list_queries() if f'"{n}"' not in code and f"'{n}'" not in code]
+    assert not unnamed, f"queries never named literally in the code: {unnamed}"
