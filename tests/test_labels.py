@@ -39,3 +39,17 @@ def test_every_table_has_chinese_headers(view, fixture_warehouse):
         names = [str(c) for c in df.columns] + [str(i) for i in df.index.names if i]
         raw = [c for c in names if ASCII_NAME.match(c)]
         assert not raw, f"{view}: raw column names shown: {raw}"
+
+
+def test_a_column_several_datasets_name_differently_has_an_explicit_label():
+    """Its label must not depend on the order of schema.DATASETS (the build order)."""
+    from command_center.labels import DERIVED
+    from command_center.schema import DATASETS
+
+    headers: dict[str, set[str]] = {}
+    for ds in DATASETS.values():
+        for col in ds.columns:
+            headers.setdefault(col.name, set()).add(col.header)
+    ambiguous = {name for name, h in headers.items() if len(h) > 1}
+    assert ambiguous <= set(DERIVED), ambiguous - set(DERIVED)
+    assert LABELS["address"] == "事发地址"
