@@ -11,18 +11,18 @@ from tests.browser.conftest import goto, screenshot, wait_ready
 pytestmark = pytest.mark.browser
 CODE = "330383001030"
 # every registered page (command_center/pages.py; tests/test_pages.py: each file exists)
-EXISTING = [p.url_path for p in PAGES]
+URL_PATHS = [p.url_path for p in PAGES]
 
 
-def test_navigation_lists_exactly_the_existing_pages(page, app_server):
+def test_navigation_lists_exactly_the_registered_pages(page, app_server):
     goto(page, app_server, "/")
     hrefs = page.locator('[data-testid="stSidebarNav"] a').evaluate_all(
         "els => els.map(e => new URL(e.href).pathname.replace(/^\\//, ''))")
     listed = {h or "overview" for h in hrefs}
-    assert listed == set(EXISTING)
+    assert listed == set(URL_PATHS)
 
 
-@pytest.mark.parametrize("url_path", EXISTING)
+@pytest.mark.parametrize("url_path", URL_PATHS)
 def test_every_page_loads_by_direct_url(page, app_server, url_path):
     goto(page, app_server, f"/{url_path}")
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -31,8 +31,7 @@ def test_every_page_loads_by_direct_url(page, app_server, url_path):
 
 
 def test_deep_link_restores_global_filters(page, app_server):
-    goto(page, app_server, f"/incidents?period=7d&communities={CODE}"
-         if "incidents" in EXISTING else f"/?period=7d&communities={CODE}")
+    goto(page, app_server, f"/incidents?period=7d&communities={CODE}")
     sidebar = page.locator('[data-testid="stSidebar"]')
     active = sidebar.locator('button[aria-checked="true"]').all_inner_texts()
     assert active == ["近7天"]
