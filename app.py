@@ -4,41 +4,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from command_center.alerts.ui import sidebar_count
 from command_center.bootstrap import ensure_warehouse
+from command_center.pages import PAGES
 from command_center.ui import access_panel, filters
 from command_center.ui.assets import ensure_static_assets
 from command_center.ui.freshness import freshness_caption
-
-ROOT = Path(__file__).resolve().parent
-# Page files live in views/, not pages/: Streamlit 1.67 treats a pages/ folder beside the
-# entry point as an old-style multipage app until st.navigation has run once in the process,
-# so the first request after a restart (the wall reconnecting to /wall) would run the page file
-# alone, without this script.
-
-# (file, title, url path, group, icon). A page is listed only once its file exists.
-PAGES = [
-    ("views/overview.py", "一张图", "overview", "综合", "🗺️"),
-    ("views/briefing.py", "工作简报", "briefing", "综合", "📄"),
-    ("views/incidents.py", "警情事件", "incidents", "专题", "🚨"),
-    ("views/disputes.py", "矛盾纠纷", "disputes", "专题", "🤝"),
-    ("views/social_orgs.py", "社会组织", "social-orgs", "专题", "🏛️"),
-    ("views/typhoon.py", "防台转移", "typhoon", "专题", "🌀"),
-    ("views/risk.py", "四色预警", "risk", "专题", "🚦"),
-    ("views/alerts.py", "预警", "alerts", "专题", "🔔"),
-    ("views/explore.py", "数据探索", "explore", "专题", "🔎"),
-    ("views/wall.py", "大屏", "wall", "大屏", "🖥️"),
-    ("views/data.py", "数据管理", "data", "管理", "🗂️"),
-    ("views/definitions.py", "统计口径", "definitions", "管理", "📐"),
-    ("views/users.py", "用户管理", "users", "管理", "👥"),
-    ("views/audit.py", "审计日志", "audit", "管理", "🧾"),
-]
-NO_FILTERS = {"wall", "alerts", "data", "definitions", "users", "audit"}  # pages that ignore the global period/community filters
 
 st.set_page_config(page_title="平安治理一张图", page_icon="🛡️", layout="wide")
 
@@ -54,11 +29,11 @@ viewer = access_panel.require_viewer()  # signed in, or a notice and stop
 
 groups: dict[str, list] = {}
 allowed: dict[str, str] = {}  # url path → title of the pages this viewer may open, in order
-for file, title, url_path, group, icon in PAGES:
-    if (ROOT / file).exists() and viewer.role.may_open(url_path):
-        allowed[url_path] = title
-        groups.setdefault(group, []).append(
-            st.Page(file, title=title, url_path=url_path, icon=icon, default=not groups)
+for p in PAGES:  # command_center/pages.py: one row per page
+    if viewer.role.may_open(p.url_path):
+        allowed[p.url_path] = p.title
+        groups.setdefault(p.group, []).append(
+            st.Page(p.file, title=p.title, url_path=p.url_path, icon=p.icon, default=not groups)
         )
 # --- unknown or old paths (issue 13) --------------------------------------------------------
 # Streamlit answers a path that matches no page (/overview, an old bookmark) with an English
@@ -69,7 +44,7 @@ _asked = _ctx.pages_manager.intended_page_name if _ctx else None
 _home, *_others = allowed
 if _ctx and _asked and not _ctx.pages_manager.intended_page_script_hash and _asked not in _others:
     _ctx.pages_manager.set_script_intent("", "")  # resolve to the default page, no dialog
-    _titles = {url_path: title for file, title, url_path, _g, _i in PAGES}
+    _titles = {p.url_path: p.title for p in PAGES}
     if _asked == _home:  # /overview is 一张图's own name (the wall's for a screen): no note
         pass
     elif _asked in _titles:  # a page this role may not open
@@ -79,9 +54,12 @@ if _ctx and _asked and not _ctx.pages_manager.intended_page_script_hash and _ask
         st.info(f"没有找到页面“/{_asked}”，已为您打开{allowed[_home]}。", icon="ℹ️")
 # ---------------------------------------------------------------------------------------------
 page = st.navigation(groups, expanded=True)  # every page listed (no "View more" fold)
-if page.url_path not in NO_FILTERS:
+# the default page's url_path is "" (Streamlit): it matches no row and keeps the filters and
+# the sidebar, whichever page it is (for the 大屏 role, the wall)
+shown = next((p for p in PAGES if p.url_path == page.url_path), None)
+if shown is None or shown.uses_filters:
     filters.render()
-if page.url_path != "wall":
+if shown is None or shown.sidebar:
     with st.sidebar:
         freshness_caption()
         sidebar_count()

@@ -59,6 +59,12 @@ def geo_dir() -> Path:
     return path("geo")
 
 
+def warehouse_threads() -> int:
+    """DuckDB threads per query connection: ``[warehouse] threads`` (0 or unset: one per core)."""
+    threads = int(get("warehouse", "threads", 0) or 0)
+    return threads if threads > 0 else (os.cpu_count() or 1)
+
+
 def county_unit() -> str:
     """县 / 市 / 区 from ``[county] unit`` (default: the last character of the name)."""
     unit = (get("county", "unit", "") or "").strip()

@@ -16,6 +16,10 @@ DERIVED: dict[str, str] = {
     "community_name": "社区",
     "status": "状态",
     "category": "类别",
+    # columns several datasets name differently get the 警情 header here, whatever the order
+    # of schema.DATASETS (they took the first dataset's before the registry took build order)
+    "address": "事发地址",
+    "closed_at": "办结时间",
     "source": "来源",
     "community_code": "社区编码",
     "area_name": "片区",

@@ -51,6 +51,7 @@ class Dataset:
     columns: tuple[Column, ...]
     sample_file: str  # file name written by `sample` (extension gives the format)
     sample_encoding: str = "utf-8-sig"
+    newest_record: str | None = None  # the column whose latest value dates the data (数据管理)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -143,6 +144,7 @@ INCIDENTS = Dataset(
     title="警情事件",
     key="incident_id",
     sample_file="incidents.csv",
+    newest_record="reported_at",
     columns=(
         _c("incident_id", "VARCHAR", "id", "事件编号", "警情编号", "接警单编号", "编号", required=True),
         _c("reported_at", "TIMESTAMP", "timestamp", "上报时间", "报警时间", "接警时间", "发生时间",
@@ -170,6 +172,7 @@ DISPUTES = Dataset(
     title="矛盾纠纷",
     key="dispute_id",
     sample_file="disputes.csv",
+    newest_record="received_at",
     sample_encoding="gbk",
     columns=(
         _c("dispute_id", "VARCHAR", "id", "纠纷编号", "案件编号", "编号", required=True),
@@ -197,6 +200,7 @@ SOCIAL_ORGS = Dataset(
     title="社会组织",
     key="org_id",
     sample_file="social_orgs.xlsx",
+    newest_record="registered_on",
     columns=(
         _c("org_id", "VARCHAR", "id", "统一社会信用代码", "信用代码", "组织代码", required=True),
         _c("org_name", "VARCHAR", "text", "组织名称", "社会组织名称", "名称", required=True),
@@ -224,6 +228,7 @@ TYPHOONS = Dataset(
     title="台风",
     key="typhoon_id",
     sample_file="typhoons.xlsx",
+    newest_record="warning_start_at",
     columns=(
         _c("typhoon_id", "VARCHAR", "id", "台风编号", "编号", required=True),
         _c("name_cn", "VARCHAR", "text", "中文名", "台风名称", "名称", required=True),
@@ -260,6 +265,7 @@ EVACUATIONS = Dataset(
     title="防台转移",
     key="record_id",
     sample_file="evacuations.csv",
+    newest_record="notified_at",
     sample_encoding="gbk",
     columns=(
         _c("record_id", "VARCHAR", "id", "转移记录编号", "记录编号", "编号", required=True),
@@ -280,13 +286,14 @@ EVACUATIONS = Dataset(
     ),
 )
 
+# The registry of datasets, in build order: communities first (the other datasets resolve
+# community names and check points against it), typhoons and shelters before the evacuations
+# that name them. Everything that lists datasets reads it (build, import, 数据管理, freshness).
 DATASETS: dict[str, Dataset] = {
     d.name: d
-    for d in (COMMUNITIES, INCIDENTS, DISPUTES, SOCIAL_ORGS, TYPHOONS, SHELTERS, EVACUATIONS)
+    for d in (COMMUNITIES, SOCIAL_ORGS, TYPHOONS, SHELTERS, INCIDENTS, DISPUTES, EVACUATIONS)
 }
-# communities first: the other datasets resolve community names and check points against it
-BUILD_ORDER = ("communities", "social_orgs", "typhoons", "shelters", "incidents", "disputes",
-               "evacuations")
+BUILD_ORDER = tuple(DATASETS)
 
 # Columns every warehouse table carries besides the canonical ones.
 #   location_is_approx: the point was missing and the community centroid was used

@@ -51,6 +51,31 @@ def _read(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+_IDENT_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _dataset_rows() -> str:
+    """Fragment ``data/_dataset_rows``: one row per dataset of the registry (``schema.DATASETS``,
+    in build order) with its row count and newest record time, so no query lists the datasets
+    by hand. Table and column names are the schema's own (checked), never a person's."""
+    from command_center.schema import DATASETS
+
+    selects = []
+    for ds in DATASETS.values():
+        names = [ds.table] + ([ds.newest_record] if ds.newest_record else [])
+        if not all(_IDENT_RE.match(n) for n in names) or (
+                ds.newest_record and ds.newest_record not in ds.column_names):
+            raise QueryError(f"schema: 数据集 {ds.name} 的表名或 newest_record 不合法")
+        newest = f"max({ds.newest_record})" if ds.newest_record else "null"
+        selects.append(f"    select '{ds.name}' as dataset, count(*) as row_count,\n"
+                       f"           cast({newest} as timestamp) as newest_record_at from {ds.table}")
+    return "\n    union all\n".join(selects)
+
+
+# fragments written from a registry rather than a file (included like any other)
+GENERATED_FRAGMENTS = {"data/_dataset_rows": _dataset_rows}
+
+
 def _is_fragment(name: str) -> bool:
     return name.rsplit("/", 1)[-1].startswith("_")
 
@@ -59,20 +84,29 @@ def _is_fragment(name: str) -> bool:
 def _sql_text(name: str) -> str:
     """The query's SQL with its fragments in place.
 
-    A line ``-- @include <topic>/_<fragment>`` is replaced by that file's text: the CTE that
-    several queries of a topic share (e.g. the page's filtered selection) is written once.
+    A line ``-- @include <topic>/_<fragment>`` is replaced by that file's text (its own
+    includes expanded): the CTE or the filter lines that several queries of a topic share
+    (e.g. the page's filtered selection) are written once.
     Fragments (names starting with ``_``) cannot be run on their own.
     """
     if _is_fragment(name):
         raise QueryError(f"{name} 是查询片段，不能单独运行")
 
-    def include(m: re.Match) -> str:
-        fragment = m.group(1)
-        if not _is_fragment(fragment):
-            raise QueryError(f"{name}：只能引用以 _ 开头的查询片段，不能引用 {fragment}")
-        return _read(fragment).rstrip("\n")
+    def expand(text: str, seen: tuple[str, ...]) -> str:
+        def include(m: re.Match) -> str:
+            fragment = m.group(1)
+            if not _is_fragment(fragment):
+                raise QueryError(f"{name}：只能引用以 _ 开头的查询片段，不能引用 {fragment}")
+            if fragment in seen:
+                raise QueryError(f"{name}：查询片段循环引用 {fragment}")
+            if fragment in GENERATED_FRAGMENTS:
+                return GENERATED_FRAGMENTS[fragment]()
+            # a fragment may include fragments itself
+            return expand(_read(fragment).rstrip("\n"), (*seen, fragment))
 
-    return _INCLUDE_RE.sub(include, _read(name))
+        return _INCLUDE_RE.sub(include, text)
+
+    return expand(_read(name), ())
 
 
 def sql_text(name: str) -> str:
@@ -122,7 +156,7 @@ def _open(path: Path, scope: tuple[str, ...] | None) -> duckdb.DuckDBPyConnectio
     process, so after a rebuild swapped a new file in, a plain connect hands back the old file
     for as long as any connection to it is open. ATTACH always opens the file that is there now.
     """
-    con = duckdb.connect(config={"threads": 2})
+    con = duckdb.connect(config={"threads": config.warehouse_threads()})
     escaped = str(path).replace("'", "''")
     con.execute(f"attach '{escaped}' as wh (read_only)")
     tables = con.execute(

@@ -46,7 +46,7 @@ def main() -> int:
         at.query_params[key] = value
     t0 = time.perf_counter()
     at.run()
-    page = args.page if args.page.startswith("views/") else f"pages/{args.page}"
+    page = args.page if args.page.startswith("views/") else f"views/{args.page}"
     at.switch_page(page)
     t1 = time.perf_counter()
     at.run()

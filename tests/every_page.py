@@ -8,8 +8,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from command_center.pages import PAGES
+
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_FILES = sorted(f"views/{p.name}" for p in (ROOT / "views").glob("*.py"))
+# every registered page (tests/test_pages.py: each file exists, each views/*.py is registered)
+PAGE_FILES = sorted(p.file for p in PAGES)
 
 
 def each_page(state: dict, timeout: float = 180) -> Iterator[tuple[str, AppTest]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from command_center import pages
 from command_center.alerts import store
 from command_center.alerts.evaluate import Finding
 from command_center.alerts.rules import Rule
@@ -117,7 +118,7 @@ def _open_link(link: str) -> AppTest:
     for k, v in parse_qsl(parts.query):
         at.query_params[k] = v
     at.run()
-    at.switch_page(f"views/{parts.path.strip('/').replace('-', '_')}.py")
+    at.switch_page(pages.by_url_path(parts.path.strip("/")).file)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

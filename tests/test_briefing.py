@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import shutil
 import subprocess
-import time
 
 import pytest
 
@@ -352,16 +351,12 @@ def test_xlsx_sheets_and_numbers(october, wh):
 def test_cli_writes_the_three_files(fixture_warehouse, tmp_path, wh):
     from command_center.cli import main
 
-    t = time.perf_counter()
     assert main(["briefing", "--period", "month", "--date", "2026-10-31", "--out",
                  str(tmp_path), "--warehouse", str(fixture_warehouse)]) == 0
-    seconds = time.perf_counter() - t
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["龙港市平安治理工作月报_2026-10-01至2026-10-31.docx",
                      "龙港市平安治理工作月报_2026-10-01至2026-10-31.pdf",
                      "龙港市平安治理工作月报_2026-10-01至2026-10-31.xlsx"]
-    print(f"briefing CLI: {seconds:.2f} s for Word + PDF + Excel")
-    assert seconds < 60
     import docx
 
     doc = docx.Document(str(tmp_path / names[0]))

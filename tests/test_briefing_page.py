@@ -1,11 +1,10 @@
 """工作简报 page (AppTest): the default 月报, a quarter from the link, 自定义 on the global
-period; figures against independent counts; export buttons; warm rerun time."""
+period; figures against independent counts; export buttons; a warm rerun."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -98,10 +97,7 @@ def test_custom_uses_the_global_period(fixture_warehouse, wh):
     assert any(f"本期全市共接报警情{n:,}起" in t for t in texts), texts
 
 
-def test_warm_rerun_time(at):
-    t = time.perf_counter()
+def test_warm_rerun_shows_no_error(at):
+    # its time is measured by scripts/bench_pages.py, not asserted here
     at.run()
-    seconds = time.perf_counter() - t
     assert not at.exception
-    print(f"工作简报 warm rerun: {seconds:.2f} s")
-    assert seconds < 10

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGES = ["views/overview.py", "views/incidents.py", "views/disputes.py",
-         "views/social_orgs.py", "views/typhoon.py", "views/risk.py"]
+from command_center.pages import PAGES as REGISTRY
+
+# every page that reads the global period (the briefing has its own date: tested below)
+PAGES = [p.file for p in REGISTRY if p.uses_filters and p.url_path != "briefing"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -261,13 +261,13 @@ def _overview_map(warehouse, period: Period, selected=None):
     from command_center.maps import layers
 
     p = {"start": period.start_at, "end": period.end_before, "communities": []}
-    q = lambda name, **kw: run_query_uncached(f"overview/{name}", warehouse, **kw)  # noqa: E731
+    q = lambda name, **kw: run_query_uncached(name, warehouse, **kw)  # noqa: E731
     return layers.overview_map(
-        q("figures_by_community", **p),
-        q("incident_density_by_cell", **p, cell_deg=0.005),
-        q("open_disputes_by_point", end=period.end_before, communities=[], limit=1000),
-        q("social_orgs_by_point", end=period.end_before, communities=[], limit=2000),
-        q("shelters_by_point", communities=[]),
+        q("overview/figures_by_community", **p),
+        q("overview/incident_density_by_cell", **p, cell_deg=0.005),
+        q("overview/open_disputes_by_point", end=period.end_before, communities=[], limit=1000),
+        q("overview/social_orgs_by_point", end=period.end_before, communities=[], limit=2000),
+        q("overview/shelters_by_point", communities=[]),
         selected=selected,
     )
 

@@ -65,3 +65,18 @@ def test_xsrf_on_table_downloads_off_and_the_server_behind_the_gate():
     assert "streamlit run asgi.py" in makefile and "streamlit run app.py" not in makefile
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "streamlit run app.py" not in readme
+
+
+def test_query_threads_come_from_settings(monkeypatch):
+    import os
+
+    from command_center import config
+
+    try:
+        assert config.warehouse_threads() == (os.cpu_count() or 1)  # threads = 0: per core
+        monkeypatch.setenv("CC_WAREHOUSE_THREADS", "3")
+        config.settings.cache_clear()
+        assert config.warehouse_threads() == 3
+    finally:
+        monkeypatch.undo()
+        config.settings.cache_clear()

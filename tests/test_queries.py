@@ -165,3 +165,38 @@ def test_fragments_are_included_and_not_runnable(fixture_warehouse):
     assert {"dispute_types", "org_ids", "start", "end"} <= query_params("disputes/totals")
     with pytest.raises(QueryError, match="查询片段"):
         run_query_uncached("disputes/_selection", fixture_warehouse)
+    # fragments include fragments: no query is left with an include line
+    assert not [n for n in list_queries() if _INCLUDE_RE.search(_sql_text(n))]
+    assert "list_contains($sources, source)" in _sql_text("incidents/totals")
+
+
+def test_freshness_lists_every_dataset_of_the_registry(fixture_warehouse, wh):
+    from command_center.schema import DATASETS
+
+    for ds in DATASETS.values():  # the column that dates a dataset is one of its own
+        assert ds.newest_record is None or ds.newest_record in ds.column_names, ds.name
+    df = run_query_uncached("data/freshness_by_dataset", fixture_warehouse)
+    assert sorted(df["dataset"]) == sorted(DATASETS)
+    for name, rows, newest in zip(df["dataset"], df["row_count"], df["newest_record_at"],
+                                  strict=True):
+        assert rows == wh.execute(f"select count(*) from {name}").fetchone()[0], name
+        column = DATASETS[name].newest_record
+        if column is None:
+            assert newest is None or newest != newest, name  # None / NaT
+        else:
+            want = wh.execute(f"select cast(max({column}) as timestamp) from {name}").fetchone()[0]
+            assert newest == want, name
+
+
+def test_every_query_is_named_literally_where_it_runs():
+    """A query's full name ("incidents/totals") stands in the code that runs it, so a grep
+    for it finds every caller, and a query nobody runs is noticed."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = [root / "app.py", *(root / "views").rglob("*.py"),
+             *(root / "command_center").rglob("*.py"), *(root / "queries").rglob("*.py"),
+             *root.glob("*.toml")]
+    code = "\n".join(f.read_text(encoding="utf-8") for f in files)
+    unnamed = [n for n in list_queries() if f'"{n}"' not in code and f"'{n}'" not in code]
+    assert not unnamed, f"queries never named literally in the code: {unnamed}"

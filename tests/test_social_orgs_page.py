@@ -6,7 +6,6 @@ import base64
 import datetime as dt
 import json
 import re
-import time
 
 import duckdb
 import numpy as np
@@ -224,10 +223,8 @@ def test_records_table_is_chinese_and_complete(at, wh):
     assert [b.label for b in at.get("download_button")][-2:] == ["导出 CSV", "导出 Excel"]
 
 
-def test_warm_rerun_is_fast(at):
+def test_warm_rerun_shows_no_error(at):
+    # its time is measured by scripts/bench_pages.py, not asserted here
     at.run()
-    start = time.perf_counter()
     at.run()
-    elapsed = time.perf_counter() - start
-    print(f"社会组织 warm rerun: {elapsed:.2f} s")
     assert not at.exception

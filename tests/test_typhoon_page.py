@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import re
 import shutil
-import time
 
 import duckdb
 import numpy as np
@@ -318,9 +317,8 @@ def test_typhoon_logic():
     assert ty.fill_status(5, None) == "使用中"
 
 
-def test_warm_rerun_is_fast(at):
+def test_warm_rerun_shows_no_error(at):
+    # its time is measured by scripts/bench_pages.py, not asserted here
     at.run()
-    start = time.perf_counter()
     at.run()
-    print(f"防台转移 warm rerun: {time.perf_counter() - start:.2f} s")
     assert not at.exception

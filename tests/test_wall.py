@@ -281,13 +281,8 @@ def test_rotation_from_the_url_and_bad_values_are_reported(fixture_warehouse):
     assert "设置有误已忽略" in page and 'data-panel="map"' in page
 
 
-def test_wall_warm_rerun_time(fixture_warehouse):
-    import time
-
+def test_wall_warm_rerun_shows_no_error(fixture_warehouse):
+    # its time is measured by scripts/bench_pages.py, not asserted here
     at = _run_wall()
-    t0 = time.perf_counter()
     at.run()
-    elapsed = time.perf_counter() - t0
-    print(f"wall warm rerun: {elapsed * 1000:.0f} ms")
     assert not at.exception
-    assert elapsed < 5

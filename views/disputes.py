@@ -10,16 +10,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from command_center import config, figures, headline
-from command_center.access import current
 from command_center.formatting import fmt_count, fmt_pct
 from command_center.maps import base, layers
 from command_center.periods import Period
 from command_center.ui import charts, filters
 from command_center.ui import dispute_filters as dsp
-from command_center.ui.incident_filters import for_display
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
-from command_center.ui.tables import paged_records, records_table
+from command_center.ui.tables import for_display, paged_records, records_table
 from queries import run_query, run_query_uncached
 
 PAGE_SIZE = 50
@@ -83,35 +81,35 @@ page_params = sel.params()
 
 
 def q(name: str, flt=g, **extra):
-    return run_query(f"disputes/{name}", **flt.params(), **page_params, **extra)
+    """Run the named query (full name, e.g. "disputes/totals") with the filters and page's."""
+    return run_query(name, **flt.params(), **page_params, **extra)
 
 
 def q_now(name: str, **extra):
     """Queries of what is open now: no period, only communities and page filters."""
-    return run_query(f"disputes/{name}", communities=list(g.communities), **page_params,
+    return run_query(name, communities=list(g.communities), **page_params,
                      end=now_at, **extra)
 
 
-names = filters.community_options()
-scope = "、".join(names.get(c, c) for c in g.communities) if g.communities else current.whole()
+scope = filters.communities_label(g)
 narrowing = " · ".join(f"{k}：{v}" for k, v in sel.describe(org_names).items())
 st.caption(f"按受理时间统计：{period.label()} · {scope}" + (f" · {narrowing}" if narrowing else "")
            + f" · 同比对照 {period.year_ago().label()}")
 
 # ---------------------------------------------------------------- headline figures
 cover = headline.coverage(run_query)
-now = q("totals").iloc[0]
-ya = q("totals", g.with_period(period.year_ago())).iloc[0] if cover.disputes(
+now = q("disputes/totals").iloc[0]
+ya = q("disputes/totals", g.with_period(period.year_ago())).iloc[0] if cover.disputes(
     period.year_ago()) else {}
-prev = q("totals", g.with_period(period.previous())).iloc[0] if cover.disputes(
+prev = q("disputes/totals", g.with_period(period.previous())).iloc[0] if cover.disputes(
     period.previous()) else {}
 # what is open now: the same totals query as of this moment (the period's end is now when the
 # period includes today; for a past period the page still lists today's open cases)
 at_now = now if period.end_before >= now_at else q(
-    "totals", g.with_period(Period.between(now_at.replace(hour=0, minute=0, second=0),
-                                           now_at))).iloc[0]
-overdue = q_now("overdue_disputes", limit=LIST_MAX)
-open_now = q_now("open_disputes_by_community")
+    "disputes/totals", g.with_period(Period.between(now_at.replace(hour=0, minute=0, second=0),
+                                                    now_at))).iloc[0]
+overdue = q_now("disputes/overdue_disputes", limit=LIST_MAX)
+open_now = q_now("disputes/open_disputes_by_community")
 overdue_total = int(at_now["overdue_at_end_count"])
 total = int(now["dispute_count"])
 
@@ -152,7 +150,7 @@ with c1:
                f"另有已撤回 {fmt_count(int(now['withdrawn_count']))} 件、"
                f"尚待调处（已受理）{fmt_count(total - int(now['mediated_count']) - int(now['withdrawn_count']))} 件。")
 with c2:
-    bands = q("disputes_by_amount")
+    bands = q("disputes/disputes_by_amount")
     by_band = dict(zip(bands["amount_band"], bands["dispute_count"], strict=True))
     sums = dict(zip(bands["amount_band"], bands["amount_total"], strict=True))
     amount_fig = go.Figure(go.Bar(
@@ -173,8 +171,8 @@ st.caption("点击柱条可按该项筛选本页（写入链接），用上方�
            + figures.fig("dispute_success_rate").label + "："
            + figures.fig("dispute_success_rate").definition)
 c1, c2 = st.columns(2)
-by_type = q("disputes_by_type")
-by_channel = q("disputes_by_channel")
+by_type = q("disputes/disputes_by_type")
+by_channel = q("disputes/disputes_by_channel")
 with c1:
     st.plotly_chart(rate_bars(by_type, "dispute_type", "按纠纷类型"),
                     key=dsp.chart_key("type"), on_select=dsp.on_select("type", dsp.DTYPE),
@@ -191,7 +189,7 @@ with c2:
 
 # ---------------------------------------------------------------- mediator organizations
 st.subheader("调解组织排名")
-by_org = q("disputes_by_org")
+by_org = q("disputes/disputes_by_org")
 c1, c2 = st.columns([2, 3])
 with c1:
     top = by_org.head(12).rename(columns={"org_id": "org_key"})
@@ -222,7 +220,7 @@ with c1:
     else:
         records_table(for_display(overdue.drop(columns=["overdue_total"])), key="dsp_overdue",
                       height=360)
-repeats = q("repeat_disputes", limit=LIST_MAX)
+repeats = q("disputes/repeat_disputes", limit=LIST_MAX)
 repeat_total = int(repeats["repeat_total"].iloc[0]) if len(repeats) else 0
 same_party_total = int(repeats["same_party_total"].iloc[0]) if len(repeats) else 0
 with c2:
@@ -257,7 +255,7 @@ base.community_layer(
 ).add_to(fmap)
 sections = [("社区在办纠纷（件）", base.breaks_legend_items(breaks, base.BLUES)[:-1], "square")]
 if show_points:
-    pts = q_now("open_dispute_points", limit=POINTS_MAX)
+    pts = q_now("disputes/open_dispute_points", limit=POINTS_MAX)
     layers.points_layer(
         pts, name="在办纠纷点位", radius=5, line_color="#ffffff",
         color=lambda r: OVERDUE_COLOR if r["is_overdue"] else OPEN_COLOR,
@@ -287,7 +285,7 @@ export_filters = {
 stem = f"矛盾纠纷_{period.start:%Y%m%d}-{period.end:%Y%m%d}"
 paged_records(
     total=total, page_key=dsp.PAGE, page_size=PAGE_SIZE, caption="按受理时间倒序；当事人姓名已脱敏。",
-    fetch=lambda limit, offset: q("dispute_records", limit=limit, offset=offset),
+    fetch=lambda limit, offset: q("disputes/dispute_records", limit=limit, offset=offset),
     fetch_all=lambda limit: run_query_uncached(
         "disputes/dispute_records", **g.params(), **page_params, limit=limit, offset=0),
     display=for_display, table_key="dsp_records", export_filters=export_filters, file_stem=stem,

@@ -8,14 +8,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from command_center import config, headline
-from command_center.access import current
 from command_center.formatting import fmt_count
 from command_center.maps import base, layers
 from command_center.ui import charts, filters
 from command_center.ui import incident_filters as inc
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
-from command_center.ui.tables import paged_records
+from command_center.ui.tables import for_display, paged_records
 from queries import run_query, run_query_uncached
 
 PAGE_SIZE = 50
@@ -56,21 +55,21 @@ page_params = sel.params()
 
 
 def q(name: str, flt=g, **extra):
-    return run_query(f"incidents/{name}", **flt.params(), **page_params, **extra)
+    """Run the named query (full name, e.g. "incidents/totals") with the filters and page's."""
+    return run_query(name, **flt.params(), **page_params, **extra)
 
 
-names = filters.community_options()
-scope = "、".join(names.get(c, c) for c in g.communities) if g.communities else current.whole()
+scope = filters.communities_label(g)
 narrowing = " · ".join(f"{k}：{v}" for k, v in sel.describe().items())
 st.caption(f"{period.label()} · {scope}" + (f" · {narrowing}" if narrowing else "")
            + f" · 同比对照 {period.year_ago().label()}")
 
 # ---------------------------------------------------------------- headline figures
 cover = headline.coverage(run_query)
-now = q("totals").iloc[0]
-ya = q("totals", g.with_period(period.year_ago())).iloc[0] if cover.incidents(
+now = q("incidents/totals").iloc[0]
+ya = q("incidents/totals", g.with_period(period.year_ago())).iloc[0] if cover.incidents(
     period.year_ago()) else {}
-prev = q("totals", g.with_period(period.previous())).iloc[0] if cover.incidents(
+prev = q("incidents/totals", g.with_period(period.previous())).iloc[0] if cover.incidents(
     period.previous()) else {}
 total = int(now["incident_count"])
 
@@ -104,7 +103,7 @@ choice = ctl.segmented_control("统计粒度", list(inc.GRAINS), format_func=inc
                                default="auto", key=inc.GRAIN, bind="query-params",
                                required=True, label_visibility="collapsed")
 grain = inc.auto_grain(period.days) if choice in (None, "auto") else choice
-trend = q("incidents_by_period", grain=grain)
+trend = q("incidents/incidents_by_period", grain=grain)
 fig = go.Figure()
 fig.add_scatter(x=trend["bucket_on"], y=trend["year_ago_count"], name="去年同期", mode="lines",
                 line=dict(color=GREY, dash="dash"),
@@ -124,19 +123,19 @@ st.caption(f"粒度：{inc.GRAINS[grain] if choice != 'auto' else '自动（' + 
 st.subheader("构成")
 st.caption("点击柱条可按该项筛选本页，筛选写入链接；用上方“清除图表筛选”撤销。")
 c1, c2, c3 = st.columns(3)
-by_cat = q("incidents_by_category")
+by_cat = q("incidents/incidents_by_category")
 with c1:
     st.plotly_chart(
         hbar(by_cat, "category", "incident_count", "category", "按类别", "警情数"),
         key=inc.chart_key("category"), on_select=inc.on_select("category", inc.pick_category),
         selection_mode="points", config=NOCFG)
-by_src = q("incidents_by_source")
+by_src = q("incidents/incidents_by_source")
 with c2:
     st.plotly_chart(
         hbar(by_src, "source", "incident_count", "source", "按来源", "警情数", color=charts.GREEN),
         key=inc.chart_key("source"), on_select=inc.on_select("source", inc.pick_source),
         selection_mode="points", config=NOCFG)
-by_status = q("incidents_by_status")
+by_status = q("incidents/incidents_by_status")
 with c3:
     st.plotly_chart(
         hbar(by_status, "status", "incident_count", "status", "按处置状态", "警情数",
@@ -146,7 +145,7 @@ with c3:
 
 # ---------------------------------------------------------------- when, and how long open
 c1, c2 = st.columns([3, 2])
-hm = q("incidents_by_weekday_hour")
+hm = q("incidents/incidents_by_weekday_hour")
 with c1:
     # a grid of square markers rather than a go.Heatmap: plotly selects scatter points on
     # click (Streamlit's selection event), heat-map cells it does not
@@ -170,7 +169,7 @@ with c1:
     st.plotly_chart(heat, key=inc.chart_key("heat"),
                     on_select=inc.on_select("heat", inc.pick_weekday_hour),
                     selection_mode="points", config=NOCFG)
-ages = q("open_incidents_by_age", now=config.now())
+ages = q("incidents/open_incidents_by_age", now=config.now())
 with c2:
     counts = dict(zip(ages["age_bucket"], ages["incident_count"], strict=True))
     age_fig = go.Figure(go.Bar(
@@ -187,7 +186,7 @@ with c2:
 
 # ---------------------------------------------------------------- communities
 st.subheader("社区")
-by_com = q("incidents_by_community")
+by_com = q("incidents/incidents_by_community")
 c1, c2 = st.columns(2)
 with c1:
     top = by_com[by_com["incident_count"] > 0].head(10)
@@ -231,13 +230,13 @@ if shading == "community":
     ).add_to(fmap)
     legend_sections.append(("社区警情数（起）", base.breaks_legend_items(breaks)[:-1], "square"))
 else:
-    cells = q("incidents_by_cell", cell_deg=CELL_DEG)
+    cells = q("incidents/incidents_by_cell", cell_deg=CELL_DEG)
     layer, items = layers.density_layer(cells, name="网格聚合（约500米）", show=True,
                                         palette=base.SEQUENTIAL)
     layer.add_to(fmap)
     legend_sections.append(("网格警情数（起）", items, "square"))
 if show_points and total:
-    pts = q("incident_points", limit=POINTS_MAX)
+    pts = q("incidents/incident_points", limit=POINTS_MAX)
     layers.points_layer(
         pts, name="警情点位", color=BLUE, radius=4, line_color="#ffffff",
         tooltip=lambda r: (f"<b>{escape(str(r['category']))}·{escape(str(r['subcategory']))}</b>"
@@ -262,8 +261,8 @@ export_filters = {
 stem = f"警情事件_{period.start:%Y%m%d}-{period.end:%Y%m%d}"
 paged_records(
     total=total, page_key=inc.PAGE, page_size=PAGE_SIZE, caption="按上报时间倒序；姓名、电话已脱敏。",
-    fetch=lambda limit, offset: q("incident_records", limit=limit, offset=offset),
+    fetch=lambda limit, offset: q("incidents/incident_records", limit=limit, offset=offset),
     fetch_all=lambda limit: run_query_uncached(
         "incidents/incident_records", **g.params(), **page_params, limit=limit, offset=0),
-    display=inc.for_display, table_key="inc_records", export_filters=export_filters, file_stem=stem,
+    display=for_display, table_key="inc_records", export_filters=export_filters, file_stem=stem,
     sheet="警情事件", export_max=EXPORT_MAX)

@@ -7,8 +7,6 @@ link. UI only: every figure comes from a named query under queries/overview/.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import plotly.express as px
 import streamlit as st
 
@@ -16,6 +14,7 @@ from command_center import config, figures, headline
 from command_center.access import current
 from command_center.formatting import fmt_count
 from command_center.maps import layers
+from command_center.pages import PAGES
 from command_center.privacy import md
 from command_center.ui import charts, filters
 from command_center.ui.kpi import kpi
@@ -23,20 +22,13 @@ from command_center.ui.maps import show_map
 from command_center.ui.tables import records_table
 from queries import run_query
 
-ROOT = Path(__file__).resolve().parent.parent
 CELL_DEG = 0.005  # density grid: about 500 m × 550 m at this latitude
 MAX_DISPUTES = 1000
 MAX_ORGS = 2000
 MAP_HEIGHT = 660
 SELECT_PARAM = "ov_community"
-# topic pages a selected community links to (only those whose file exists are shown)
-TOPIC_LINKS = [
-    ("views/incidents.py", "警情事件", "🚨"),
-    ("views/disputes.py", "矛盾纠纷", "🤝"),
-    ("views/social_orgs.py", "社会组织", "🏛️"),
-    ("views/typhoon.py", "防台转移", "🌀"),
-    ("views/risk.py", "四色预警", "🚦"),
-]
+# topic pages a selected community links to (command_center/pages.py, community_link)
+TOPIC_LINKS = [p for p in PAGES if p.community_link]
 
 f = filters.current()
 period = f.period
@@ -203,7 +195,6 @@ with panel:
                               xaxis_title="警情数", yaxis_title=None)
             st.plotly_chart(fig, key="ov_cats", config=charts.NOCFG)
         st.markdown("**查看专题（已按该社区筛选）**")
-        for file, label, icon in TOPIC_LINKS:
-            if (ROOT / file).exists():
-                st.page_link(file, label=label, icon=icon,
-                             query_params=topic_link_params(selected))
+        for topic in TOPIC_LINKS:
+            st.page_link(topic.file, label=topic.title, icon=topic.icon,
+                         query_params=topic_link_params(selected))

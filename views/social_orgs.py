@@ -8,7 +8,6 @@ import folium
 import plotly.express as px
 import streamlit as st
 
-from command_center.access import current
 from command_center.formatting import fmt_count
 from command_center.maps import base, layers
 from command_center.ui import charts, filters, org_filters
@@ -246,9 +245,8 @@ st.caption(f"共 {fmt_count(org_count)} 家" + (f"，显示前 {fmt_count(RECORD
                                                if org_count > RECORDS else ""))
 records_table(records, key="org_records_table",
               column_config={"成立登记日期": DATE, "列入名录日期": DATE})
-names_by_code = filters.community_options()
 export_filters = {
-    "社区": "、".join(names_by_code.get(code, code) for code in g.communities) or current.whole(),
+    "社区": filters.communities_label(g),
     "新登记与调解统计期": period.label(),
     **of.describe(),
 }

@@ -13,7 +13,6 @@ import streamlit as st
 
 from command_center import config, figures
 from command_center import typhoon as ty
-from command_center.access import current
 from command_center.formatting import fmt_count, fmt_pct
 from command_center.maps import base, layers
 from command_center.ui import charts, filters
@@ -72,8 +71,7 @@ def shelters_layer(df: pd.DataFrame) -> folium.FeatureGroup:
 
 g = filters.current()
 now = config.now()
-names_by_code = filters.community_options()
-community_text = "、".join(names_by_code.get(c, c) for c in g.communities) or current.whole()
+community_text = filters.communities_label(g)
 
 st.title("防台转移")
 

@@ -31,7 +31,6 @@ from command_center.maps.offline import make_offline
 from command_center.periods import Period
 from queries import run_query
 
-STATIC_CSS_VERSION = "1"
 FONT = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','Microsoft YaHei','PingFang SC'," \
        "'WenQuanYi Micro Hei',sans-serif"
 BG = "#07111f"
@@ -669,9 +668,9 @@ CFG, URL_PROBLEMS = w.apply_query(CFG, {k: st.query_params.get(k) for k in
                                         ("rotate", "panel", "refresh")})
 PROBLEMS = CONFIG_PROBLEMS + URL_PROBLEMS
 
-# Optional self-hosted Chinese font (static/vendor/fonts/noto-sans-sc, copied from the npm
-# package @fontsource/noto-sans-sc at install time): the browser fetches only the subsets the
-# wall's characters need. Without it the wall uses the screen's own CJK font (FONT).
+# Optional self-hosted Chinese font: if a site puts the @fontsource/noto-sans-sc CSS and files
+# under static/vendor/fonts/noto-sans-sc (nothing here installs them), the wall imports them;
+# otherwise it uses the screen's own CJK font (FONT).
 _FONT_CSS = config.ROOT / "static" / "vendor" / "fonts" / "noto-sans-sc"
 FONT_IMPORT = "".join(
     f'@import url("app/static/vendor/fonts/noto-sans-sc/{w_}.css");\n'

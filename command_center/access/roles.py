@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 
 from command_center import config
+from command_center.pages import admin_pages
 
-ADMIN_PAGES = frozenset({"data", "users", "audit"})  # 数据管理, 用户管理, 审计日志
+ADMIN_PAGES = admin_pages()  # 数据管理, 用户管理, 审计日志 (command_center/pages.py)
 
 
 @dataclasses.dataclass(frozen=True)

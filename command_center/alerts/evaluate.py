@@ -39,7 +39,7 @@ def link(path: str, **params) -> str:
 def _q(name: str, warehouse: Path | None, **params) -> pd.DataFrame:
     from queries import run_query_uncached
 
-    return run_query_uncached(f"alerts/{name}", warehouse, **params)
+    return run_query_uncached(name, warehouse, **params)
 
 
 def _fmt_num(x) -> str:
@@ -81,7 +81,7 @@ def _shelter_occupancy(rule: Rule, now, warehouse) -> list[Finding]:
 
     c = rule.condition
     out = []
-    for t in _q("active_typhoons", warehouse, now=now).itertuples():
+    for t in _q("alerts/active_typhoons", warehouse, now=now).itertuples():
         df = run_query_uncached("typhoon/shelter_occupancy", warehouse, typhoon_id=t.typhoon_id,
                                 ref_at=now, communities=list(rule.scope))
         rate = df["occupancy_rate"].astype(float)
@@ -101,7 +101,7 @@ def _shelter_occupancy(rule: Rule, now, warehouse) -> list[Finding]:
 
 def _evacuation_pending(rule: Rule, now, warehouse) -> list[Finding]:
     c = rule.condition
-    df = _q("pending_by_typhoon", warehouse, now=now, after_hours=c["after_hours"],
+    df = _q("alerts/pending_by_typhoon", warehouse, now=now, after_hours=c["after_hours"],
             communities=list(rule.scope))
     out = []
     for r in df[df["pending_persons"] >= c["min_persons"]].itertuples():
@@ -118,7 +118,7 @@ def _evacuation_pending(rule: Rule, now, warehouse) -> list[Finding]:
 
 def _dispute_overdue(rule: Rule, now, warehouse) -> list[Finding]:
     c = rule.condition
-    df = _q("overdue_disputes_by_community", warehouse, now=now,
+    df = _q("alerts/overdue_disputes_by_community", warehouse, now=now,
             min_days_overdue=c["min_days_overdue"], risk_levels=c["risk_levels"],
             min_count=c["min_count"], communities=list(rule.scope))
     what = ("、".join(c["risk_levels"]) + "色风险") if c["risk_levels"] else ""
@@ -138,7 +138,7 @@ def _dispute_overdue(rule: Rule, now, warehouse) -> list[Finding]:
 
 def _incident_surge(rule: Rule, now, warehouse) -> list[Finding]:
     c = rule.condition
-    df = _q("incident_surge", warehouse, now=now, group_by=c["group_by"],
+    df = _q("alerts/incident_surge", warehouse, now=now, group_by=c["group_by"],
             window_minutes=c["window_minutes"], weeks=c["weeks"], k=c["k"],
             min_count=c["min_count"], communities=list(rule.scope))
     out = []
@@ -158,7 +158,7 @@ def _incident_surge(rule: Rule, now, warehouse) -> list[Finding]:
 
 def _data_stale(rule: Rule, now, warehouse) -> list[Finding]:
     limits = rule.condition["max_hours"]
-    df = _q("stale_datasets", warehouse, now=now, datasets=list(limits),
+    df = _q("alerts/stale_datasets", warehouse, now=now, datasets=list(limits),
             max_hours=list(limits.values()))
     out = []
     for r in df.itertuples():

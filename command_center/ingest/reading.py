@@ -39,7 +39,6 @@ CHUNK = 1 << 20
 csv.field_size_limit(1 << 26)
 
 TEXT_EXTENSIONS = {".csv", ".txt", ".tsv", ".xls"}
-EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls"}
 
 
 @dataclass

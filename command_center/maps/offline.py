@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import folium
 
-from command_center.ui.assets import IFRAME_PREFIX, cdn_resources, local_name
+from command_center.ui.assets import IFRAME_PREFIX, REQUIRED_URLS, cdn_resources, local_name
 
-LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
-LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
-# every asset any of our maps uses; ensure_static_assets() copies exactly these
-REQUIRED_URLS = [LEAFLET_JS, LEAFLET_CSS]
 # folium.Map's defaults that a map of polygons, circles, tooltips and popups never uses
 _DROPPED = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
             "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"}
@@ -30,7 +26,7 @@ class OfflineAssetError(RuntimeError):
 def local_url(cdn_url: str, prefix: str = IFRAME_PREFIX) -> str:
     if cdn_url not in REQUIRED_URLS:
         raise OfflineAssetError(
-            f"地图资源没有本地副本：{cdn_url}（在 command_center/maps/offline.py 的 REQUIRED_URLS 中登记）"
+            f"地图资源没有本地副本：{cdn_url}（在 command_center/ui/assets.py 的 REQUIRED_URLS 中登记）"
         )
     if cdn_url not in cdn_resources():
         raise OfflineAssetError(f"folium-offline 中没有该资源：{cdn_url}")

@@ -15,6 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 VENDOR_DIR = ROOT / "static" / "vendor"
 # URL of a vendor file as seen from the streamlit-folium component iframe
 IFRAME_PREFIX = "../../app/static/vendor/"
+LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
+LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
+# every asset any of our maps uses: ensure_static_assets() copies exactly these, and
+# command_center.maps.offline refuses any other (this module owns the list; offline reads it)
+REQUIRED_URLS = [LEAFLET_JS, LEAFLET_CSS]
 
 
 def cdn_resources() -> dict[str, str]:
@@ -31,8 +36,6 @@ def local_name(cdn_url: str) -> str:
 
 def ensure_static_assets(urls: list[str] | None = None) -> list[Path]:
     """Write the given CDN resources (default: every one the maps use) under static/vendor."""
-    from command_center.maps.offline import REQUIRED_URLS
-
     resources = cdn_resources()
     VENDOR_DIR.mkdir(parents=True, exist_ok=True)
     written = []

@@ -1,18 +1,17 @@
 """矛盾纠纷 page filters, kept in the URL, and chart clicks that narrow the page.
 
-Same mechanism as ``incident_filters``: widgets bound to query parameters (``dsp_*`` keys);
-a chart click's callback writes the clicked value into the bound key before the next run.
+Widgets bound to query parameters (``dsp_*`` keys); chart clicks through
+``command_center.ui.chart_filters``, like 警情事件.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
 
 from command_center import schema
-from command_center.ui.incident_filters import chart_points, custom_value
+from command_center.ui.chart_filters import ChartFilters, pick_into
 
 DTYPE = "dsp_type"
 SOURCE = "dsp_source"
@@ -23,8 +22,12 @@ ORG = "dsp_org"
 PAGE = "dsp_page"
 COMMUNITIES = "communities"  # the global community filter
 
-CHART_KEYS = {DTYPE: [], CHANNEL: [], ORG: [], STATUS: [], COMMUNITIES: []}
-_GEN = "_dsp_chart_gen"
+# the keys a chart click can set and their cleared values; 重置全部筛选 also clears the others
+CHARTS = ChartFilters(
+    "dsp", page_key=PAGE,
+    chart_keys={DTYPE: [], CHANNEL: [], ORG: [], STATUS: [], COMMUNITIES: []},
+    other_keys={SOURCE: [], RISK: []})
+chart_key = CHARTS.chart_key
 
 
 
@@ -60,42 +63,10 @@ class DisputeSelection:
         return out
 
 
-def chart_key(name: str) -> str:
-    return f"dsp_chart_{name}_{st.session_state.get(_GEN, 0)}"
-
-
-def _narrow(values: dict) -> None:
-    for key, value in values.items():
-        st.session_state[key] = value
-    st.session_state[PAGE] = 1
-    st.session_state[_GEN] = st.session_state.get(_GEN, 0) + 1
-
-
-def on_select(name: str, target: str) -> Callable[[], None]:
+def on_select(name: str, target: str):
     """A plotly ``on_select`` callback: the clicked point's customdata → ``[value]`` in
     ``target`` (a bound widget key)."""
-    key = chart_key(name)
-
-    def callback() -> None:
-        for point in chart_points(key):
-            value = custom_value(point)
-            if value:
-                _narrow({target: [value]})
-                return
-
-    return callback
-
-
-def chart_narrowed() -> bool:
-    return any(st.session_state.get(k) for k in CHART_KEYS)
-
-
-def clear_chart_filters() -> None:
-    _narrow(dict(CHART_KEYS))
-
-
-def reset_all() -> None:
-    _narrow({**CHART_KEYS, SOURCE: [], RISK: []})
+    return CHARTS.on_select(name, pick_into(target))
 
 
 def render(org_names: dict[str, str]) -> DisputeSelection:
@@ -115,11 +86,7 @@ def render(org_names: dict[str, str]) -> DisputeSelection:
         orgs = c[5].multiselect("调解组织", list(org_names), key=ORG, bind="query-params",
                                 format_func=lambda o: org_names.get(o, o),
                                 placeholder="全部组织")
-        b1, b2, _ = st.columns([1, 1, 4])
-        b1.button("清除图表筛选", on_click=clear_chart_filters, disabled=not chart_narrowed(),
-                  help="撤销点击图表（类型、调解方式、调解组织、状态、社区）带来的筛选",
-                  width="stretch", key="dsp_clear_chart")
-        b2.button("重置全部筛选", on_click=reset_all, width="stretch", key="dsp_reset_all")
+        CHARTS.buttons("撤销点击图表（类型、调解方式、调解组织、状态、社区）带来的筛选")
     return DisputeSelection(
         dispute_types=tuple(types or ()),
         sources=tuple(sources or ()),

@@ -39,6 +39,12 @@ def community_options() -> dict[str, str]:
     return dict(zip(df["community_code"], df["community_name"], strict=True))
 
 
+def communities_label(filters: Filters) -> str:
+    """The chosen communities' names (、-separated), or the whole county (全市) for none."""
+    names = community_options()
+    return "、".join(names.get(c, c) for c in filters.communities) or access.whole()
+
+
 URL_KEYS = ("period", "range", "communities")
 MIN_DATE = dt.date(2000, 1, 1)  # the earliest date a link may ask for (ingest's lower bound)
 DEFAULT_PRESET = "month"

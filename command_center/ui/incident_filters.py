@@ -1,20 +1,14 @@
-"""警情事件 page filters, kept in the URL, and chart clicks that narrow the page.
-
-Every widget is bound to a query parameter (``inc_*`` keys). A click on a chart runs a
-callback *before* the next script run, which writes the clicked value into the bound widget's
-session-state key (bound widgets can't be set through ``st.query_params``); the widget then
-draws with it and the URL follows. ``清除图表筛选`` resets every key a chart click can set.
-"""
+"""警情事件 page filters, kept in the URL (``inc_*`` keys), and chart clicks that narrow the
+page (``command_center.ui.chart_filters``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from command_center import schema
+from command_center.ui.chart_filters import ChartFilters, custom_value, pick_into
 
 SOURCE = "inc_source"
 CATEGORY = "inc_category"
@@ -31,10 +25,14 @@ COMMUNITIES = "communities"  # the global community filter (command_center.ui.fi
 ALL_HOURS = (0, 23)
 WEEKDAYS = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
 GRAINS = {"auto": "自动", "day": "按日", "week": "按周", "month": "按月"}
-# keys a chart click can set, and their cleared value
-CHART_KEYS = {SOURCE: [], CATEGORY: [], SUBCATEGORY: [], STATUS: [], WEEKDAY: [],
-              HOURS: ALL_HOURS, COMMUNITIES: []}
-_GEN = "_inc_chart_gen"  # bumped on every narrowing: charts get fresh keys (no stale selection)
+# the keys a chart click can set and their cleared values; 重置全部筛选 also clears the others
+CHARTS = ChartFilters(
+    "inc", page_key=PAGE,
+    chart_keys={SOURCE: [], CATEGORY: [], SUBCATEGORY: [], STATUS: [], WEEKDAY: [],
+                HOURS: ALL_HOURS, COMMUNITIES: []},
+    other_keys={SEVERITY: [], QUERY: ""})
+chart_key = CHARTS.chart_key
+on_select = CHARTS.on_select
 
 
 @dataclass(frozen=True)
@@ -88,65 +86,14 @@ def like_pattern(text: str | None) -> str | None:
     return f"%{escaped}%"
 
 
-def chart_key(name: str) -> str:
-    """A chart's widget key, renewed after each narrowing so no stale selection lingers."""
-    return f"inc_chart_{name}_{st.session_state.get(_GEN, 0)}"
-
-
-def _narrow(values: dict) -> None:
-    for key, value in values.items():
-        st.session_state[key] = value
-    st.session_state[PAGE] = 1
-    st.session_state[_GEN] = st.session_state.get(_GEN, 0) + 1
-
-
-def chart_points(key: str) -> list[dict]:
-    state = st.session_state.get(key)
-    if not state:
-        return []
-    selection = state.get("selection", state) if isinstance(state, dict) else state.selection
-    return list(selection.get("points", []) if isinstance(selection, dict) else selection.points)
-
-
-def on_select(name: str, extract: Callable[[dict], dict | None]) -> Callable[[], None]:
-    """A plotly ``on_select`` callback: ``extract(point)`` → {widget key: value} to set."""
-    key = chart_key(name)
-
-    def callback() -> None:
-        for point in chart_points(key):
-            values = extract(point)
-            if values:
-                _narrow(values)
-                return
-
-    return callback
-
-
-def custom_value(point: dict, i: int = 0):
-    data = point.get("customdata")
-    if isinstance(data, list | tuple):
-        return data[i] if len(data) > i else None
-    return data if i == 0 else None
-
-
 def pick_category(point: dict) -> dict | None:
     value = custom_value(point)
     return {CATEGORY: [value], SUBCATEGORY: []} if value else None
 
 
-def pick_source(point: dict) -> dict | None:
-    value = custom_value(point)
-    return {SOURCE: [value]} if value else None
-
-
-def pick_status(point: dict) -> dict | None:
-    value = custom_value(point)
-    return {STATUS: [value]} if value else None
-
-
-def pick_community(point: dict) -> dict | None:
-    value = custom_value(point)
-    return {COMMUNITIES: [value]} if value else None
+pick_source = pick_into(SOURCE)
+pick_status = pick_into(STATUS)
+pick_community = pick_into(COMMUNITIES)
 
 
 _WEEKDAY_BY_NAME = {v: k for k, v in WEEKDAYS.items()}
@@ -159,24 +106,6 @@ def pick_weekday_hour(point: dict) -> dict | None:
     if weekday is None or hour is None:
         return None
     return {WEEKDAY: [int(weekday)], HOURS: (int(hour), int(hour))}
-
-
-def chart_narrowed() -> bool:
-    return any(_differs(st.session_state.get(k), v) for k, v in CHART_KEYS.items())
-
-
-def _differs(value, default) -> bool:
-    if value is None:
-        return False
-    return tuple(value) != tuple(default) if isinstance(default, tuple) else bool(value)
-
-
-def clear_chart_filters() -> None:
-    _narrow(dict(CHART_KEYS))
-
-
-def reset_all() -> None:
-    _narrow({**CHART_KEYS, SEVERITY: [], QUERY: ""})
 
 
 def render(subcategories: dict[str, list[str]]) -> IncidentSelection:
@@ -208,11 +137,7 @@ def render(subcategories: dict[str, list[str]]) -> IncidentSelection:
         hours = d3.slider("时段（时）", 0, 23, value=ALL_HOURS, key=HOURS, bind="query-params")
         text = d4.text_input("关键词（地址或事件描述）", key=QUERY, bind="query-params",
                              placeholder="如：人民路、电动车", max_chars=50)
-        b1, b2, _ = st.columns([1, 1, 4])
-        b1.button("清除图表筛选", on_click=clear_chart_filters, disabled=not chart_narrowed(),
-                  help="撤销点击图表（类别、来源、状态、星期×时段、社区）带来的筛选",
-                  width="stretch", key="inc_clear_chart")
-        b2.button("重置全部筛选", on_click=reset_all, width="stretch", key="inc_reset_all")
+        CHARTS.buttons("撤销点击图表（类别、来源、状态、星期×时段、社区）带来的筛选")
     hours = tuple(hours) if isinstance(hours, list | tuple) else ALL_HOURS
     return IncidentSelection(
         sources=tuple(sources or ()),
@@ -234,18 +159,3 @@ def auto_grain(days: int) -> str:
         return "week"
     return "month"
 
-
-def for_display(df: pd.DataFrame) -> pd.DataFrame:
-    """Missing values shown as blanks, not "None"/"NaT" (English in a Chinese table);
-    timestamps to the minute, dates as YYYY-MM-DD."""
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            fmt = "%Y-%m-%d" if str(col).endswith("_on") else "%Y-%m-%d %H:%M"
-            out[col] = s.dt.strftime(fmt).fillna("")
-        elif not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
-            out[col] = [
-                "" if pd.isna(v) else (v.isoformat() if hasattr(v, "isoformat") else v)
-                for v in s.astype(object)]
-    return out

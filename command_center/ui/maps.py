@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import folium
-import streamlit as st
 from streamlit_folium import st_folium
 
 from command_center.maps.offline import make_offline
@@ -25,7 +24,3 @@ def show_map(
         use_container_width=True,
         returned_objects=list(returned_objects),
     ) or {}
-
-
-def map_caption(text: str) -> None:
-    st.caption(text)

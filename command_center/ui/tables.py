@@ -121,3 +121,19 @@ def paged_records(*, total: int, page_key: str, page_size: int, caption: str,
     if too_many:
         st.warning(f"所选记录共 {fmt_count(total)} 条，超过单次导出上限 {fmt_count(export_max)} 条，"
                    "请缩小时间范围或增加筛选条件后再导出。")
+
+
+def for_display(df: pd.DataFrame) -> pd.DataFrame:
+    """Missing values shown as blanks, not "None"/"NaT" (English in a Chinese table);
+    timestamps to the minute, dates as YYYY-MM-DD."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            fmt = "%Y-%m-%d" if str(col).endswith("_on") else "%Y-%m-%d %H:%M"
+            out[col] = s.dt.strftime(fmt).fillna("")
+        elif not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
+            out[col] = [
+                "" if pd.isna(v) else (v.isoformat() if hasattr(v, "isoformat") else v)
+                for v in s.astype(object)]
+    return out

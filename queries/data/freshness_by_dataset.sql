@@ -1,20 +1,9 @@
--- Per dataset: rows in the warehouse, last import, newest record time, current quarantine.
+-- Per dataset (the schema's registry): rows in the warehouse, last import, newest record time, current quarantine.
 -- "Current" quarantine = the rows set aside by the latest import of each (dataset, file).
 with rows_and_times as (
-    select 'communities' as dataset, count(*) as row_count,
-           cast(null as timestamp) as newest_record_at from communities
-    union all
-    select 'social_orgs', count(*), cast(max(registered_on) as timestamp) from social_orgs
-    union all
-    select 'typhoons', count(*), max(warning_start_at) from typhoons
-    union all
-    select 'shelters', count(*), cast(null as timestamp) from shelters
-    union all
-    select 'incidents', count(*), max(reported_at) from incidents
-    union all
-    select 'disputes', count(*), max(received_at) from disputes
-    union all
-    select 'evacuations', count(*), max(notified_at) from evacuations
+    -- one select per dataset of command_center/schema.py DATASETS (generated in
+    -- queries/__init__.py: row count and max(newest_record) of each table)
+    -- @include data/_dataset_rows
 ),
 
 imports as (

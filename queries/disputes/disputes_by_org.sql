@@ -4,13 +4,7 @@ with
 counts as (
     select
         mediator_org_id,
-        count(*) as dispute_count,
-        count(*) filter (where is_closed) as closed_count,
-        count(*) filter (where is_success) as success_count,
-        count(*) filter (where is_success) / nullif(count(*) filter (where is_concluded), 0)
-            as success_rate,
-        median(close_days) as median_close_days,
-        sum(amount_yuan) as amount_total
+        -- @include disputes/_group_measures
     from selection
     where mediator_org_id is not null
     group by mediator_org_id

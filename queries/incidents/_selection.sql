@@ -5,14 +5,5 @@ selection as (
     select *
     from incidents_at($end)
     where reported_at >= $start
-        and (len($communities) = 0 or list_contains($communities, community_code))
-        and (len($sources) = 0 or list_contains($sources, source))
-        and (len($categories) = 0 or list_contains($categories, category))
-        and (len($subcategories) = 0 or list_contains($subcategories, subcategory))
-        and (len($severities) = 0 or list_contains($severities, severity))
-        and (len($statuses) = 0 or list_contains($statuses, status))
-        and (len($weekdays) = 0 or list_contains($weekdays, isodow(reported_at)))
-        and hour(reported_at) between $min_hour and $max_hour
-        and (coalesce($q, '') = ''
-             or address ilike $q escape '\' or summary ilike $q escape '\')
+        -- @include incidents/_page_filters
 ),

@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from command_center.access import audit, roles, sessions
+from command_center.pages import PAGES
 from tests.browser.conftest import (
     VIEWPORT,
     AppServer,
@@ -104,8 +105,7 @@ def test_signed_out_client_gets_only_the_login_page(browser, page, app_server,
     assert _websocket_status(app_server, sign_in("leader")).split()[1] == "101"
 
 
-ALL_PAGES = {"overview", "briefing", "incidents", "disputes", "social-orgs", "typhoon", "risk", "alerts",
-             "explore", "wall", "data", "definitions", "users", "audit"}
+ALL_PAGES = {p.url_path for p in PAGES}
 
 
 @pytest.mark.parametrize("role", ["admin", "leader", "analyst", "community"])

@@ -36,5 +36,6 @@ def test_risk_page_renders_offline(page, app_server):
     screenshot(page, "risk_history")
     # hover a community: the tooltip shows its score
     frame.locator("path.leaflet-interactive").nth(60).hover(force=True)
-    page.wait_for_timeout(400)
-    assert "风险分" in frame.locator(".leaflet-tooltip").inner_text()
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=10_000)
+    assert "风险分" in tooltip.inner_text()

@@ -5,32 +5,24 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ROOT, goto, screenshot
+from command_center.pages import PAGES
+from tests.browser.conftest import goto, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 CODE = "330383001030"
-# url path → file (app.py PAGES); a page is tested once its file exists
-PAGES = {
-    "overview": "views/overview.py", "briefing": "views/briefing.py",
-    "incidents": "views/incidents.py", "disputes": "views/disputes.py",
-    "social-orgs": "views/social_orgs.py", "typhoon": "views/typhoon.py",
-    "risk": "views/risk.py", "alerts": "views/alerts.py", "explore": "views/explore.py",
-    "wall": "views/wall.py",
-    "data": "views/data.py", "definitions": "views/definitions.py", "users": "views/users.py",
-    "audit": "views/audit.py",
-}
-EXISTING = [p for p, f in PAGES.items() if (ROOT / f).exists()]
+# every registered page (command_center/pages.py; tests/test_pages.py: each file exists)
+URL_PATHS = [p.url_path for p in PAGES]
 
 
-def test_navigation_lists_exactly_the_existing_pages(page, app_server):
+def test_navigation_lists_exactly_the_registered_pages(page, app_server):
     goto(page, app_server, "/")
     hrefs = page.locator('[data-testid="stSidebarNav"] a').evaluate_all(
         "els => els.map(e => new URL(e.href).pathname.replace(/^\\//, ''))")
     listed = {h or "overview" for h in hrefs}
-    assert listed == set(EXISTING)
+    assert listed == set(URL_PATHS)
 
 
-@pytest.mark.parametrize("url_path", EXISTING)
+@pytest.mark.parametrize("url_path", URL_PATHS)
 def test_every_page_loads_by_direct_url(page, app_server, url_path):
     goto(page, app_server, f"/{url_path}")
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -39,8 +31,7 @@ def test_every_page_loads_by_direct_url(page, app_server, url_path):
 
 
 def test_deep_link_restores_global_filters(page, app_server):
-    goto(page, app_server, f"/incidents?period=7d&communities={CODE}"
-         if "incidents" in EXISTING else f"/?period=7d&communities={CODE}")
+    goto(page, app_server, f"/incidents?period=7d&communities={CODE}")
     sidebar = page.locator('[data-testid="stSidebar"]')
     active = sidebar.locator('button[aria-checked="true"]').all_inner_texts()
     assert active == ["近7天"]
@@ -65,7 +56,7 @@ def test_unknown_path_opens_the_map_without_english(page, app_server, path):
     English "Page not found" dialog; an unknown name gets a Chinese note."""
     goto(page, app_server, path)
     page.get_by_role("heading", name="一张图").first.wait_for(timeout=20_000)
-    page.wait_for_timeout(1000)  # the dialog, if any, comes with the page's first message
+    wait_ready(page)  # the dialog, if any, comes with the page's run: wait until it is over
     body = page.locator("body").inner_text()
     assert "Page not found" not in body and "not found" not in body.lower()
     assert page.locator('[role="dialog"]').count() == 0
