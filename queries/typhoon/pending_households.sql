@@ -1,10 +1,6 @@
 -- 应转未转: households of one typhoon still to move (status 待转移), biggest first
-with records as (
-    select *
-    from evacuations_staged()
-    where typhoon_id = $typhoon_id
-        and (len($communities) = 0 or list_contains($communities, community_code))
-),
+with
+-- @include typhoon/_records
 
 final as (
     select

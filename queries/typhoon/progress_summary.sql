@@ -1,12 +1,8 @@
 -- one typhoon's evacuation against plan, in persons (status as last exported; staging:
 -- evacuations_staged; registry: evac_*): planned = every record, moved = 已转移 + 已返回,
 -- pending (应转未转) = planned − moved = 待转移 (waiting) + 拒绝转移 (refused)
-with records as (
-    select *
-    from evacuations_staged()
-    where typhoon_id = $typhoon_id
-        and (len($communities) = 0 or list_contains($communities, community_code))
-),
+with
+-- @include typhoon/_records
 
 final as (
     select
