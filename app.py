@@ -54,16 +54,16 @@ if _ctx and _asked and not _ctx.pages_manager.intended_page_script_hash and _ask
         st.info(f"没有找到页面“/{_asked}”，已为您打开{allowed[_home]}。", icon="ℹ️")
 # ---------------------------------------------------------------------------------------------
 page = st.navigation(groups, expanded=True)  # every page listed (no "View more" fold)
-# the default page's url_path is "" (Streamlit): it matches no row and keeps the filters and
-# the sidebar, whichever page it is (for the 大屏 role, the wall)
-shown = next((p for p in PAGES if p.url_path == page.url_path), None)
-if shown is None or shown.uses_filters:
+# the page's row by its title: Streamlit gives the default page the url_path "" (for the 大屏
+# role that is the wall, which must get neither the filters nor the sidebar)
+shown = next(p for p in PAGES if p.title == page.title)
+if shown.uses_filters:
     filters.render()
-if shown is None or shown.sidebar:
+if shown.sidebar:
     with st.sidebar:
         freshness_caption()
         sidebar_count()
-    access_panel.sidebar(viewer, page.url_path, filters.community_options())
+    access_panel.sidebar(viewer, shown.url_path, filters.community_options())
 # Streamlit's ⋮ menu only offers English items (Print, Record screen, Made with Streamlit):
 # hidden; printing is the browser's own, briefings have their Word/PDF downloads.
 # plotly's toolbar (shown on hover, English tooltips: Download plot as a png, Zoom, Pan …) too.
@@ -83,6 +83,6 @@ try:
     page.run()
 except Exception:  # shown to a person in Chinese, the traceback goes to the server log
     ref = uuid.uuid4().hex[:8].upper()
-    log.exception("页面出错（编号 %s，页面 %s）", ref, page.url_path)
+    log.exception("页面出错（编号 %s，页面 %s）", ref, shown.url_path)
     st.error(f"页面出现错误，请稍后重试；如仍有问题，请将错误编号 {ref} 告知系统管理员"
              "（管理员可在服务器日志中按编号查到详情）。")

@@ -317,6 +317,18 @@ def test_unmasking_asks_a_reason_is_audited_once_and_shows_phones(fixture_wareho
     assert not [b for b in leader.sidebar.button if b.key == "_cc_unmask_go"]
 
 
+def test_a_wall_screen_gets_the_wall_alone(fixture_warehouse):
+    """The 大屏 role's only page is its default page (Streamlit names it ""): it still runs as
+    the wall, without the global filters, the sidebar or the account panel."""
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    at.session_state[current.TOKEN_KEY] = sign_in("wall")
+    at.run()
+    assert not at.exception, at.exception
+    assert any('data-kpi="incidents_today"' in m.value for m in at.markdown)  # the wall ran
+    assert len(at.sidebar) == 0, [type(e).__name__ for e in at.sidebar]
+    assert "period" not in at.session_state and "communities" not in at.session_state
+
+
 def test_command_line_manages_users_and_tokens_and_audits_each_change(capsys):
     from command_center.cli import main
 
