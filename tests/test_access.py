@@ -346,8 +346,9 @@ def test_command_line_manages_users_and_tokens_and_audits_each_change(capsys):
     assert main(["token", "add", "二楼大屏"]) == 0
     url = capsys.readouterr().out.split("/wall?token=")[1].split()[0]
     assert sessions.lookup(sessions.token_session(url)).role.code == "wall"
-    assert [x["action"] for x in _new_lines(mark)] == ["user_change", "user_change",
-                                                      "token_change"]
+    lines = _new_lines(mark)
+    assert [x["action"] for x in lines] == ["user_change", "user_change", "token_change"]
+    assert lines[0]["detail"]["角色"] == "分析员"  # the audit page shows it as written
     assert main(["audit", "verify"]) == 0 and "哈希链完整" in capsys.readouterr().out
 
 

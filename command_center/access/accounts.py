@@ -110,7 +110,7 @@ def add(username: str, role: str, *, password: str | None = None, display_name: 
             (username, display_name or username, role, json.dumps(codes), _hasher.hash(password),
              int(must_change), now, now))
     audit.record("user_change", by, target=username,
-                 detail={"操作": "新建用户", "角色": role, "社区": list(codes)})
+                 detail={"操作": "新建用户", "角色": roles.get(role).name, "社区": list(codes)})
     return password
 
 
@@ -143,7 +143,7 @@ def set_disabled(username: str, disabled: bool, *, by: str = "命令行") -> Non
 def set_role(username: str, role: str, communities=(), *, by: str = "命令行") -> None:
     codes = _check_role(role, communities)
     _update(username, by, "修改角色", "role = ?, communities = ?", (role, json.dumps(codes)),
-            {"角色": role, "社区": list(codes)})
+            {"角色": roles.get(role).name, "社区": list(codes)})
 
 
 def link_sso(username: str, subject: str) -> None:
