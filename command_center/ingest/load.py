@@ -27,9 +27,10 @@ from command_center.ingest.mapping import (
     detect_dataset,
     header_lookup,
     map_headers,
+    no_header_message,
     norm_header,
 )
-from command_center.ingest.reading import RawFile, load_raw, open_file
+from command_center.ingest.reading import NoHeaderRow, RawFile, load_raw, open_file
 from command_center.ingest.report import ImportReport
 from command_center.schema import DATASETS, Column, Dataset
 from command_center.warehouse import table_columns
@@ -76,7 +77,10 @@ def header_predicate(dataset: Dataset | None, site: SiteMapping | None):
 
 def plan_file(path: Path, dataset: Dataset, site: SiteMapping | None) -> Plan:
     """Open the file and map its headers; IngestError if it can't be used for ``dataset``."""
-    raw = open_file(path, header_predicate(None, site))
+    try:
+        raw = open_file(path, header_predicate(None, site))
+    except NoHeaderRow as exc:
+        raise IngestError(no_header_message(exc, dataset, site)) from None
     try:
         mapping = map_headers(dataset, raw.headers, site)
         mapped = set(mapping.values())
@@ -93,6 +97,75 @@ def plan_file(path: Path, dataset: Dataset, site: SiteMapping | None) -> Plan:
         raw.cleanup()
         raise
     return Plan(dataset, raw, mapping)
+
+
+def _placement(con, ds: Dataset, comm: Column, lon: Column, report: ImportReport) -> None:
+    """How the loaded rows are placed on the map: by their point, by their community only
+    (no coordinates), or not at all (neither; kept loaded, counted as 无社区无坐标)."""
+    c, x = ident(comm.name), ident(lon.name)
+    point, by_comm, none = con.execute(
+        f"select count(*) filter (where {x} is not null and not location_is_approx), "
+        f"count(*) filter (where {c} is not null and ({x} is null or location_is_approx)), "
+        f"count(*) filter (where {c} is null and {x} is null) "
+        "from checked where _reason is null").fetchone()
+    report.placement = {"point": point, "community": by_comm, "none": none}
+    if none:
+        report.warnings[R.UNPLACED] += none
+
+
+def _same_name_same_season(con, report: ImportReport) -> None:
+    """A typhoon whose Chinese name is already in the warehouse (or twice in the file) for the
+    same season under another number is most likely the same storm numbered twice: warn."""
+    season = ("case when regexp_full_match(typhoon_id, '[0-9]{4}') then "
+              "(case when left(typhoon_id, 2)::int >= 49 then 1900 else 2000 end) "
+              "+ left(typhoon_id, 2)::int else year(warning_start_at) end")
+    found = con.execute(
+        f"""
+        with s as (select typhoon_id, name_cn, warning_start_at from checked
+                   where _reason is null),
+        allr as (
+            select typhoon_id, name_cn, warning_start_at, false as new from typhoons
+            where typhoon_id not in (select typhoon_id from s)
+            union all select typhoon_id, name_cn, warning_start_at, true from s
+        )
+        select name_cn, {season} as season,
+               list(distinct typhoon_id order by typhoon_id) filter (where not new) as old,
+               list(distinct typhoon_id order by typhoon_id) filter (where new) as fresh
+        from allr where name_cn is not null
+        group by 1, 2 having count(distinct typhoon_id) > 1 and bool_or(new)
+        order by 2, 1
+        """
+    ).fetchall()
+    for name, year, old, fresh in found:
+        old, fresh = old or [], fresh or []
+        report.warnings[R.SAME_NAME_SEASON] += len([t for t in fresh if t not in old])
+        had = f"已有编号 {'、'.join(old)}，" if old else ""
+        report.notes.append(
+            f"台风「{name}」{year} 年{had}本次导入的编号为 {'、'.join(fresh)}：同一年同名的台风"
+            "通常是同一个，请核对台风编号（201909 与 1909 视为同一编号，已统一为 1909 的写法）；"
+            "确属重复时请删除多余的一条后重新导入")
+
+
+def _headerless_cells(con, raw: RawFile, report: ImportReport) -> None:
+    """Cells under a column without a header (empty header cell, or right of the last
+    header) are not loaded: count them (a warning per row, a note with the cells)."""
+    cells, rows, where = raw.extra_cells, raw.extra_rows, []
+    if raw.extra_cells:
+        where.append(f"第 {len(raw.headers)} 列右侧")
+    if raw.blank_columns:
+        filled = [f"(nullif(trim(c{i}), '') is not null)::int" for i in raw.blank_columns]
+        n_cells, n_rows = con.execute(
+            f"select coalesce(sum({' + '.join(filled)}), 0), "
+            f"count(*) filter (where {' + '.join(filled)} > 0) from raw").fetchone()
+        if n_cells:
+            cells += n_cells
+            rows += n_rows  # a row may be counted twice when it has cells of both kinds
+            where.insert(0, "第 " + "、".join(str(i + 1) for i in raw.blank_columns) + " 列")
+    if cells:
+        report.warnings[R.HEADERLESS] += rows
+        report.notes.append(
+            f"{'、'.join(where)}没有表头，其中 {cells:,} 个单元格有内容，未导入；"
+            "如需导入，请在文件中补上表头后重新导入")
 
 
 # ------------------------------------------------------------------ lookups
@@ -201,7 +274,7 @@ def _range_flags(c: Column, pn: str, vn: str, now) -> list[tuple[str, str]]:
     return out
 
 
-def _parse_sql(plan: Plan, communities_known: bool, now=None
+def _parse_sql(plan: Plan, communities_known: bool, now=None, timezone: str | None = None
                ) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]]:
     """SQL creating temp view ``parsed`` (computed once, by the check query); returns it and the warning flags."""
     ds = plan.dataset
@@ -216,7 +289,10 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None
         out = ident(c.name)
         bad = ident("bad_" + c.name)
         if c.kind == "id":
-            v_cols.append(f"{V.clean(V.strip_control(src))} as {vn}")
+            cleaned = V.clean(V.strip_control(src))
+            if c.name in V.ID_FORMS:
+                cleaned = V.ID_FORMS[c.name](cleaned)
+            v_cols.append(f"{cleaned} as {vn}")
             ctl = ident("ctl_" + c.name)
             out_cols.append(f"coalesce(regexp_matches(_c_{c.name}, {V.q(V._CONTROL)}), false) "
                             f"as {ctl}")
@@ -229,7 +305,7 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None
             out_cols.append(f"{pn} as {out}")
             continue
         if c.kind == "timestamp":
-            p_cols.append(f"{V.timestamp_expr(vn)} as {pn}")
+            p_cols.append(f"{V.timestamp_expr(vn, timezone)} as {pn}")
         elif c.kind == "date":
             p_cols.append(f"{V.date_expr(vn)} as {pn}")
         elif c.kind == "int":
@@ -389,6 +465,7 @@ def load_file(
     geo: Geo,
     file_label: str,
     now,
+    timezone: str | None = None,
 ) -> ImportReport:
     """Stage the rows of ``plan`` into temp table ``staged`` and the quarantine table.
 
@@ -404,6 +481,7 @@ def load_file(
     clock = _Clock(report.timings)
     report.notes.extend(raw.notes)
     report.read = load_raw(con, raw, "raw")
+    _headerless_cells(con, raw, report)
     clock("read")
     communities_known = con.execute("select count(*) from communities").fetchone()[0] > 0
     prepare_lookups(con)
@@ -411,7 +489,9 @@ def load_file(
     if comm and not communities_known:
         report.notes.append("社区表为空：社区名称无法识别，仅接受 12 位社区编码")
     # pass 1: parse
-    parse_sql, warn1, strict = _parse_sql(plan, communities_known, now)
+    parse_sql, warn1, strict = _parse_sql(plan, communities_known, now, timezone)
+    if timezone and timezone != V.LOCAL_TZ:
+        report.notes.append(f"文件中的时间按 {timezone} 时区读取，已换算为北京时间")
     con.execute(parse_sql)
     clock("parse")
     # pass 2: coordinates (vectorized numpy/shapely round trip)
@@ -458,9 +538,25 @@ def load_file(
         for text, n in zip(texts, counts, strict=True):
             if n:
                 tally[text] += n
-        report.warnings = tally
+        report.warnings.update(tally)
+    if comm and lon:
+        _placement(con, ds, comm, lon, report)
+    time_headers = [c.header for c in ds.columns if c.kind in ("timestamp", "date")]
+    if any(text.startswith(tuple(f"{h}无法识别" for h in time_headers))
+           for text in [*report.reasons, *report.warnings]):
+        report.notes.append(V.time_formats_note())
 
-    # quarantine rows with their cells as JSON, personal data masked
+    if ds.name == "typhoons":
+        _same_name_same_season(con, report)
+    # quarantine rows with their cells as JSON, personal data masked; one current set per
+    # file: a re-import of the same file replaces the rows it had quarantined before
+    replaced = con.execute(
+        "select count(*) from quarantine where dataset = ? and file = ?", [ds.name, file_label]
+    ).fetchone()[0]
+    if replaced:
+        con.execute("delete from quarantine where dataset = ? and file = ?",
+                    [ds.name, file_label])
+        report.notes.append(f"此文件上次导入时隔离的 {replaced:,} 行已由本次结果替换")
     if report.quarantined:
         _store_quarantine(con, plan, file_label, now)
     con.execute("drop view if exists raw")

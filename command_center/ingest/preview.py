@@ -20,11 +20,12 @@ from command_center.ingest.mapping import (
     header_score,
     map_headers,
     merge,
+    no_header_message,
     norm_header,
     read_global_mapping,
     read_source_toml,
 )
-from command_center.ingest.reading import open_file
+from command_center.ingest.reading import NoHeaderRow, open_file
 from command_center.schema import BUILD_ORDER, DATASETS
 
 
@@ -65,7 +66,12 @@ def preview_file(
     known = set(all_known_headers())
     for s in sites.values():
         known.update(s.headers)
-    raw = open_file(file, lambda text: norm_header(text) in known)
+    try:
+        raw = open_file(file, lambda text: norm_header(text) in known)
+    except NoHeaderRow as exc:
+        ds = DATASETS[dataset] if dataset else None
+        raise IngestError(no_header_message(exc, ds, sites[dataset] if dataset else None)
+                          ) from None
     try:
         headers = raw.headers
         scores = {n: header_score(DATASETS[n], headers, sites[n]) for n in BUILD_ORDER}

@@ -95,7 +95,7 @@ def import_file(
                              schema_version=SCHEMA_VERSION)
                 try:
                     report = load_file(con, plan, crs=crs, geo=geo, file_label=label,
-                                       now=now)
+                                       now=now, timezone=site.timezone)
                     merge_staged(con, ds, report)
                 finally:
                     cleanup(con)
@@ -144,7 +144,8 @@ def _archive(file: Path, label: str, dataset: str, crs: str, site: SiteMapping,
     stem = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     kept = folder / f"{stem}-{label}"
     shutil.copyfile(file, kept)
-    meta = {"dataset": dataset, "file": label, "crs": crs, "headers": site.headers,
+    meta = {"dataset": dataset, "file": label, "crs": crs, "timezone": site.timezone,
+            "headers": site.headers,
             "imported_at": now.isoformat(sep=" ")}
     kept.with_name(kept.name + ".json").write_text(
         json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")

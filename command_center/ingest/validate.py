@@ -24,6 +24,11 @@ Warnings (the row is loaded; counted per wording in the report):
     缺少坐标，已用社区中心点    point missing, community centroid used (location_is_approx)
     经纬度颠倒，已交换         longitude and latitude columns were swapped
     坐标不完整，已忽略         only one of longitude/latitude given
+    无表头的列中有内容，未导入  cells under a column with no header (the note counts the cells)
+    无社区无坐标              neither a community nor a point: loaded, on no map and no
+                              community's figures (the report's 定位 line counts it too)
+    同一年已有同名台风，请核对编号  a typhoon named like another of the same season, numbered
+                              differently (201909 and 1909 are folded to 1909 first)
 """
 
 from __future__ import annotations
@@ -71,3 +76,6 @@ COMMUNITY_FROM_POINT = "社区由坐标补全"
 CENTROID_USED = "缺少坐标，已用社区中心点"
 SWAPPED = "经纬度颠倒，已交换"
 PARTIAL_POINT = "坐标不完整，已忽略"
+HEADERLESS = "无表头的列中有内容，未导入"
+SAME_NAME_SEASON = "同一年已有同名台风，请核对编号"
+UNPLACED = "无社区无坐标"
