@@ -233,3 +233,29 @@ def test_rows_without_community_or_point_are_loaded_and_counted(tmp_path, wh):
     assert "提示 无社区无坐标：1 行" in r.summary()
     assert query(wh, "select community_code, lon from incidents where incident_id = 'P4'") == [
         (None, None)]
+
+
+# ------------------------------------------------------------------ 7. rows of another area
+def test_rows_naming_another_district_or_street_are_quarantined(tmp_path, wh):
+    shared = name()  # a community name that another county might have too
+    head = ["事件编号", "上报时间", "所属区县", "所属街道", "所属社区"]
+    rows = [head,
+            ["A1", "2026-07-25 14:03", "龙港市", "龙港片区", shared],
+            ["A2", "2026-07-25 14:03", "浙江省温州市龙港市", "宜山镇", shared],
+            ["A3", "2026-07-25 14:03", "苍南县", "灵溪镇", shared],
+            ["A4", "2026-07-25 14:03", "", "钱库镇", shared],
+            ["A5", "2026-07-25 14:03", "330383", "", shared],
+            ["A6", "2026-07-25 14:03", "", "", shared]]
+    r = run(write_csv(tmp_path / "a.csv", rows), wh)
+    assert (r.read, r.loaded, r.quarantined) == (6, 4, 2)
+    assert r.reasons == {"不属于本县（苍南县）": 1, "不属于本县（钱库镇）": 1}
+    note = next(n for n in r.notes if n.startswith("不属于本县的行"))
+    assert "2 行" in note and "「所属区县」" in note and "龙港市" in note
+    assert query(wh, "select incident_id from incidents order by 1") == [
+        ("A1",), ("A2",), ("A5",), ("A6",)]
+    assert query(wh, "select row_number, reason from quarantine order by 1") == [
+        (4, "不属于本县（苍南县）"), (5, "不属于本县（钱库镇）")]
+    other = write_csv(tmp_path / "b.csv", [["纠纷编号", "受理时间", "行政区划", "所属社区"],
+                                           ["D1", "2026-07-01", "平阳县", shared]])
+    r = run(other, wh, dataset="disputes")
+    assert r.reasons == {"不属于本县（平阳县）": 1} and r.loaded == 0

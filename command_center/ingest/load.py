@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from command_center import config
@@ -23,6 +23,7 @@ from command_center.ingest.geo import Geo, locate
 from command_center.ingest.mapping import (
     SiteMapping,
     all_known_headers,
+    area_columns,
     column_headers_hint,
     detect_dataset,
     header_lookup,
@@ -62,6 +63,7 @@ class Plan:
     dataset: Dataset
     raw: RawFile
     mapping: dict[int, str]  # source column index → warehouse column
+    areas: dict[str, int] = field(default_factory=dict)  # district/street column indexes
 
     @property
     def by_column(self) -> dict[str, int]:
@@ -96,7 +98,8 @@ def plan_file(path: Path, dataset: Dataset, site: SiteMapping | None) -> Plan:
     except BaseException:
         raw.cleanup()
         raise
-    return Plan(dataset, raw, mapping)
+    areas = {} if dataset.name == "communities" else area_columns(raw.headers, mapping)
+    return Plan(dataset, raw, mapping, areas)
 
 
 def _placement(con, ds: Dataset, comm: Column, lon: Column, report: ImportReport) -> None:
@@ -368,6 +371,9 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None, timezone: str | No
             f"(({pl} is null) <> ({pa_} is null)) as _partial",
         ]
         warn_flags += [("_swapped", R.SWAPPED), ("_partial", R.PARTIAL_POINT)]
+    for kind, i in plan.areas.items():
+        v_cols.append(f"{V.clean_text(f'c{i}')} as _{kind}")
+        out_cols.append(f"_{kind}")
     out_cols.append("_too_long")
     v_sel = ", ".join(["_row", "_too_long", *v_cols])
     p_sel = ", ".join(["_v.*", *p_cols])
@@ -380,8 +386,51 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None, timezone: str | No
     return sql, warn_flags, strict_flags
 
 
+def _county_short() -> str:
+    """龙港市 → 龙港 (the name as it appears inside longer names), '' without a county."""
+    name = str(config.get("county", "name", "") or "").strip()
+    short = re.sub(r"(自治县|县|市|区)$", "", name)
+    return short if len(short) >= 2 else name
+
+
+_STREET_SUFFIX = "(街道办事处|街道办|街道|镇人民政府|镇|乡|片区)$"
+
+
+def area_stems(con) -> list[str]:
+    """The county's areas (communities' area_name) without their suffix: 宜山片区 → 宜山."""
+    names = [r[0] for r in con.execute(
+        "select distinct trim(area_name) from communities where nullif(trim(area_name), '') "
+        "is not null").fetchall()]
+    return sorted({re.sub(_STREET_SUFFIX, "", n.replace(" ", "")) or n for n in names})
+
+
+def _area_reasons(plan: Plan, stems: list[str]) -> list[tuple[str, str]]:
+    """(condition, SQL reason) for rows whose district or street column names another area."""
+    short = _county_short()
+    if not short or not plan.areas:
+        return []
+    adcode = str(config.get("county", "adcode", "") or "")
+    out = []
+    if "district" in plan.areas:
+        v = "p._district"
+        ok = f"contains(replace({v}, ' ', ''), {V.q(short)})"
+        if adcode:
+            ok += f" or starts_with({v}, {V.q(adcode)})"
+        out.append((f"({v} is not null and not ({ok}))", f"'{R.OTHER_AREA}（' || {v} || '）'"))
+    if "street" in plan.areas and stems:
+        v = "p._street"
+        stem = (f"regexp_replace(regexp_replace(replace({v}, ' ', ''), "
+                f"{V.q(_county_prefix())}, ''), {V.q(_STREET_SUFFIX)}, '')")
+        known = ", ".join(V.q(x) for x in stems)
+        ok = (f"contains(replace({v}, ' ', ''), {V.q(short)}) or {stem} in ({known}) "
+              f"or norm_comm({v}) in (select k from _community_lookup)")
+        out.append((f"({v} is not null and not ({ok}))", f"'{R.OTHER_AREA}（' || {v} || '）'"))
+    return out
+
+
 def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str]],
-               strict_flags: list[tuple[str, str]] = ()) -> tuple[str, list[tuple[str, str]]]:
+               strict_flags: list[tuple[str, str]] = (), area_stems: list[str] = ()
+               ) -> tuple[str, list[tuple[str, str]]]:
     """SQL creating temp table ``checked``: final values, ``_reason`` and warning flags."""
     ds = plan.dataset
     lon, lat = _first(ds, "lon"), _first(ds, "lat")
@@ -414,6 +463,7 @@ def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str
         if c.kind in ("timestamp", "date"):
             reasons.append((f"p.{ident('bad_' + c.name)}", R.unparseable(c.header)))
         reasons.append((f"p.{ident(c.name)} is null", R.missing(c.header)))
+    area_reasons = _area_reasons(plan, area_stems)
     if lon and has_geo_table:
         reasons.append((f"{has_point} and not g.in_county", R.OUTSIDE))
     if comm:
@@ -425,7 +475,13 @@ def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str
                            "and g.poly_community is not null)", R.COMMUNITY_FROM_POINT))
     if lon and ref:
         warn_flags.append((approx, R.CENTROID_USED))
-    reason = "case " + " ".join(f"when {cond} then {V.q(text)}" for cond, text in reasons) + " end"
+    whens = [f"when {cond} then {V.q(text)}" for cond, text in reasons]
+    n_fixed = 2 + len(strict_flags) + sum(
+        (2 if c.kind in ("timestamp", "date") else 1)
+        for c in ds.columns if c.required and c.name != ds.key)
+    # another area's rows: after the missing/unreadable reasons, before the point checks
+    whens[n_fixed:n_fixed] = [f"when {cond} then {expr}" for cond, expr in area_reasons]
+    reason = "case " + " ".join(whens) + " end"
 
     joins = ["from parsed p"]
     if lon and has_geo_table:
@@ -515,7 +571,10 @@ def load_file(
         report.notes.extend(geo.notes)
         clock("geo")
     # pass 3: reasons, final values, duplicates
-    check_sql, warn2 = _check_sql(plan, has_geo_table, warn1, strict)
+    stems = area_stems(con) if plan.areas else []
+    if "street" in plan.areas and not stems:
+        report.notes.append("社区表没有所属片区（街道）名称，未检查街道/乡镇列")
+    check_sql, warn2 = _check_sql(plan, has_geo_table, warn1, strict, stems)
     con.execute(check_sql)
     _mark_duplicates(con, ds)
     clock("check")
@@ -526,6 +585,11 @@ def load_file(
     ).fetchall():
         report.reasons[reason] = n
     report.quarantined = sum(report.reasons.values())
+    if other := sum(n for r, n in report.reasons.items() if r.startswith(R.OTHER_AREA)):
+        cols = "、".join(f"「{raw.headers[i]}」" for i in plan.areas.values())
+        report.notes.append(
+            f"不属于本县的行：{other:,} 行（{cols}列不是{config.get('county', 'name', '')}），"
+            "已隔离，未按同名社区归属；请确认是否导错了文件")
     report.loaded = report.read - report.quarantined
     sums = [f"count(*) filter (where {n})" for n, _ in warn1]
     sums += [f"count(*) filter (where _w{i})" for i in range(len(warn2))]

@@ -298,3 +298,25 @@ def no_header_message(exc, dataset: Dataset | None, site: SiteMapping | None = N
     lines.append(f"{dataset.title}可用的字段名：" + "、".join(
         f"{c.name}（{c.header}）" for c in dataset.columns))
     return "\n".join(lines)
+
+
+# Columns that name the district (区/县/县级市) or the street/town (街道/乡镇/片区) of a row.
+# They are no warehouse column: ``load.py`` checks them against the county (settings.toml
+# [county] name, the communities' area_name) and quarantines rows of another area.
+AREA_HEADERS = {
+    "district": ("所属区县", "区县", "所属县区", "县区", "行政区划", "所属行政区划", "县(市、区)",
+                 "所属县(市、区)", "县市区", "所属县市区", "区县名称", "所属区县名称", "所属县市"),
+    "street": ("所属街道", "街道", "乡镇", "所属乡镇", "乡镇街道", "所属乡镇街道", "乡镇(街道)",
+               "街道(乡镇)", "镇街", "所属镇街", "街镇", "所属街镇", "所属片区", "片区"),
+}
+
+
+def area_columns(headers: list[str], mapping: dict[int, str]) -> dict[str, int]:
+    """'district' / 'street' → index of the first unmapped column naming it."""
+    out: dict[str, int] = {}
+    for kind, names in AREA_HEADERS.items():
+        keys = {norm_header(n) for n in names}
+        for i, h in enumerate(headers):
+            if i not in mapping and norm_header(h) in keys:
+                out.setdefault(kind, i)
+    return out
