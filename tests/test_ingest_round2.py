@@ -259,3 +259,52 @@ def test_rows_naming_another_district_or_street_are_quarantined(tmp_path, wh):
                                            ["D1", "2026-07-01", "平阳县", shared]])
     r = run(other, wh, dataset="disputes")
     assert r.reasons == {"不属于本县（平阳县）": 1} and r.loaded == 0
+
+
+# ------------------------------------------------------------------ 8. projected coordinates
+def _gk(i: int) -> tuple[float, float]:
+    from pyproj import Transformer
+
+    c = communities()[i]
+    t = Transformer.from_crs("EPSG:4326", "EPSG:4549", always_xy=True)
+    return t.transform(c["inner_lon"], c["inner_lat"])
+
+
+def test_cgcs2000_gauss_kruger_metres_by_epsg_code(tmp_path, wh):
+    e0, n0 = _gk(5)
+    e1, n1 = _gk(6)
+    folder = tmp_path / "drop"
+    head = ["事件编号", "上报时间", "所属社区", "X坐标", "Y坐标"]
+    f = write_csv(folder / "g.csv", [head,
+                                     ["G1", "2026-07-25 14:03", "", f"{e0:.3f}", f"{n0:.3f}"],
+                                     ["G2", "2026-07-25 14:03", "", f"{n1:.3f}", f"{e1:.3f}"]])
+    (folder / "_source.toml").write_text('crs = "EPSG:4549"\n', encoding="utf-8")
+    r = run(f, wh)
+    assert r.loaded == 2 and r.crs == "EPSG:4549" and r.warnings["社区由坐标补全"] == 2
+    got = {row[0]: row[1:] for row in query(
+        wh, "select incident_id, lon, lat, community_code from incidents")}
+    for key, i in (("G1", 5), ("G2", 6)):  # northing in the X column (survey practice) too
+        c = communities()[i]
+        lon, lat, code = got[key]
+        assert abs(lon - c["inner_lon"]) < 1e-6 and abs(lat - c["inner_lat"]) < 1e-6
+        assert code == c["community_code"]
+    assert run(f, wh, crs="epsg:4549").unchanged == 2  # --crs takes the code too
+
+
+def test_metres_under_degrees_and_degrees_under_metres_are_refused(tmp_path, wh):
+    e0, n0 = _gk(5)
+    head = ["事件编号", "上报时间", "所属社区", "经度", "纬度"]
+    f = write_csv(tmp_path / "m.csv", [head, ["M1", "2026-07-25 14:03", "", e0, n0]])
+    with pytest.raises(IngestError) as e:
+        run(f, wh)
+    msg = str(e.value)
+    assert "以米为单位的投影坐标" in msg and 'crs = "EPSG:4549"' in msg and "--crs EPSG:4549" in msg
+    c = communities()[5]
+    d = write_csv(tmp_path / "d.csv", [head, ["M2", "2026-07-25 14:03", "", c["inner_lon"],
+                                              c["inner_lat"]]])
+    with pytest.raises(IngestError, match="看起来是经纬度.*EPSG:4490"):
+        run(d, wh, crs="EPSG:4549")
+    assert run(d, wh, crs="EPSG:4490").loaded == 1  # CGCS2000 degrees: as WGS-84 within cm
+    with pytest.raises(IngestError, match="坐标系 EPSG:99999 无法识别"):
+        run(d, wh, crs="EPSG:99999")
+    assert query(wh, "select incident_id from incidents") == [("M2",)]

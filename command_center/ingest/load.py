@@ -19,7 +19,7 @@ from command_center import config
 from command_center.ingest import IngestError
 from command_center.ingest import validate as R
 from command_center.ingest import values as V
-from command_center.ingest.geo import Geo, locate
+from command_center.ingest.geo import Geo, check_units, locate
 from command_center.ingest.mapping import (
     SiteMapping,
     all_known_headers,
@@ -559,6 +559,7 @@ def load_file(
             f"select _row, _src_lon, _src_lat, {need} as need from parsed p "
             "where _src_lon is not null"
         ).fetchnumpy()
+        check_units(arrays["_src_lon"], arrays["_src_lat"], crs, geo, file_label)
         table = locate(arrays["_row"], arrays["_src_lon"], arrays["_src_lat"],
                        arrays["need"], crs, geo)
         con.register("_geo_arrow", table)

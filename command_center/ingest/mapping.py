@@ -16,6 +16,7 @@ Site mapping files (for headers nobody foresaw)
    folder::
 
        # coordinate system of the points in these files: wgs84 | gcj02 | bd09 (default wgs84)
+       # or an EPSG code: "EPSG:4490" (CGCS2000), "EPSG:4549" (its Gauss-Krüger zone, metres)
        crs = "gcj02"
        # time zone the times are written in (default: local Asia/Shanghai); converted to local
        timezone = "UTC"
@@ -91,6 +92,31 @@ class SiteMapping:
     sources: list[str] = field(default_factory=list)  # files it came from (for messages)
 
 
+def check_crs(value, where: str = "") -> str | None:
+    """``wgs84`` | ``gcj02`` | ``bd09``, or an EPSG code (``EPSG:4490`` CGCS2000, ``EPSG:4549``
+    its 3-degree Gauss-Krüger zone at 120°E, X/Y in metres) checked with pyproj; None if empty."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    if text.lower() in CRS_CHOICES:
+        return text.lower()
+    code = text.upper().replace("：", ":").replace(" ", "")
+    if code.isdigit():
+        code = "EPSG:" + code
+    if code.startswith("EPSG:") and code[5:].isdigit():
+        try:
+            from pyproj import CRS
+
+            CRS.from_user_input(code)
+            return code
+        except Exception:
+            pass
+    prefix = f"{where} 中" if where else ""
+    raise IngestError(
+        f"{prefix}坐标系 {text} 无法识别：应为 wgs84、gcj02、bd09，或 EPSG 代码，如 EPSG:4490"
+        "（CGCS2000 经纬度）、EPSG:4549（CGCS2000 3度带 中央经线120°E，单位米）")
+
+
 def _check_columns(dataset: Dataset, mapping: dict, where: str) -> dict[str, str]:
     out: dict[str, str] = {}
     names = set(dataset.column_names)
@@ -119,11 +145,7 @@ def read_source_toml(folder: Path, dataset: Dataset) -> SiteMapping:
     if not path.is_file():
         return SiteMapping()
     data = _read_toml(path)
-    crs = data.get("crs")
-    if crs is not None:
-        crs = str(crs).strip().lower()
-        if crs not in CRS_CHOICES:
-            raise IngestError(f"{path} 中 crs = \"{crs}\" 无法识别，应为 wgs84、gcj02 或 bd09")
+    crs = check_crs(data.get("crs"), str(path))
     headers = data.get("headers", {})
     if not isinstance(headers, dict):
         raise IngestError(f"{path} 中 [headers] 应为「源表头 = 列名」的表")

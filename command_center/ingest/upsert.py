@@ -30,8 +30,8 @@ from command_center.ingest import IngestError
 from command_center.ingest.geo import load_geo
 from command_center.ingest.load import cleanup, load_file, log_import, merge_staged, plan_file
 from command_center.ingest.mapping import (
-    CRS_CHOICES,
     SiteMapping,
+    check_crs,
     merge,
     read_global_mapping,
     read_source_toml,
@@ -71,8 +71,7 @@ def import_file(
     file, warehouse = Path(file), Path(warehouse)
     if not file.is_file():
         raise IngestError(f"文件不存在：{file}")
-    if crs is not None and crs not in CRS_CHOICES:
-        raise IngestError(f"坐标系 {crs} 无法识别，应为 wgs84、gcj02 或 bd09")
+    crs = check_crs(crs)
     if site is None:
         site = merge(read_global_mapping(ds, header_mapping), read_source_toml(file.parent, ds))
     label = label or file.name

@@ -314,8 +314,10 @@ def file_panel(uploaded) -> None:
     crs = None
     if "lon" in DATASETS[p.dataset].column_names:
         default = p.crs or "wgs84"
-        crs = st.radio("坐标系", list(CRS_LABELS), index=list(CRS_LABELS).index(default),
-                       format_func=CRS_LABELS.get, horizontal=True, key=f"data_crs_{fid}",
+        options = list(CRS_LABELS) + ([default] if default not in CRS_LABELS else [])
+        crs = st.radio("坐标系", options, index=options.index(default),
+                       format_func=lambda c: CRS_LABELS.get(c, c), horizontal=True,
+                       key=f"data_crs_{fid}",
                        help="文件中经纬度所用的坐标系；入库时统一换算为 WGS-84")
     report_key = f"data_report_{fid}"
     if st.button(f"导入{dataset_title(p.dataset)}", key=f"data_import_{fid}", type="primary",
