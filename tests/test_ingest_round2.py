@@ -171,6 +171,7 @@ def test_no_header_row_in_xlsx_and_preview(tmp_path):
         preview_file(path)
     msg = str(e.value)
     assert "工作表「数据」第 2 行：「安置点代码」「安置点名字」「容纳人数」" in msg
+    assert "按表头推测为「避灾安置场所」数据" in msg
     assert "已识别的列（避灾安置场所）：容纳人数 → capacity" in msg
     assert '"安置点代码" = ""  # 请填写对应的字段名' in msg and "shelter_id（场所编号）" in msg
 
@@ -253,6 +254,11 @@ def test_rows_naming_another_district_or_street_are_quarantined(tmp_path, wh):
     assert "2 行" in note and "「所属区县」" in note and "龙港市" in note
     assert query(wh, "select incident_id from incidents order by 1") == [
         ("A1",), ("A2",), ("A5",), ("A6",)]
+    from command_center.ingest.preview import preview_file
+
+    p = preview_file(tmp_path / "a.csv")
+    assert p.unmapped == [] and any("「所属区县」、「所属街道」列用于核对是否属于龙港市" in n
+                                    for n in p.notes)
     assert query(wh, "select row_number, reason from quarantine order by 1") == [
         (4, "不属于本县（苍南县）"), (5, "不属于本县（钱库镇）")]
     other = write_csv(tmp_path / "b.csv", [["纠纷编号", "受理时间", "行政区划", "所属社区"],

@@ -308,7 +308,7 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None, timezone: str | No
             out_cols.append(f"{pn} as {out}")
             continue
         if c.kind == "timestamp":
-            p_cols.append(f"{V.timestamp_expr(vn, timezone)} as {pn}")
+            p_cols.append(f"{V.timestamp_expr(vn, timezone, _local_tz())} as {pn}")
         elif c.kind == "date":
             p_cols.append(f"{V.date_expr(vn)} as {pn}")
         elif c.kind == "int":
@@ -384,6 +384,11 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None, timezone: str | No
         ")"
     )
     return sql, warn_flags, strict_flags
+
+
+def _local_tz() -> str:
+    """The zone the warehouse's timestamps are in (settings.toml [county] timezone)."""
+    return str(config.get("county", "timezone", V.LOCAL_TZ) or V.LOCAL_TZ)
 
 
 def _county_short() -> str:
@@ -546,8 +551,9 @@ def load_file(
         report.notes.append("社区表为空：社区名称无法识别，仅接受 12 位社区编码")
     # pass 1: parse
     parse_sql, warn1, strict = _parse_sql(plan, communities_known, now, timezone)
-    if timezone and timezone != V.LOCAL_TZ:
-        report.notes.append(f"文件中的时间按 {timezone} 时区读取，已换算为北京时间")
+    if timezone and timezone != _local_tz():
+        report.notes.append(f"文件中的时间按 {timezone} 时区读取，已换算为本地时间"
+                            f"（{_local_tz()}）")
     con.execute(parse_sql)
     clock("parse")
     # pass 2: coordinates (vectorized numpy/shapely round trip)

@@ -296,6 +296,9 @@ def no_header_message(exc, dataset: Dataset | None, site: SiteMapping | None = N
         scores = {n: header_score(DATASETS[n], cells, site) for n in BUILD_ORDER}
         best = max(scores, key=lambda n: scores[n])
         dataset = DATASETS[best] if scores[best] > 0 else None
+        if dataset is not None:
+            lines.append(f"按表头推测为「{dataset.title}」数据；如不是，请选择数据集"
+                         "（--dataset）后重新导入")
     if dataset is None:
         lines.append("无法判断这是哪类数据；请选择数据集（--dataset）后重新导入，"
                      "以便列出可用的字段名")

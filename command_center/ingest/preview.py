@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from command_center import config
 from command_center.ingest import IngestError
 from command_center.ingest.mapping import (
     SiteMapping,
     all_known_headers,
+    area_columns,
     column_headers_hint,
     detect_dataset,
     header_score,
@@ -92,6 +94,12 @@ def preview_file(
         mapping_idx = map_headers(ds, headers, site)
         mapping = {h: mapping_idx.get(i) for i, h in enumerate(headers)}
         mapped = set(mapping_idx.values())
+        areas = {} if ds.name == "communities" else area_columns(headers, mapping_idx)
+        if areas:
+            county = config.get("county", "name", "") or "本县"
+            notes.append("、".join(f"「{headers[i]}」" for i in areas.values())
+                         + f"列用于核对是否属于{county}：写着其他区县或街道的行将被隔离"
+                         "（不属于本县）")
         missing = [c for c in ds.columns if c.required and c.name not in mapped]
         problem = None
         if missing:
@@ -114,7 +122,8 @@ def preview_file(
             scores=scores,
             mapping=mapping,
             labels={c.name: c.header for c in ds.columns},
-            unmapped=[h for h, c in mapping.items() if c is None],
+            unmapped=[h for i, (h, c) in enumerate(mapping.items())
+                      if c is None and i not in areas.values()],
             missing_required=[c.header for c in missing],
             rows=raw.head[:rows],
             crs=site.crs,

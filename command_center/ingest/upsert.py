@@ -14,8 +14,10 @@
   ``<archive>/<dataset>/<time>-<name>`` with a ``.json`` beside it holding the coordinate
   system and header mapping used), and ``import_log.archive`` names the copy. ``build``
   replays the archive after the exports folder, so a rebuild never loses an import.
-* Coordinate system: ``crs`` argument (the ``--crs`` option), else ``crs`` of a
-  ``_source.toml`` in the file's folder, else WGS-84. Header mappings: see ``mapping.py``.
+* Coordinate system: ``crs`` argument (the ``--crs`` option: wgs84, gcj02, bd09 or an EPSG
+  code), else ``crs`` of a ``_source.toml`` in the file's folder, else WGS-84; its
+  ``timezone`` (e.g. UTC) converts the file's times to local. Header mappings: see
+  ``mapping.py``.
 """
 
 from __future__ import annotations

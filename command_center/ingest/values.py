@@ -147,19 +147,20 @@ def time_formats_note() -> str:
     return "可识别的时间格式：" + "、".join(TIME_FORMS_SHOWN) + "；请按其中一种改写后重新导入"
 
 
-def timestamp_expr(v: str, timezone: str | None = None) -> str:
-    """A local (Asia/Shanghai) timestamp. ``timezone``: the zone the file's times are written
-    in (``timezone`` of ``_source.toml``), converted to local; a value with an explicit
-    ``+08:00`` is local already."""
+def timestamp_expr(v: str, timezone: str | None = None, local: str = LOCAL_TZ) -> str:
+    """A local timestamp (``local``: settings.toml [county] timezone, Asia/Shanghai).
+    ``timezone``: the zone the file's times are written in (``timezone`` of
+    ``_source.toml``), converted to local; a value with an explicit ``+08:00`` is taken as
+    local already."""
     # seconds-rounded Excel serials keep 46228.58 from landing on 13:55:11.999
     ts = (
         f"coalesce(try_strptime({v}, {_fmt_list(TIMESTAMP_FORMATS)}), "
         f"date_trunc('second', {excel_serial(v)} + interval 500 millisecond))"
     )
-    if not timezone or timezone == LOCAL_TZ:
+    if not timezone or timezone == local:
         return ts
     return (f"case when regexp_matches({v}, '\\+08:?00$') then {ts} "
-            f"else timezone({q(LOCAL_TZ)}, timezone({q(timezone)}, {ts})) end")
+            f"else timezone({q(local)}, timezone({q(timezone)}, {ts})) end")
 
 
 def date_expr(v: str) -> str:
