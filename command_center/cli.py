@@ -95,8 +95,8 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="导入一个导出文件（按编号更新）")
     i.add_argument("--dataset", required=True, choices=sorted(DATASETS), help="数据集")
     i.add_argument("file", type=Path, help="要导入的导出文件（csv/xlsx/xls）")
-    i.add_argument("--crs", choices=("wgs84", "gcj02", "bd09"), default=None,
-                   help="坐标系（默认按数据集设置）")
+    i.add_argument("--crs", default=None,
+                   help="坐标系：wgs84、gcj02、bd09 或 EPSG 代码（如 EPSG:4549）；默认按数据集设置")
     i.add_argument("--warehouse", type=Path, default=None, help="数据仓库文件")
     i.add_argument("--report", type=Path, default=None, help="写出 JSON 报告")
 

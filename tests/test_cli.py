@@ -117,3 +117,24 @@ def test_commands_reading_the_warehouse_say_what_is_missing(tmp_path):
         assert "Traceback" not in r.stderr
         assert "找不到数据仓库" in r.stderr and "python -m command_center build" in r.stderr
         assert len(r.stderr.strip().splitlines()) <= 2
+
+
+def test_crs_takes_an_epsg_code_and_refuses_an_unknown_one(tmp_path, fixture_warehouse):
+    from pyproj import Transformer
+
+    wh = tmp_path / "w.duckdb"
+    shutil.copy(fixture_warehouse, wh)
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:4549", always_xy=True).transform(120.55, 27.55)
+    f = tmp_path / "gk.csv"
+    f.write_text(f"事件编号,上报时间,X坐标,Y坐标\nGK-1,2026-11-20 08:00:00,{y:.2f},{x:.2f}\n",
+                 encoding="utf-8")
+    before = digest(wh)
+    r = cli("import", "--dataset", "incidents", str(f), "--warehouse", str(wh), "--crs", "火星")
+    assert r.returncode == 2 and "坐标系 火星 无法识别" in r.stderr and "EPSG:4549" in r.stderr
+    r = cli("import", "--dataset", "incidents", str(f), "--warehouse", str(wh))
+    assert r.returncode == 2 and "以米为单位" in r.stderr and "--crs EPSG:4549" in r.stderr
+    assert digest(wh) == before
+    r = cli("import", "--dataset", "incidents", str(f), "--warehouse", str(wh), "--crs",
+            "EPSG:4549")
+    assert r.returncode == 0, r.stderr
+    assert "读取 1 行，入库 1 行" in r.stdout

@@ -279,3 +279,16 @@ def test_quarantine_xlsx(warehouse_copy):
     assert list(sheet.columns[:3]) == ["文件", "行号", "原因"]
     assert "13912345678" not in sheet.astype(str).to_string()
     assert "139****5678" in sheet["报警电话"].tolist()
+
+
+def test_no_header_row_shows_the_lines_to_add(warehouse_copy):
+    at = open_page()
+    content = "某系统导出\n警情编号,报警人姓名,时间点\nA1,张三,2026-07-25\n".encode()
+    at.file_uploader(key="data_upload").set_value(("无表头.csv", content, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    assert any(e.value.startswith("无法读取该文件：未找到表头行") for e in at.error)
+    shown = "\n".join(c.value for c in at.code)
+    assert "第 2 行：「警情编号」「报警人姓名」「时间点」" in shown
+    assert '[headers]\n"报警人姓名" = ""  # 请填写对应的字段名' in shown
+    assert "reported_at（上报时间）" in shown

@@ -115,7 +115,8 @@ def _build_dataset(con, name: str, folder: Path, geo, now, say,
     crs0 = site.crs or "wgs84"
     # the exports folder in name order, then the import archive oldest first
     jobs = [(p, site, crs0, p.name, None) for p in files]
-    jobs += [(p, SiteMapping(meta.get("crs"), dict(meta.get("headers") or {})),
+    jobs += [(p, SiteMapping(meta.get("crs"), meta.get("timezone"),
+                             dict(meta.get("headers") or {})),
               meta.get("crs") or "wgs84", str(meta.get("file") or p.name), str(p))
              for p, meta in archived]
     for path, site, crs, label, kept in jobs:
@@ -127,7 +128,8 @@ def _build_dataset(con, name: str, folder: Path, geo, now, say,
             say(f"{ds.title}：跳过 {label}：{exc}")
             continue
         try:
-            rep = load_file(con, plan, crs=crs, geo=geo, file_label=label, now=now)
+            rep = load_file(con, plan, crs=crs, geo=geo, file_label=label, now=now,
+                            timezone=site.timezone)
             merge_staged(con, ds, rep)
             rep.check()
             log_import(con, rep, now, kept)

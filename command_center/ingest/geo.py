@@ -118,6 +118,76 @@ def load_geo(geo_dir: Path | None) -> Geo:
     return _load(str(d.resolve()), stamp)
 
 
+def _is_northing(v: np.ndarray) -> np.ndarray:
+    """A Gauss-Krüger northing in China (18°–54° N) is 2,000–6,000 km; an easting is below
+    1,000 km, or above 10,000 km with the zone number in front."""
+    return (v >= 1.5e6) & (v <= 6.5e6)
+
+
+@functools.lru_cache(maxsize=8)
+def _transformer(code: str):
+    from pyproj import Transformer
+
+    return Transformer.from_crs(code, "EPSG:4326", always_xy=True)
+
+
+@functools.lru_cache(maxsize=8)
+def is_projected(code: str) -> bool:
+    if not code.upper().startswith("EPSG:"):
+        return False
+    from pyproj import CRS
+
+    return bool(CRS.from_user_input(code).is_projected)
+
+
+def epsg_to_wgs84(x: np.ndarray, y: np.ndarray, code: str) -> tuple[np.ndarray, np.ndarray]:
+    """An EPSG system's coordinates → WGS-84 lon/lat. Projected X/Y in metres: whichever of
+    the two columns holds the northing is taken as such (Chinese survey practice names the
+    northing X, many exports put it in the 经度/X column)."""
+    if is_projected(code):
+        swap = _is_northing(x) & ~_is_northing(y)
+        x, y = np.where(swap, y, x), np.where(swap, x, y)
+    lon, lat = _transformer(code).transform(x, y)
+    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+
+
+def gauss_kruger_code(geo: Geo) -> str:
+    """The CGCS2000 3-degree Gauss-Krüger EPSG code (no zone prefix) of the county's zone:
+    EPSG:4534 is 75°E, one more per 3° (龙港, 120.6°E → EPSG:4549)."""
+    lon = 120.0
+    if geo.county is not None:
+        xmin, _, xmax, _ = geo.county.bounds
+        lon = (xmin + xmax) / 2
+    cm = int(round(lon / 3.0) * 3)
+    return f"EPSG:{4534 + (min(max(cm, 75), 135) - 75) // 3}"
+
+
+def check_units(lon: np.ndarray, lat: np.ndarray, crs: str, geo: Geo, file: str) -> None:
+    """Refuse a file whose points are plainly in the wrong unit for the declared system:
+    metres under a longitude/latitude system, or degrees under a projected one."""
+    from command_center.ingest import IngestError
+
+    lon, lat = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    ok = ~(np.isnan(lon) | np.isnan(lat))
+    if not ok.any():
+        return
+    lon, lat = lon[ok], lat[ok]
+    metres = (np.abs(lon) > 1000) | (np.abs(lat) > 1000)
+    projected = is_projected(crs)
+    i = int(np.argmax(metres)) if not projected else int(np.argmax(~metres))
+    example = f"如 {lon[i]:g}、{lat[i]:g}"
+    if not projected and metres.mean() > 0.5:
+        code = gauss_kruger_code(geo)
+        raise IngestError(
+            f"{file} 的坐标看起来是以米为单位的投影坐标（{example}），而坐标系是 {crs}"
+            f"（经纬度，单位度）。请在文件所在文件夹的 _source.toml 中写 crs = \"{code}\""
+            f"（CGCS2000 3度带，本县所在带），或导入时用 --crs {code} 指定，然后重新导入")
+    if projected and (~metres).mean() > 0.5:
+        raise IngestError(
+            f"{file} 的坐标看起来是经纬度（{example}），而坐标系 {crs} 是以米为单位的投影坐标。"
+            "请把 crs 改为 wgs84、gcj02、bd09 或 EPSG:4490（CGCS2000 经纬度）后重新导入")
+
+
 def locate(
     row: np.ndarray,
     lon: np.ndarray,
@@ -129,7 +199,9 @@ def locate(
     """Convert to WGS-84, test the county, find the community where asked. One Arrow table."""
     lon = np.asarray(lon, dtype=np.float64)
     lat = np.asarray(lat, dtype=np.float64)
-    if crs != "wgs84" and len(lon):
+    if crs.upper().startswith("EPSG:") and len(lon):
+        lon, lat = epsg_to_wgs84(lon, lat, crs)
+    elif crs != "wgs84" and len(lon):
         from command_center.crs import to_wgs84
 
         lon, lat = to_wgs84(lon, lat, crs)

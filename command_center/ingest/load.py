@@ -12,24 +12,26 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from command_center import config
 from command_center.ingest import IngestError
 from command_center.ingest import validate as R
 from command_center.ingest import values as V
-from command_center.ingest.geo import Geo, locate
+from command_center.ingest.geo import Geo, check_units, locate
 from command_center.ingest.mapping import (
     SiteMapping,
     all_known_headers,
+    area_columns,
     column_headers_hint,
     detect_dataset,
     header_lookup,
     map_headers,
+    no_header_message,
     norm_header,
 )
-from command_center.ingest.reading import RawFile, load_raw, open_file
+from command_center.ingest.reading import NoHeaderRow, RawFile, load_raw, open_file
 from command_center.ingest.report import ImportReport
 from command_center.schema import DATASETS, Column, Dataset
 from command_center.warehouse import table_columns
@@ -61,6 +63,7 @@ class Plan:
     dataset: Dataset
     raw: RawFile
     mapping: dict[int, str]  # source column index → warehouse column
+    areas: dict[str, int] = field(default_factory=dict)  # district/street column indexes
 
     @property
     def by_column(self) -> dict[str, int]:
@@ -76,7 +79,10 @@ def header_predicate(dataset: Dataset | None, site: SiteMapping | None):
 
 def plan_file(path: Path, dataset: Dataset, site: SiteMapping | None) -> Plan:
     """Open the file and map its headers; IngestError if it can't be used for ``dataset``."""
-    raw = open_file(path, header_predicate(None, site))
+    try:
+        raw = open_file(path, header_predicate(None, site))
+    except NoHeaderRow as exc:
+        raise IngestError(no_header_message(exc, dataset, site)) from None
     try:
         mapping = map_headers(dataset, raw.headers, site)
         mapped = set(mapping.values())
@@ -92,7 +98,77 @@ def plan_file(path: Path, dataset: Dataset, site: SiteMapping | None) -> Plan:
     except BaseException:
         raw.cleanup()
         raise
-    return Plan(dataset, raw, mapping)
+    areas = {} if dataset.name == "communities" else area_columns(raw.headers, mapping)
+    return Plan(dataset, raw, mapping, areas)
+
+
+def _placement(con, ds: Dataset, comm: Column, lon: Column, report: ImportReport) -> None:
+    """How the loaded rows are placed on the map: by their point, by their community only
+    (no coordinates), or not at all (neither; kept loaded, counted as 无社区无坐标)."""
+    c, x = ident(comm.name), ident(lon.name)
+    point, by_comm, none = con.execute(
+        f"select count(*) filter (where {x} is not null and not location_is_approx), "
+        f"count(*) filter (where {c} is not null and ({x} is null or location_is_approx)), "
+        f"count(*) filter (where {c} is null and {x} is null) "
+        "from checked where _reason is null").fetchone()
+    report.placement = {"point": point, "community": by_comm, "none": none}
+    if none:
+        report.warnings[R.UNPLACED] += none
+
+
+def _same_name_same_season(con, report: ImportReport) -> None:
+    """A typhoon whose Chinese name is already in the warehouse (or twice in the file) for the
+    same season under another number is most likely the same storm numbered twice: warn."""
+    season = ("case when regexp_full_match(typhoon_id, '[0-9]{4}') then "
+              "(case when left(typhoon_id, 2)::int >= 49 then 1900 else 2000 end) "
+              "+ left(typhoon_id, 2)::int else year(warning_start_at) end")
+    found = con.execute(
+        f"""
+        with s as (select typhoon_id, name_cn, warning_start_at from checked
+                   where _reason is null),
+        allr as (
+            select typhoon_id, name_cn, warning_start_at, false as new from typhoons
+            where typhoon_id not in (select typhoon_id from s)
+            union all select typhoon_id, name_cn, warning_start_at, true from s
+        )
+        select name_cn, {season} as season,
+               list(distinct typhoon_id order by typhoon_id) filter (where not new) as old,
+               list(distinct typhoon_id order by typhoon_id) filter (where new) as fresh
+        from allr where name_cn is not null
+        group by 1, 2 having count(distinct typhoon_id) > 1 and bool_or(new)
+        order by 2, 1
+        """
+    ).fetchall()
+    for name, year, old, fresh in found:
+        old, fresh = old or [], fresh or []
+        report.warnings[R.SAME_NAME_SEASON] += len([t for t in fresh if t not in old])
+        had = f"已有编号 {'、'.join(old)}，" if old else ""
+        report.notes.append(
+            f"台风「{name}」{year} 年{had}本次导入的编号为 {'、'.join(fresh)}：同一年同名的台风"
+            "通常是同一个，请核对台风编号（201909 与 1909 视为同一编号，已统一为 1909 的写法）；"
+            "确属重复时请删除多余的一条后重新导入")
+
+
+def _headerless_cells(con, raw: RawFile, report: ImportReport) -> None:
+    """Cells under a column without a header (empty header cell, or right of the last
+    header) are not loaded: count them (a warning per row, a note with the cells)."""
+    cells, rows, where = raw.extra_cells, raw.extra_rows, []
+    if raw.extra_cells:
+        where.append(f"第 {len(raw.headers)} 列右侧")
+    if raw.blank_columns:
+        filled = [f"(nullif(trim(c{i}), '') is not null)::int" for i in raw.blank_columns]
+        n_cells, n_rows = con.execute(
+            f"select coalesce(sum({' + '.join(filled)}), 0), "
+            f"count(*) filter (where {' + '.join(filled)} > 0) from raw").fetchone()
+        if n_cells:
+            cells += n_cells
+            rows += n_rows  # a row may be counted twice when it has cells of both kinds
+            where.insert(0, "第 " + "、".join(str(i + 1) for i in raw.blank_columns) + " 列")
+    if cells:
+        report.warnings[R.HEADERLESS] += rows
+        report.notes.append(
+            f"{'、'.join(where)}没有表头，其中 {cells:,} 个单元格有内容，未导入；"
+            "如需导入，请在文件中补上表头后重新导入")
 
 
 # ------------------------------------------------------------------ lookups
@@ -201,7 +277,7 @@ def _range_flags(c: Column, pn: str, vn: str, now) -> list[tuple[str, str]]:
     return out
 
 
-def _parse_sql(plan: Plan, communities_known: bool, now=None
+def _parse_sql(plan: Plan, communities_known: bool, now=None, timezone: str | None = None
                ) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]]:
     """SQL creating temp view ``parsed`` (computed once, by the check query); returns it and the warning flags."""
     ds = plan.dataset
@@ -216,7 +292,10 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None
         out = ident(c.name)
         bad = ident("bad_" + c.name)
         if c.kind == "id":
-            v_cols.append(f"{V.clean(V.strip_control(src))} as {vn}")
+            cleaned = V.clean(V.strip_control(src))
+            if c.name in V.ID_FORMS:
+                cleaned = V.ID_FORMS[c.name](cleaned)
+            v_cols.append(f"{cleaned} as {vn}")
             ctl = ident("ctl_" + c.name)
             out_cols.append(f"coalesce(regexp_matches(_c_{c.name}, {V.q(V._CONTROL)}), false) "
                             f"as {ctl}")
@@ -229,7 +308,7 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None
             out_cols.append(f"{pn} as {out}")
             continue
         if c.kind == "timestamp":
-            p_cols.append(f"{V.timestamp_expr(vn)} as {pn}")
+            p_cols.append(f"{V.timestamp_expr(vn, timezone, _local_tz())} as {pn}")
         elif c.kind == "date":
             p_cols.append(f"{V.date_expr(vn)} as {pn}")
         elif c.kind == "int":
@@ -292,6 +371,9 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None
             f"(({pl} is null) <> ({pa_} is null)) as _partial",
         ]
         warn_flags += [("_swapped", R.SWAPPED), ("_partial", R.PARTIAL_POINT)]
+    for kind, i in plan.areas.items():
+        v_cols.append(f"{V.clean_text(f'c{i}')} as _{kind}")
+        out_cols.append(f"_{kind}")
     out_cols.append("_too_long")
     v_sel = ", ".join(["_row", "_too_long", *v_cols])
     p_sel = ", ".join(["_v.*", *p_cols])
@@ -304,8 +386,56 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None
     return sql, warn_flags, strict_flags
 
 
+def _local_tz() -> str:
+    """The zone the warehouse's timestamps are in (settings.toml [county] timezone)."""
+    return str(config.get("county", "timezone", V.LOCAL_TZ) or V.LOCAL_TZ)
+
+
+def _county_short() -> str:
+    """龙港市 → 龙港 (the name as it appears inside longer names), '' without a county."""
+    name = str(config.get("county", "name", "") or "").strip()
+    short = re.sub(r"(自治县|县|市|区)$", "", name)
+    return short if len(short) >= 2 else name
+
+
+_STREET_SUFFIX = "(街道办事处|街道办|街道|镇人民政府|镇|乡|片区)$"
+
+
+def area_stems(con) -> list[str]:
+    """The county's areas (communities' area_name) without their suffix: 宜山片区 → 宜山."""
+    names = [r[0] for r in con.execute(
+        "select distinct trim(area_name) from communities where nullif(trim(area_name), '') "
+        "is not null").fetchall()]
+    return sorted({re.sub(_STREET_SUFFIX, "", n.replace(" ", "")) or n for n in names})
+
+
+def _area_reasons(plan: Plan, stems: list[str]) -> list[tuple[str, str]]:
+    """(condition, SQL reason) for rows whose district or street column names another area."""
+    short = _county_short()
+    if not short or not plan.areas:
+        return []
+    adcode = str(config.get("county", "adcode", "") or "")
+    out = []
+    if "district" in plan.areas:
+        v = "p._district"
+        ok = f"contains(replace({v}, ' ', ''), {V.q(short)})"
+        if adcode:
+            ok += f" or starts_with({v}, {V.q(adcode)})"
+        out.append((f"({v} is not null and not ({ok}))", f"'{R.OTHER_AREA}（' || {v} || '）'"))
+    if "street" in plan.areas and stems:
+        v = "p._street"
+        stem = (f"regexp_replace(regexp_replace(replace({v}, ' ', ''), "
+                f"{V.q(_county_prefix())}, ''), {V.q(_STREET_SUFFIX)}, '')")
+        known = ", ".join(V.q(x) for x in stems)
+        ok = (f"contains(replace({v}, ' ', ''), {V.q(short)}) or {stem} in ({known}) "
+              f"or norm_comm({v}) in (select k from _community_lookup)")
+        out.append((f"({v} is not null and not ({ok}))", f"'{R.OTHER_AREA}（' || {v} || '）'"))
+    return out
+
+
 def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str]],
-               strict_flags: list[tuple[str, str]] = ()) -> tuple[str, list[tuple[str, str]]]:
+               strict_flags: list[tuple[str, str]] = (), area_stems: list[str] = ()
+               ) -> tuple[str, list[tuple[str, str]]]:
     """SQL creating temp table ``checked``: final values, ``_reason`` and warning flags."""
     ds = plan.dataset
     lon, lat = _first(ds, "lon"), _first(ds, "lat")
@@ -338,6 +468,7 @@ def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str
         if c.kind in ("timestamp", "date"):
             reasons.append((f"p.{ident('bad_' + c.name)}", R.unparseable(c.header)))
         reasons.append((f"p.{ident(c.name)} is null", R.missing(c.header)))
+    area_reasons = _area_reasons(plan, area_stems)
     if lon and has_geo_table:
         reasons.append((f"{has_point} and not g.in_county", R.OUTSIDE))
     if comm:
@@ -349,7 +480,13 @@ def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str
                            "and g.poly_community is not null)", R.COMMUNITY_FROM_POINT))
     if lon and ref:
         warn_flags.append((approx, R.CENTROID_USED))
-    reason = "case " + " ".join(f"when {cond} then {V.q(text)}" for cond, text in reasons) + " end"
+    whens = [f"when {cond} then {V.q(text)}" for cond, text in reasons]
+    n_fixed = 2 + len(strict_flags) + sum(
+        (2 if c.kind in ("timestamp", "date") else 1)
+        for c in ds.columns if c.required and c.name != ds.key)
+    # another area's rows: after the missing/unreadable reasons, before the point checks
+    whens[n_fixed:n_fixed] = [f"when {cond} then {expr}" for cond, expr in area_reasons]
+    reason = "case " + " ".join(whens) + " end"
 
     joins = ["from parsed p"]
     if lon and has_geo_table:
@@ -389,6 +526,7 @@ def load_file(
     geo: Geo,
     file_label: str,
     now,
+    timezone: str | None = None,
 ) -> ImportReport:
     """Stage the rows of ``plan`` into temp table ``staged`` and the quarantine table.
 
@@ -404,6 +542,7 @@ def load_file(
     clock = _Clock(report.timings)
     report.notes.extend(raw.notes)
     report.read = load_raw(con, raw, "raw")
+    _headerless_cells(con, raw, report)
     clock("read")
     communities_known = con.execute("select count(*) from communities").fetchone()[0] > 0
     prepare_lookups(con)
@@ -411,7 +550,10 @@ def load_file(
     if comm and not communities_known:
         report.notes.append("社区表为空：社区名称无法识别，仅接受 12 位社区编码")
     # pass 1: parse
-    parse_sql, warn1, strict = _parse_sql(plan, communities_known, now)
+    parse_sql, warn1, strict = _parse_sql(plan, communities_known, now, timezone)
+    if timezone and timezone != _local_tz():
+        report.notes.append(f"文件中的时间按 {timezone} 时区读取，已换算为本地时间"
+                            f"（{_local_tz()}）")
     con.execute(parse_sql)
     clock("parse")
     # pass 2: coordinates (vectorized numpy/shapely round trip)
@@ -423,6 +565,7 @@ def load_file(
             f"select _row, _src_lon, _src_lat, {need} as need from parsed p "
             "where _src_lon is not null"
         ).fetchnumpy()
+        check_units(arrays["_src_lon"], arrays["_src_lat"], crs, geo, file_label)
         table = locate(arrays["_row"], arrays["_src_lon"], arrays["_src_lat"],
                        arrays["need"], crs, geo)
         con.register("_geo_arrow", table)
@@ -435,7 +578,10 @@ def load_file(
         report.notes.extend(geo.notes)
         clock("geo")
     # pass 3: reasons, final values, duplicates
-    check_sql, warn2 = _check_sql(plan, has_geo_table, warn1, strict)
+    stems = area_stems(con) if plan.areas else []
+    if "street" in plan.areas and not stems:
+        report.notes.append("社区表没有所属片区（街道）名称，未检查街道/乡镇列")
+    check_sql, warn2 = _check_sql(plan, has_geo_table, warn1, strict, stems)
     con.execute(check_sql)
     _mark_duplicates(con, ds)
     clock("check")
@@ -446,6 +592,11 @@ def load_file(
     ).fetchall():
         report.reasons[reason] = n
     report.quarantined = sum(report.reasons.values())
+    if other := sum(n for r, n in report.reasons.items() if r.startswith(R.OTHER_AREA)):
+        cols = "、".join(f"「{raw.headers[i]}」" for i in plan.areas.values())
+        report.notes.append(
+            f"不属于本县的行：{other:,} 行（{cols}列不是{config.get('county', 'name', '')}），"
+            "已隔离，未按同名社区归属；请确认是否导错了文件")
     report.loaded = report.read - report.quarantined
     sums = [f"count(*) filter (where {n})" for n, _ in warn1]
     sums += [f"count(*) filter (where _w{i})" for i in range(len(warn2))]
@@ -458,9 +609,25 @@ def load_file(
         for text, n in zip(texts, counts, strict=True):
             if n:
                 tally[text] += n
-        report.warnings = tally
+        report.warnings.update(tally)
+    if comm and lon:
+        _placement(con, ds, comm, lon, report)
+    time_headers = [c.header for c in ds.columns if c.kind in ("timestamp", "date")]
+    if any(text.startswith(tuple(f"{h}无法识别" for h in time_headers))
+           for text in [*report.reasons, *report.warnings]):
+        report.notes.append(V.time_formats_note())
 
-    # quarantine rows with their cells as JSON, personal data masked
+    if ds.name == "typhoons":
+        _same_name_same_season(con, report)
+    # quarantine rows with their cells as JSON, personal data masked; one current set per
+    # file: a re-import of the same file replaces the rows it had quarantined before
+    replaced = con.execute(
+        "select count(*) from quarantine where dataset = ? and file = ?", [ds.name, file_label]
+    ).fetchone()[0]
+    if replaced:
+        con.execute("delete from quarantine where dataset = ? and file = ?",
+                    [ds.name, file_label])
+        report.notes.append(f"此文件上次导入时隔离的 {replaced:,} 行已由本次结果替换")
     if report.quarantined:
         _store_quarantine(con, plan, file_label, now)
     con.execute("drop view if exists raw")

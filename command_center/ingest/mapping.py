@@ -1,7 +1,8 @@
 """Source headers → warehouse columns, and the two site mapping files.
 
 A header is compared after normalisation: Unicode NFKC (full-width letters, digits and
-brackets folded), all whitespace removed, case ignored. ``涉及金额（元）`` therefore matches
+brackets folded), traditional characters folded to simplified (OpenCC ``t2s``: 經度 → 经度,
+事件編號 → 事件编号), all whitespace removed, case ignored. ``涉及金额（元）`` therefore matches
 ``涉及金额(元)`` and ``Ｌｎｇ`` matches ``lng``. Per dataset, a header matches, in this order:
 the site mapping, the canonical header of ``schema.py``, then its synonyms. When two source
 columns would map to the same warehouse column, the first one (left to right) wins and the
@@ -15,7 +16,10 @@ Site mapping files (for headers nobody foresaw)
    folder::
 
        # coordinate system of the points in these files: wgs84 | gcj02 | bd09 (default wgs84)
+       # or an EPSG code: "EPSG:4490" (CGCS2000), "EPSG:4549" (its Gauss-Krüger zone, metres)
        crs = "gcj02"
+       # time zone the times are written in (default: local Asia/Shanghai); converted to local
+       timezone = "UTC"
 
        [headers]
        # "源表头" = "warehouse column" (column names as in schema.py)
@@ -55,11 +59,27 @@ CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 _SPACE = re.compile(r"\s+")
 
 
+@functools.cache
+def _t2s():
+    """OpenCC's traditional → simplified converter (the ``opencc`` wheel: BYVoid's OpenCC
+    itself, its C++ core and phrase dictionaries bundled; no download at run time)."""
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters folded to simplified (經度 → 经度); ASCII is returned as is."""
+    return text if text.isascii() else _t2s().convert(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def norm_header(text) -> str:
-    """Normalised form used to compare headers (NFKC, no whitespace, lower case)."""
+    """Normalised form used to compare headers (NFKC, traditional → simplified, no
+    whitespace, lower case)."""
     if text is None:
         return ""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text))).lower()
+    return _SPACE.sub("", to_simplified(unicodedata.normalize("NFKC", str(text)))).lower()
 
 
 @dataclass
@@ -67,8 +87,34 @@ class SiteMapping:
     """Site-specific settings for a file: coordinate system and extra header mappings."""
 
     crs: str | None = None
+    timezone: str | None = None  # IANA zone of the file's times (None: local Asia/Shanghai)
     headers: dict[str, str] = field(default_factory=dict)  # normalised header → column ('' = ignore)
     sources: list[str] = field(default_factory=list)  # files it came from (for messages)
+
+
+def check_crs(value, where: str = "") -> str | None:
+    """``wgs84`` | ``gcj02`` | ``bd09``, or an EPSG code (``EPSG:4490`` CGCS2000, ``EPSG:4549``
+    its 3-degree Gauss-Krüger zone at 120°E, X/Y in metres) checked with pyproj; None if empty."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    if text.lower() in CRS_CHOICES:
+        return text.lower()
+    code = text.upper().replace("：", ":").replace(" ", "")
+    if code.isdigit():
+        code = "EPSG:" + code
+    if code.startswith("EPSG:") and code[5:].isdigit():
+        try:
+            from pyproj import CRS
+
+            CRS.from_user_input(code)
+            return code
+        except Exception:
+            pass
+    prefix = f"{where} 中" if where else ""
+    raise IngestError(
+        f"{prefix}坐标系 {text} 无法识别：应为 wgs84、gcj02、bd09，或 EPSG 代码，如 EPSG:4490"
+        "（CGCS2000 经纬度）、EPSG:4549（CGCS2000 3度带 中央经线120°E，单位米）")
 
 
 def _check_columns(dataset: Dataset, mapping: dict, where: str) -> dict[str, str]:
@@ -99,15 +145,30 @@ def read_source_toml(folder: Path, dataset: Dataset) -> SiteMapping:
     if not path.is_file():
         return SiteMapping()
     data = _read_toml(path)
-    crs = data.get("crs")
-    if crs is not None:
-        crs = str(crs).strip().lower()
-        if crs not in CRS_CHOICES:
-            raise IngestError(f"{path} 中 crs = \"{crs}\" 无法识别，应为 wgs84、gcj02 或 bd09")
+    crs = check_crs(data.get("crs"), str(path))
     headers = data.get("headers", {})
     if not isinstance(headers, dict):
         raise IngestError(f"{path} 中 [headers] 应为「源表头 = 列名」的表")
-    return SiteMapping(crs, _check_columns(dataset, headers, str(path)), [str(path)])
+    tz = check_timezone(data.get("timezone"), str(path))
+    return SiteMapping(crs, tz, _check_columns(dataset, headers, str(path)), [str(path)])
+
+
+def check_timezone(tz, where: str) -> str | None:
+    """An IANA time zone name (``UTC``, ``Asia/Shanghai``…) or None; IngestError otherwise."""
+    if tz is None or str(tz).strip() == "":
+        return None
+    tz = str(tz).strip()
+    if tz.upper() in ("UTC", "GMT", "Z"):
+        return "UTC"
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise IngestError(
+            f"{where} 中 timezone = \"{tz}\" 无法识别；请写时区名称，如 \"UTC\"（世界时，"
+            "台风最佳路径常用）或 \"Asia/Shanghai\"（北京时间，默认）") from None
+    return tz
 
 
 def global_mapping_path() -> Path:
@@ -123,7 +184,7 @@ def read_global_mapping(dataset: Dataset, path: Path | None = None) -> SiteMappi
     data = _read_toml(path).get(dataset.name, {})
     if not isinstance(data, dict):
         raise IngestError(f"{path} 中 [{dataset.name}] 应为「源表头 = 列名」的表")
-    return SiteMapping(None, _check_columns(dataset, data, str(path)), [str(path)])
+    return SiteMapping(None, None, _check_columns(dataset, data, str(path)), [str(path)])
 
 
 def merge(*mappings: SiteMapping) -> SiteMapping:
@@ -131,6 +192,7 @@ def merge(*mappings: SiteMapping) -> SiteMapping:
     out = SiteMapping()
     for m in mappings:
         out.crs = m.crs or out.crs
+        out.timezone = m.timezone or out.timezone
         out.headers.update(m.headers)
         out.sources.extend(m.sources)
     return out
@@ -217,3 +279,69 @@ def detect_dataset(headers: list[str]) -> tuple[str | None, dict[str, float]]:
 def column_headers_hint(dataset: Dataset, column: str, limit: int = 6) -> str:
     c = dataset.column(column)
     return "/".join(c.headers[:limit]) + ("/…" if len(c.headers) > limit else "")
+
+
+def no_header_message(exc, dataset: Dataset | None, site: SiteMapping | None = None) -> str:
+    """The refusal for a file without a recognisable header row (``reading.NoHeaderRow``):
+    the row most like a header, what of it was recognised, the required columns missing, and
+    the ``_source.toml`` lines that would map the other cells, with the field names."""
+    lines = [str(exc)]
+    cells = list(exc.cells)
+    if exc.row is None or not cells:
+        lines.append("文件前几行都是空的；请确认表头在前 30 行内")
+        return "\n".join(lines)
+    where = f"工作表「{exc.sheet}」" if exc.sheet else ""
+    lines.append(f"最像表头的是{where}第 {exc.row} 行：" + "".join(f"「{c}」" for c in cells))
+    if dataset is None:
+        scores = {n: header_score(DATASETS[n], cells, site) for n in BUILD_ORDER}
+        best = max(scores, key=lambda n: scores[n])
+        dataset = DATASETS[best] if scores[best] > 0 else None
+        if dataset is not None:
+            lines.append(f"按表头推测为「{dataset.title}」数据；如不是，请选择数据集"
+                         "（--dataset）后重新导入")
+    if dataset is None:
+        lines.append("无法判断这是哪类数据；请选择数据集（--dataset）后重新导入，"
+                     "以便列出可用的字段名")
+        return "\n".join(lines)
+    mapping = map_headers(dataset, cells, site)
+    if mapping:
+        lines.append(f"已识别的列（{dataset.title}）：" + "、".join(
+            f"{cells[i]} → {c}" for i, c in mapping.items()))
+    else:
+        lines.append(f"已识别的列（{dataset.title}）：无")
+    mapped = set(mapping.values())
+    missing = [c for c in dataset.columns if c.required and c.name not in mapped]
+    if missing:
+        lines.append("缺少必需的列：" + "；".join(
+            f"{c.header}（可用表头：{column_headers_hint(dataset, c.name)}）" for c in missing))
+    unknown = [c for i, c in enumerate(cells) if i not in mapping]
+    if unknown:
+        lines.append(f"请在文件所在文件夹的 {SOURCE_FILE} 中加入下面几行，在引号里填上每列对应的"
+                     "字段名（不需要的列留空即忽略），然后重新导入：")
+        lines.append("[headers]")
+        lines += [f'"{c}" = ""  # 请填写对应的字段名' for c in unknown]
+    lines.append(f"{dataset.title}可用的字段名：" + "、".join(
+        f"{c.name}（{c.header}）" for c in dataset.columns))
+    return "\n".join(lines)
+
+
+# Columns that name the district (区/县/县级市) or the street/town (街道/乡镇/片区) of a row.
+# They are no warehouse column: ``load.py`` checks them against the county (settings.toml
+# [county] name, the communities' area_name) and quarantines rows of another area.
+AREA_HEADERS = {
+    "district": ("所属区县", "区县", "所属县区", "县区", "行政区划", "所属行政区划", "县(市、区)",
+                 "所属县(市、区)", "县市区", "所属县市区", "区县名称", "所属区县名称", "所属县市"),
+    "street": ("所属街道", "街道", "乡镇", "所属乡镇", "乡镇街道", "所属乡镇街道", "乡镇(街道)",
+               "街道(乡镇)", "镇街", "所属镇街", "街镇", "所属街镇", "所属片区", "片区"),
+}
+
+
+def area_columns(headers: list[str], mapping: dict[int, str]) -> dict[str, int]:
+    """'district' / 'street' → index of the first unmapped column naming it."""
+    out: dict[str, int] = {}
+    for kind, names in AREA_HEADERS.items():
+        keys = {norm_header(n) for n in names}
+        for i, h in enumerate(headers):
+            if i not in mapping and norm_header(h) in keys:
+                out.setdefault(kind, i)
+    return out

@@ -11,20 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from command_center import config
 from command_center.ingest import IngestError
 from command_center.ingest.mapping import (
     SiteMapping,
     all_known_headers,
+    area_columns,
     column_headers_hint,
     detect_dataset,
     header_score,
     map_headers,
     merge,
+    no_header_message,
     norm_header,
     read_global_mapping,
     read_source_toml,
 )
-from command_center.ingest.reading import open_file
+from command_center.ingest.reading import NoHeaderRow, open_file
 from command_center.schema import BUILD_ORDER, DATASETS
 
 
@@ -65,7 +68,12 @@ def preview_file(
     known = set(all_known_headers())
     for s in sites.values():
         known.update(s.headers)
-    raw = open_file(file, lambda text: norm_header(text) in known)
+    try:
+        raw = open_file(file, lambda text: norm_header(text) in known)
+    except NoHeaderRow as exc:
+        ds = DATASETS[dataset] if dataset else None
+        raise IngestError(no_header_message(exc, ds, sites[dataset] if dataset else None)
+                          ) from None
     try:
         headers = raw.headers
         scores = {n: header_score(DATASETS[n], headers, sites[n]) for n in BUILD_ORDER}
@@ -86,6 +94,12 @@ def preview_file(
         mapping_idx = map_headers(ds, headers, site)
         mapping = {h: mapping_idx.get(i) for i, h in enumerate(headers)}
         mapped = set(mapping_idx.values())
+        areas = {} if ds.name == "communities" else area_columns(headers, mapping_idx)
+        if areas:
+            county = config.get("county", "name", "") or "本县"
+            notes.append("、".join(f"「{headers[i]}」" for i in areas.values())
+                         + f"列用于核对是否属于{county}：写着其他区县或街道的行将被隔离"
+                         "（不属于本县）")
         missing = [c for c in ds.columns if c.required and c.name not in mapped]
         problem = None
         if missing:
@@ -108,7 +122,8 @@ def preview_file(
             scores=scores,
             mapping=mapping,
             labels={c.name: c.header for c in ds.columns},
-            unmapped=[h for h, c in mapping.items() if c is None],
+            unmapped=[h for i, (h, c) in enumerate(mapping.items())
+                      if c is None and i not in areas.values()],
             missing_required=[c.header for c in missing],
             rows=raw.head[:rows],
             crs=site.crs,

@@ -34,6 +34,7 @@ import pyarrow as pa
 from command_center.ingest import IngestError
 
 HEADER_SEARCH_ROWS = 30
+EXTRA_COLUMNS = 16  # CSV columns read right of the last header, to count cells with no header
 CHUNK = 1 << 20
 # cells of the head lines may be long (a long cell quarantines its row later, in SQL)
 csv.field_size_limit(1 << 26)
@@ -55,6 +56,11 @@ class RawFile:
     _tmpdir: str | None = None
     _utf8_path: Path | None = None
     notes: list[str] = field(default_factory=list)
+    # cells under no header: columns whose header cell is empty (named 列N), and cells right
+    # of the last header (counted, not loaded; CSV: up to EXTRA_COLUMNS more columns)
+    blank_columns: list[int] = field(default_factory=list)
+    extra_cells: int = 0
+    extra_rows: int = 0
 
     def cleanup(self) -> None:
         if self._tmpdir:
@@ -204,6 +210,36 @@ def _clean_cell(v) -> str | None:
     return s or None
 
 
+class NoHeaderRow(IngestError):
+    """No row of the first HEADER_SEARCH_ROWS has two known headers. Carries the row that
+    looked most like a header, so the caller (who knows the dataset) can say what to add."""
+
+    def __init__(self, file: str, row: int | None, cells: list[str], sheet: str | None = None):
+        self.file, self.row, self.cells, self.sheet = file, row, cells, sheet
+        super().__init__(f"未找到表头行：{file} 前 {HEADER_SEARCH_ROWS} 行中没有可识别的列名"
+                         "（至少需要两个）")
+
+
+def _looks_like_header(row: list, is_header) -> tuple[int, int]:
+    """(known headers, short text cells that are not numbers or dates): higher is likelier."""
+    cells = [c for c in (_clean_cell(v) for v in row) if c is not None]
+    hits = sum(1 for c in cells if is_header(c))
+    texty = sum(1 for c in cells if len(c) <= 30 and not re.fullmatch(r"[-+0-9.,:/\s年月日时分秒T]+", c))
+    return hits, texty
+
+
+def header_candidate(rows: list[list], is_header) -> tuple[int | None, list[str]]:
+    """Index and non-empty cells of the row most like a header (None when all are empty)."""
+    best, best_score = None, (0, 0)
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score = _looks_like_header(row, is_header)
+        if score > best_score:
+            best, best_score = i, score
+    if best is None:
+        return None, []
+    return best, [c for c in (_clean_cell(v) for v in rows[best]) if c is not None]
+
+
 def find_header_row(rows: list[list], is_header: Callable[[str], bool]) -> int | None:
     """Index of the first row with at least two cells that are known headers."""
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -306,7 +342,8 @@ def _excel_sheets(path: Path, fmt: str):
 EXCEL_BATCH = 20_000  # rows turned into Arrow at a time (Python objects never hold a sheet)
 
 
-def _sheet_table(head: list, rest, n: int, first_row: int) -> tuple[pa.Table, list]:
+def _sheet_table(head: list, rest, n: int, first_row: int
+                 ) -> tuple[pa.Table, list, tuple[int, int]]:
     """The data rows (``head`` then the iterator ``rest``) as an Arrow table c0..c{n-1}, _row,
     built EXCEL_BATCH rows at a time; and the first 20 rows for previews."""
     batches: list[pa.RecordBatch] = []
@@ -328,8 +365,15 @@ def _sheet_table(head: list, rest, n: int, first_row: int) -> tuple[pa.Table, li
         yield from head
         yield from rest
 
+    extra_cells = extra_rows = 0
     for i, row in enumerate(body()):
-        cells = [_cell_text(v) for v in list(row)[:n]]
+        row = list(row)
+        cells = [_cell_text(v) for v in row[:n]]
+        if len(row) > n:
+            beyond = sum(1 for v in row[n:] if _cell_text(v) is not None)
+            if beyond:
+                extra_cells += beyond
+                extra_rows += 1
         if not any(c is not None for c in cells):
             continue
         cells.extend([None] * (n - len(cells)))
@@ -342,10 +386,17 @@ def _sheet_table(head: list, rest, n: int, first_row: int) -> tuple[pa.Table, li
             flush()
     flush()
     schema = pa.schema([(f"c{j}", pa.string()) for j in range(n)] + [("_row", pa.int64())])
-    return pa.Table.from_batches(batches, schema=schema), preview_rows
+    return pa.Table.from_batches(batches, schema=schema), preview_rows, (extra_cells, extra_rows)
+
+
+def _blank_columns(row: list, n: int) -> list[int]:
+    """Indexes of the columns (within the header width) whose header cell is empty."""
+    cells = [_clean_cell(v) for v in list(row)[:n]]
+    return [i for i, v in enumerate(cells) if v is None]
 
 
 def _open_excel(path: Path, fmt: str, is_header) -> RawFile:
+    candidate: tuple | None = None
     for sheet, rows in _excel_sheets(path, fmt):
         rows = iter(rows)
         first = []
@@ -356,14 +407,23 @@ def _open_excel(path: Path, fmt: str, is_header) -> RawFile:
         head = [[_cell_text(v) for v in row] for row in first]
         h = find_header_row(head, is_header)
         if h is None:
+            i, cells = header_candidate(head, is_header)
+            score = _looks_like_header(head[i], is_header) if i is not None else (0, 0)
+            if i is not None and (candidate is None or score > candidate[0]):
+                candidate = (score, i + 1, cells, sheet)
             continue
         headers = _headers(first[h])
         dup = duplicate_note(first[h])
         n = len(headers)
-        table, preview_rows = _sheet_table(first[h + 1:], rows, n, h + 2)
-        return RawFile(path, fmt, None, h + 1, headers, preview_rows, sheet=sheet, _arrow=table,
-                       notes=[dup] if dup else [])
-    raise IngestError(f"未找到表头行：{path.name} 前 {HEADER_SEARCH_ROWS} 行中没有可识别的列名")
+        table, preview_rows, extra = _sheet_table(first[h + 1:], rows, n, h + 2)
+        raw = RawFile(path, fmt, None, h + 1, headers, preview_rows, sheet=sheet, _arrow=table,
+                      notes=[dup] if dup else [])
+        raw.blank_columns = _blank_columns(first[h], n)
+        raw.extra_cells, raw.extra_rows = extra
+        return raw
+    if candidate is None:
+        raise NoHeaderRow(path.name, None, [])
+    raise NoHeaderRow(path.name, candidate[1], candidate[2], candidate[3])
 
 
 # ------------------------------------------------------------------ CSV
@@ -392,10 +452,12 @@ def _open_csv(path: Path, is_header) -> RawFile:
         raise IngestError(f"CSV 文件无法解析：{path.name} 的表头附近有无法解析的行") from None
     h = find_header_row(rows, is_header)
     if h is None:
-        raise IngestError(f"未找到表头行：{path.name} 前 {HEADER_SEARCH_ROWS} 行中没有可识别的列名")
+        i, cells = header_candidate(rows, is_header)
+        raise NoHeaderRow(path.name, None if i is None else i + 1, cells)
     headers = _headers(rows[h])
     head = [[_clean_cell(v) for v in r[: len(headers)]] for r in rows[h + 1:] if any(r)]
     raw = RawFile(path, "csv", encoding, h + 1, headers, head[:20], delimiter=delimiter)
+    raw.blank_columns = _blank_columns(rows[h], len(headers))
     if dup := duplicate_note(rows[h]):
         raw.notes.append(dup)
     if encoding == "gb18030" and (n := _utf8_lines(path)):
@@ -466,14 +528,15 @@ def load_raw(con, raw: RawFile, table: str = "raw") -> int:
         row = "_row"
     else:
         src = _utf8_file(raw)
-        columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
+        extra = [f"_x{j}" for j in range(EXTRA_COLUMNS)]
+        columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols + extra) + "}"
         base = (
             f"read_csv({_sql_str(os.fspath(src))}, header=false, skip={raw.header_row}, "
             f"delim={_sql_str(raw.delimiter)}, quote='\"', escape='\"', columns={columns}, "
             f"auto_detect=false, strict_mode=false, encoding='utf-8', "
             f"max_line_size={max(4 * _max_cell(), 1 << 21)}"
         )
-        attempts = [base + ")", base + ", null_padding=true, parallel=false)"]
+        attempts = [base + ", null_padding=true)", base + ", null_padding=true, parallel=false)"]
         last: Exception | None = None
         for source in attempts:
             try:
@@ -489,6 +552,10 @@ def load_raw(con, raw: RawFile, table: str = "raw") -> int:
                               "（引号不成对、行过长或列数不符）")
         # rowid follows the file order (insertion order is preserved)
         row = f"rowid + {raw.header_row + 1}"
+        filled = " + ".join(f"(nullif(trim({x}), '') is not null)::int" for x in extra)
+        raw.extra_cells, raw.extra_rows = con.execute(
+            f"select coalesce(sum({filled}), 0), count(*) filter (where {filled} > 0) "
+            "from _cells").fetchone()
     from command_center.ingest.limits import limits
 
     longest = (f"greatest({', '.join(f'coalesce(length({c}), 0)' for c in cols)})"

@@ -36,6 +36,9 @@ class ImportReport:
     mapping: dict[str, str | None] = field(default_factory=dict)
     usable: bool = True  # False when the file was skipped (build only)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step
+    # loaded rows by how they are placed: point (own coordinates), community (community only,
+    # shown at its centroid), none (neither); empty for datasets without both
+    placement: dict[str, int] = field(default_factory=dict)
 
     def check(self) -> None:
         assert self.read == self.loaded + self.quarantined, self
@@ -66,6 +69,10 @@ class ImportReport:
             f"（新增 {self.inserted}，更新 {self.updated}，未变 {self.unchanged}），"
             f"隔离 {self.quarantined} 行"
         ]
+        if self.placement:
+            p = self.placement
+            lines.append(f"  定位：按坐标 {p['point']} 行，仅按社区（无坐标）{p['community']} 行，"
+                         f"无社区无坐标 {p['none']} 行")
         for reason, n in self.reasons.most_common():
             lines.append(f"  隔离原因 {reason}：{n} 行")
         for reason, n in self.warnings.most_common():

@@ -14,8 +14,10 @@
   ``<archive>/<dataset>/<time>-<name>`` with a ``.json`` beside it holding the coordinate
   system and header mapping used), and ``import_log.archive`` names the copy. ``build``
   replays the archive after the exports folder, so a rebuild never loses an import.
-* Coordinate system: ``crs`` argument (the ``--crs`` option), else ``crs`` of a
-  ``_source.toml`` in the file's folder, else WGS-84. Header mappings: see ``mapping.py``.
+* Coordinate system: ``crs`` argument (the ``--crs`` option: wgs84, gcj02, bd09 or an EPSG
+  code), else ``crs`` of a ``_source.toml`` in the file's folder, else WGS-84; its
+  ``timezone`` (e.g. UTC) converts the file's times to local. Header mappings: see
+  ``mapping.py``.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from command_center.ingest import IngestError
 from command_center.ingest.geo import load_geo
 from command_center.ingest.load import cleanup, load_file, log_import, merge_staged, plan_file
 from command_center.ingest.mapping import (
-    CRS_CHOICES,
     SiteMapping,
+    check_crs,
     merge,
     read_global_mapping,
     read_source_toml,
@@ -71,8 +73,7 @@ def import_file(
     file, warehouse = Path(file), Path(warehouse)
     if not file.is_file():
         raise IngestError(f"文件不存在：{file}")
-    if crs is not None and crs not in CRS_CHOICES:
-        raise IngestError(f"坐标系 {crs} 无法识别，应为 wgs84、gcj02 或 bd09")
+    crs = check_crs(crs)
     if site is None:
         site = merge(read_global_mapping(ds, header_mapping), read_source_toml(file.parent, ds))
     label = label or file.name
@@ -95,7 +96,7 @@ def import_file(
                              schema_version=SCHEMA_VERSION)
                 try:
                     report = load_file(con, plan, crs=crs, geo=geo, file_label=label,
-                                       now=now)
+                                       now=now, timezone=site.timezone)
                     merge_staged(con, ds, report)
                 finally:
                     cleanup(con)
@@ -144,7 +145,8 @@ def _archive(file: Path, label: str, dataset: str, crs: str, site: SiteMapping,
     stem = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     kept = folder / f"{stem}-{label}"
     shutil.copyfile(file, kept)
-    meta = {"dataset": dataset, "file": label, "crs": crs, "headers": site.headers,
+    meta = {"dataset": dataset, "file": label, "crs": crs, "timezone": site.timezone,
+            "headers": site.headers,
             "imported_at": now.isoformat(sep=" ")}
     kept.with_name(kept.name + ".json").write_text(
         json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -8,6 +8,8 @@ downloaded, fixed and imported again. Reasons, checked in this order (the first 
     缺少编号                  the key cell is empty
     缺少必填字段：<表头>       a required cell is empty (e.g. 缺少必填字段：上报时间)
     <表头>无法识别            a required time/date cell can't be parsed (上报时间无法识别)
+    不属于本县（<名称>）        a district/street column (所属区县, 所属街道…) names another
+                              area than the county ([county] name) and its areas
     坐标不在县域范围内         the point (after conversion to WGS-84) lies outside the county
     社区无法识别              the community cell names no known community and the row has no
                               point inside a community polygon to fall back on
@@ -24,6 +26,11 @@ Warnings (the row is loaded; counted per wording in the report):
     缺少坐标，已用社区中心点    point missing, community centroid used (location_is_approx)
     经纬度颠倒，已交换         longitude and latitude columns were swapped
     坐标不完整，已忽略         only one of longitude/latitude given
+    无表头的列中有内容，未导入  cells under a column with no header (the note counts the cells)
+    无社区无坐标              neither a community nor a point: loaded, on no map and no
+                              community's figures (the report's 定位 line counts it too)
+    同一年已有同名台风，请核对编号  a typhoon named like another of the same season, numbered
+                              differently (201909 and 1909 are folded to 1909 first)
 """
 
 from __future__ import annotations
@@ -71,3 +78,7 @@ COMMUNITY_FROM_POINT = "社区由坐标补全"
 CENTROID_USED = "缺少坐标，已用社区中心点"
 SWAPPED = "经纬度颠倒，已交换"
 PARTIAL_POINT = "坐标不完整，已忽略"
+HEADERLESS = "无表头的列中有内容，未导入"
+SAME_NAME_SEASON = "同一年已有同名台风，请核对编号"
+UNPLACED = "无社区无坐标"
+OTHER_AREA = "不属于本县"

@@ -53,6 +53,7 @@ TIMESTAMP_FORMATS = (
     "%Y%m%d%H%M%S",
     "%Y%m%d %H:%M:%S",
     "%Y%m%d%H%M",
+    "%Y%m%d%H",
     "%Y.%m.%d %H:%M:%S",
     "%Y.%m.%d %H:%M",
     "%Y-%m-%dT%H:%M:%S+08:00",
@@ -94,6 +95,17 @@ def strip_control(expr: str) -> str:
             f"then regexp_replace({expr}, {q(_CONTROL)}, '', 'g') else {expr} end")
 
 
+def typhoon_no_expr(v: str) -> str:
+    """Typhoon number in the warehouse's 4-digit form (YYNN, as 中央气象台 numbers them):
+    ``201909``, ``第1909号`` and ``1909`` are the same storm → ``1909``."""
+    return (f"case when regexp_full_match({v}, '第?((19|20)[0-9]{{4}}|[0-9]{{4}})号?(台风)?') "
+            f"then right(regexp_extract({v}, '[0-9]+'), 4) else {v} end")
+
+
+# id columns with a canonical written form (by column name; the same in every dataset)
+ID_FORMS = {"typhoon_id": typhoon_no_expr}
+
+
 def clean(expr: str) -> str:
     fixed = f"trim(translate({expr}, {q(_FW_FROM)}, {q(_FW_TO)}), {q(_TRIM)})"
     return (
@@ -122,12 +134,33 @@ def excel_serial(v: str) -> str:
     )
 
 
-def timestamp_expr(v: str) -> str:
+# What a person is told when a time can't be read (examples of the forms above).
+TIME_FORMS_SHOWN = (
+    "2026-07-25 14:03:00", "2026-07-25 14:03", "2026/7/25 14:03", "2026-07-25T14:03:00",
+    "2026.7.25 14:03", "2026年7月25日 14时03分", "2026年7月25日 14:03", "20260725140300",
+    "202607251403", "2026072514", "20260725", "2026-07-25", "Excel 日期（如 46228.58）",
+)
+LOCAL_TZ = "Asia/Shanghai"
+
+
+def time_formats_note() -> str:
+    return "可识别的时间格式：" + "、".join(TIME_FORMS_SHOWN) + "；请按其中一种改写后重新导入"
+
+
+def timestamp_expr(v: str, timezone: str | None = None, local: str = LOCAL_TZ) -> str:
+    """A local timestamp (``local``: settings.toml [county] timezone, Asia/Shanghai).
+    ``timezone``: the zone the file's times are written in (``timezone`` of
+    ``_source.toml``), converted to local; a value with an explicit ``+08:00`` is taken as
+    local already."""
     # seconds-rounded Excel serials keep 46228.58 from landing on 13:55:11.999
-    return (
+    ts = (
         f"coalesce(try_strptime({v}, {_fmt_list(TIMESTAMP_FORMATS)}), "
         f"date_trunc('second', {excel_serial(v)} + interval 500 millisecond))"
     )
+    if not timezone or timezone == local:
+        return ts
+    return (f"case when regexp_matches({v}, '\\+08:?00$') then {ts} "
+            f"else timezone({q(local)}, timezone({q(timezone)}, {ts})) end")
 
 
 def date_expr(v: str) -> str:

@@ -233,7 +233,16 @@ def _run_import(uploaded, dataset: str, crs: str | None) -> dict:
                    rows=report.loaded)
     return {"json": report.to_json(), "reasons": dict(report.reasons),
             "warnings": dict(report.warnings), "notes": list(report.notes),
-            "crs": report.crs or crs}
+            "placement": dict(report.placement), "crs": report.crs or crs}
+
+
+def show_ingest_error(prefix: str, exc) -> None:
+    """A refusal: its first line as the error; further lines (the row most like a header, the
+    ``[headers]`` lines to add to _source.toml) verbatim in a code block, masked by content."""
+    first, *rest = str(exc).split("\n")
+    st.error(prefix + privacy.md(privacy.mask_text(first)))
+    if rest:
+        st.code(privacy.mask_text("\n".join(rest)), language=None)
 
 
 def show_report(stored: dict, key: str) -> None:
@@ -261,6 +270,9 @@ def show_report(stored: dict, key: str) -> None:
         st.markdown("**原因统计**")
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="content", key=f"{key}_reasons",
                      placeholder=PLACEHOLDER)
+    if pl := stored.get("placement"):
+        st.caption(f"定位：按坐标 {fmt_count(pl['point'])} 行，仅按社区（无坐标）"
+                   f"{fmt_count(pl['community'])} 行，无社区无坐标 {fmt_count(pl['none'])} 行")
     for note in stored.get("notes", []):
         st.caption(f"说明：{privacy.md(note)}")
     if r["quarantined"]:
@@ -279,7 +291,7 @@ def file_panel(uploaded) -> None:
     st.subheader(f"📄 {privacy.md(uploaded.name)}")
     detected = _preview(uploaded, None)
     if isinstance(detected, IngestError):
-        st.error(f"无法读取该文件：{privacy.md(detected)}")
+        show_ingest_error("无法读取该文件：", detected)
         return
     options = list(BUILD_ORDER)
     chosen = st.selectbox(
@@ -291,7 +303,7 @@ def file_panel(uploaded) -> None:
         return
     p = detected if chosen == detected.dataset else _preview(uploaded, chosen)
     if isinstance(p, IngestError):
-        st.error(privacy.md(p))
+        show_ingest_error("", p)
         return
     st.caption(_file_facts(p))
     for note in p.notes:
@@ -314,8 +326,10 @@ def file_panel(uploaded) -> None:
     crs = None
     if "lon" in DATASETS[p.dataset].column_names:
         default = p.crs or "wgs84"
-        crs = st.radio("坐标系", list(CRS_LABELS), index=list(CRS_LABELS).index(default),
-                       format_func=CRS_LABELS.get, horizontal=True, key=f"data_crs_{fid}",
+        options = list(CRS_LABELS) + ([default] if default not in CRS_LABELS else [])
+        crs = st.radio("坐标系", options, index=options.index(default),
+                       format_func=lambda c: CRS_LABELS.get(c, c), horizontal=True,
+                       key=f"data_crs_{fid}",
                        help="文件中经纬度所用的坐标系；入库时统一换算为 WGS-84")
     report_key = f"data_report_{fid}"
     if st.button(f"导入{dataset_title(p.dataset)}", key=f"data_import_{fid}", type="primary",
@@ -325,7 +339,7 @@ def file_panel(uploaded) -> None:
                 st.session_state[report_key] = _run_import(uploaded, p.dataset, crs)
         except IngestError as e:
             st.session_state.pop(report_key, None)
-            st.error(f"导入失败，数据未作任何改动：{privacy.md(e)}")
+            show_ingest_error("导入失败，数据未作任何改动：", e)
         except Exception as e:  # never a traceback with server paths
             st.session_state.pop(report_key, None)
             st.error(f"导入失败，数据未作任何改动：文件无法处理（{type(e).__name__}）")
