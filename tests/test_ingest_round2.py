@@ -6,29 +6,27 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from fixtures_ingest.helpers import GEO, base_warehouse, communities, query, write_csv
+from fixtures_ingest.helpers import (
+    GEO,
+    INCIDENT_HEAD,
+    base_warehouse,
+    communities,
+    community_name,
+    query,
+    run_import,
+    write_csv,
+)
 
 from command_center.ingest import IngestError
 from command_center.ingest.build import build_warehouse
-from command_center.ingest.upsert import import_file
 
-HEAD = ["事件编号", "上报时间", "事件来源", "事件类别", "处置状态", "所属社区"]
+HEAD = INCIDENT_HEAD
+run, name = run_import, community_name
 
 
 @pytest.fixture()
 def wh(tmp_path):
     return base_warehouse(tmp_path)
-
-
-def run(path, wh, dataset="incidents", **kw):
-    r = import_file(dataset, path, crs=kw.pop("crs", None), warehouse=wh, geo_dir=GEO, **kw)
-    assert r.read == r.loaded + r.quarantined
-    assert r.loaded == r.inserted + r.updated + r.unchanged
-    return r
-
-
-def name(i=0):
-    return communities()[i]["community_name"]
 
 
 # ------------------------------------------------------------------ 1. times

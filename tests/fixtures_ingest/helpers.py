@@ -93,3 +93,21 @@ def file_hash(path: Path) -> str:
     import hashlib
 
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+INCIDENT_HEAD = ["事件编号", "上报时间", "事件来源", "事件类别", "处置状态", "所属社区"]
+
+
+def run_import(path: Path, wh: Path, dataset: str = "incidents", **kw):
+    """Import one crafted file into ``wh``; every row accounted for (read = loaded +
+    quarantined, loaded = inserted + updated + unchanged)."""
+    from command_center.ingest.upsert import import_file
+
+    r = import_file(dataset, path, crs=kw.pop("crs", None), warehouse=wh, geo_dir=GEO, **kw)
+    assert r.read == r.loaded + r.quarantined
+    assert r.loaded == r.inserted + r.updated + r.unchanged
+    return r
+
+
+def community_name(i: int = 0) -> str:
+    return communities()[i]["community_name"]
