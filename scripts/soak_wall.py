@@ -1,7 +1,7 @@
 """Soak test of the wall display: does the server's memory stay flat over hours of refreshes?
 
-Starts the dashboard on a copy of a warehouse with a short refresh interval, opens
-/wall?embed=true in headless chromium (no request may leave the machine) and lets the wall
+Starts the dashboard (asgi.py, behind the login gate) on a copy of a warehouse with a short
+refresh interval, signs a screen in with a wall token and opens the wall in headless chromium (no request may leave the machine) and lets the wall
 refresh itself ``--refreshes`` times. Every ``--import-every`` refreshes it swaps in a new
 warehouse file with a few more incidents, like an import does, so refreshes do real work (new
 query results, a new connection, new map layers). It samples the server's RSS at each refresh
@@ -90,10 +90,15 @@ def main() -> int:
                    f"map_interval_seconds = {args.interval}\n", encoding="utf-8")
     port = free_port()
     env = {**os.environ, "CC_PATHS_WAREHOUSE": str(served), "CC_CLOCK_NOW": args.today,
-           "CC_WALL_CONFIG": str(cfg)}
+           "CC_WALL_CONFIG": str(cfg), "CC_PATHS_ACCESS": str(tmp / "access.sqlite"),
+           "CC_PATHS_AUDIT": str(tmp / "audit.jsonl")}
+    os.environ.update(env)  # the screen's token goes into the soak's own account file
+    from command_center.access import sessions
+
+    _token_id, token = sessions.add_token("浸泡测试大屏", by="浸泡测试")
     log = open(tmp / "server.log", "w")
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("streamlit")), "run", "app.py", "--server.port",
+        [str(Path(sys.executable).with_name("streamlit")), "run", "asgi.py", "--server.port",
          str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     external: list[str] = []
@@ -121,7 +126,9 @@ def main() -> int:
 
             ctx.route("**/*", guard)
             page = ctx.new_page()
-            page.goto(base + "/wall?embed=true")
+            # signed in as a wall screen is: its token, then the wall (the role's only page)
+            page.goto(f"{base}/wall?token={token}")
+            page.goto(base + "/?embed=true")
             page.wait_for_selector('[data-kpi="incidents_today"]', timeout=120_000)
             page.evaluate("window.__soak = 1")
             today = dt.date.fromisoformat(args.today)
