@@ -31,7 +31,7 @@ class Figure:
     column: str  # the column of that query
     better: str | None = None  # "lower" / "higher" / None (no colour)
     min_sample: int = 0  # rates and durations: fewest cases to quote it from
-    topic: str = ""  # 警情 / 矛盾纠纷 / 社会组织 / 防台转移 / 四色预警 (统计口径 page groups)
+    topic: str = ""  # 警情 / 矛盾纠纷 / 社会组织 / 防台转移 / 平安乐巡 / 四色预警 (统计口径 groups)
 
     @property
     def is_rate(self) -> bool:
@@ -154,6 +154,27 @@ FIGURES: dict[str, Figure] = {f.key: f for f in (
        "typhoon/shelter_occupancy", "occupancy", "lower", topic="防台转移"),
     _F("shelters_full", "已满场所", "在场人数达到或超过容量的场所数。", "处", "count",
        "typhoon/shelter_occupancy", "occupancy", "lower", topic="防台转移"),
+    # ------------------------------------------------------------------ 平安乐巡
+    _F("patrols_done", "已完成巡逻任务",
+       f"所选时段内计划开始、截至期末已签退完成的平安乐巡任务数（{_AS_OF}，已取消的不计）；同比按上年同期、截至上年同期末计。",
+       "次", "count", "patrols/totals", "done_count", "higher", topic="平安乐巡"),
+    _F("patrol_participants", "参与人次",
+       "已完成巡逻任务的参与人数之和（一人参加两次计两人次）。",
+       "人次", "count", "patrols/totals", "participant_count", "higher", topic="平安乐巡"),
+    _F("patrol_hours", "巡逻时长",
+       "已完成巡逻任务从签到到签退的时长之和（按任务计，不乘人数），单位小时。",
+       "小时", "count", "patrols/totals", "patrol_hours", "higher", topic="平安乐巡"),
+    _F("patrol_communities", "覆盖社区数", "本期有已完成巡逻任务的社区数。", "个", "count",
+       "patrols/totals", "community_count", "higher", topic="平安乐巡"),
+    _F("patrol_points", "发放积分", "已完成巡逻任务发放的积分合计。", "分", "count",
+       "patrols/totals", "points_total", topic="平安乐巡"),
+    _F("patrol_people_now", "在岗巡逻人数",
+       "此刻已签到、尚未签退的巡逻任务的参与人数之和，不论计划何时开始。",
+       "人", "count", "patrols/active_now", "people_on_patrol", topic="平安乐巡"),
+    _F("patrol_hours_per_incident", "每起警情巡逻时长",
+       "社区本期巡逻时长 ÷ 本期警情数（均截至期末）；数值越小，巡逻相对警情越少。",
+       "小时", "count", "patrols/coverage_by_community", "hours_per_incident", "higher",
+       topic="平安乐巡"),
     # ------------------------------------------------------------------ 四色预警
     _F("risk_red", "红色社区", "四色预警评分为红色（高风险）的社区数。", "个", "count",
        "risk/scores_by_community", "level", "lower", topic="四色预警"),

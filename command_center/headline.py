@@ -1,6 +1,6 @@
 """The headline figures of a window, fetched the same way for every surface.
 
-一张图, the 大屏 and the 工作简报 ask here; 警情事件, 矛盾纠纷 and 社会组织 run the very same
+一张图, the 大屏 and the 工作简报 ask here; 警情事件, 矛盾纠纷, 社会组织 and 平安乐巡 run the very same
 queries with their page filters added. So a figure of the registry (``command_center.figures``)
 has one query behind it, and the same window gives the same number everywhere.
 
@@ -55,6 +55,17 @@ def orgs(run: Runner, period: Period, communities=()) -> dict:
                     communities=list(communities), **ALL_ORGS))
 
 
+def patrols(run: Runner, period: Period, communities=()) -> dict:
+    """queries/patrols/totals for the window, every task type (平安乐巡)."""
+    return _row(run("patrols/totals", **period.params(), communities=list(communities),
+                    patrol_types=[]))
+
+
+def patrols_active(run: Runner, at: dt.datetime, communities=()) -> dict:
+    """Tasks under way and people on patrol at ``at`` (queries/patrols/active_now)."""
+    return _row(run("patrols/active_now", end=at, communities=list(communities)))
+
+
 def today(run: Runner, now: dt.datetime, communities=()) -> dict:
     """今日警情 and its baseline (queries/incidents/today_vs_baseline)."""
     return _row(run("incidents/today_vs_baseline", now=now, communities=list(communities)))
@@ -73,6 +84,7 @@ class Coverage:
 
     incidents_first_on: dt.date | None
     disputes_first_on: dt.date | None
+    patrols_first_on: dt.date | None = None
 
     @staticmethod
     def _covers(first_on: dt.date | None, period: Period) -> bool:
@@ -84,6 +96,9 @@ class Coverage:
     def disputes(self, period: Period) -> bool:
         return self._covers(self.disputes_first_on, period)
 
+    def patrols(self, period: Period) -> bool:
+        return self._covers(self.patrols_first_on, period)
+
 
 def coverage(run: Runner) -> Coverage:
     row = _row(run("shared/data_coverage"))
@@ -91,7 +106,8 @@ def coverage(run: Runner) -> Coverage:
     def day(v):
         return None if v is None else pd.Timestamp(v).date()
 
-    return Coverage(day(row.get("incidents_first_on")), day(row.get("disputes_first_on")))
+    return Coverage(day(row.get("incidents_first_on")), day(row.get("disputes_first_on")),
+                    day(row.get("patrols_first_on")))
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,15 @@ DERIVED: dict[str, str] = {
     "mediator_org_name": "调解组织",
     "same_place_count": "90天内同社区同类型",
     "same_party_count": "90天内同当事人",
+    # 平安乐巡 page
+    "done_count": "已完成任务",
+    "task_count": "任务数",
+    "patrol_hours": "巡逻时长（小时）",
+    "person_hours": "巡逻人时",
+    "duration_hours": "时长（小时）",
+    "points_total": "发放积分",
+    "hours_per_incident": "每起警情巡逻时长（小时）",
+    "team_name": "队伍名称",
     # 数据管理 page
     "imported_at": "导入时间",
     "read": "读取",

@@ -37,6 +37,7 @@ PAGES: list[Page] = [
     Page("views/disputes.py", "矛盾纠纷", "disputes", "专题", "🤝", community_link=True),
     Page("views/social_orgs.py", "社会组织", "social-orgs", "专题", "🏛️", community_link=True),
     Page("views/typhoon.py", "防台转移", "typhoon", "专题", "🌀", community_link=True),
+    Page("views/patrols.py", "平安乐巡", "patrols", "专题", "🚶", community_link=True),
     Page("views/risk.py", "四色预警", "risk", "专题", "🚦", community_link=True),
     Page("views/alerts.py", "预警", "alerts", "专题", "🔔", uses_filters=False),
     Page("views/explore.py", "数据探索", "explore", "专题", "🔎"),

@@ -108,6 +108,10 @@ EVACUATION_CATEGORIES = ("危旧房", "低洼易涝", "工棚临房", "渔船渔
 PLACEMENTS = ("集中安置", "投亲靠友")
 EVACUATION_STATUSES = ("待转移", "已转移", "已返回", "拒绝转移")
 
+PATROL_TEAM_KINDS = ("社区乐巡", "家长护校", "社会组织", "企业")
+PATROL_TYPES = ("巡逻", "护校", "反诈宣传", "助疫", "其他")
+PATROL_STATUSES = ("待开始", "进行中", "已完成", "已取消")
+
 
 def _c(name, type_, kind, header, *synonyms, required=False, vocab=(), personal=False,
        valid=None, strict=False):
@@ -287,12 +291,55 @@ EVACUATIONS = Dataset(
     ),
 )
 
+PATROL_TEAMS = Dataset(
+    name="patrol_teams",
+    title="平安乐巡队伍",
+    key="team_id",
+    sample_file="patrol_teams.xlsx",
+    newest_record="founded_on",
+    columns=(
+        _c("team_id", "VARCHAR", "id", "队伍编号", "团队编号", "编号", required=True),
+        _c("team_name", "VARCHAR", "text", "队伍名称", "团队名称", "名称", required=True),
+        _c("kind", "VARCHAR", "enum", "队伍类型", "团队类型", "类型", vocab=PATROL_TEAM_KINDS),
+        _c("community_code", "VARCHAR", "community", "所属社区", "所在社区", "社区"),
+        _c("member_count", "INTEGER", "int", "队员人数", "成员数", "注册人数", valid=(1, 20_000)),
+        _c("founded_on", "DATE", "date", "成立日期", "组建日期", valid=("2000-01-01", "now")),
+    ),
+)
+
+PATROLS = Dataset(
+    name="patrols",
+    title="平安乐巡",
+    key="task_id",
+    sample_file="patrols.csv",
+    newest_record="planned_start_at",
+    columns=(
+        _c("task_id", "VARCHAR", "id", "任务编号", "巡逻任务编号", "编号", required=True),
+        _c("team_id", "VARCHAR", "id", "队伍编号", "团队编号"),
+        _c("patrol_type", "VARCHAR", "enum", "任务类型", "巡逻类型", "类型", vocab=PATROL_TYPES),
+        _c("community_code", "VARCHAR", "community", "所属社区", "巡逻社区", "社区"),
+        _c("planned_start_at", "TIMESTAMP", "timestamp", "计划开始时间", "任务开始时间",
+           required=True, valid=("2000-01-01", "now+365")),
+        _c("planned_end_at", "TIMESTAMP", "timestamp", "计划结束时间", "任务结束时间",
+           valid=("2000-01-01", "now+365")),
+        _c("started_at", "TIMESTAMP", "timestamp", "签到时间", "实际开始时间"),
+        _c("ended_at", "TIMESTAMP", "timestamp", "签退时间", "实际结束时间"),
+        _c("lon", "DOUBLE", "lon", "经度", "签到经度", "X坐标", "lng", "longitude"),
+        _c("lat", "DOUBLE", "lat", "纬度", "签到纬度", "Y坐标", "latitude"),
+        _c("participant_count", "INTEGER", "int", "参与人数", "参加人数", "人数",
+           valid=(1, 500), strict=True),
+        _c("points_awarded", "INTEGER", "int", "发放积分", "积分", valid=(0, 100_000)),
+        _c("status", "VARCHAR", "enum", "任务状态", "状态", vocab=PATROL_STATUSES),
+    ),
+)
+
 # The registry of datasets, in build order: communities first (the other datasets resolve
 # community names and check points against it), typhoons and shelters before the evacuations
-# that name them. Everything that lists datasets reads it (build, import, 数据管理, freshness).
+# that name them; patrol teams before the patrols that name them. Everything that lists datasets reads it (build, import, 数据管理, freshness).
 DATASETS: dict[str, Dataset] = {
     d.name: d
-    for d in (COMMUNITIES, SOCIAL_ORGS, TYPHOONS, SHELTERS, INCIDENTS, DISPUTES, EVACUATIONS)
+    for d in (COMMUNITIES, SOCIAL_ORGS, TYPHOONS, SHELTERS, INCIDENTS, DISPUTES, EVACUATIONS,
+              PATROL_TEAMS, PATROLS)
 }
 BUILD_ORDER = tuple(DATASETS)
 

@@ -26,6 +26,7 @@ PANELS: dict[str, str] = {
     "incidents": "警情",
     "disputes": "矛盾纠纷",
     "typhoon": "防台转移",
+    "patrols": "平安乐巡",
 }
 MIN_REFRESH_SECONDS = 2
 MIN_PANEL_SECONDS = 5

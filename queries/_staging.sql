@@ -104,3 +104,34 @@ select *
 from typhoons
 where warning_start_at <= t
   and (warning_end_at is null or warning_end_at > t)
+;;
+
+-- 平安乐巡 patrol tasks as of t (tasks planned to start before t, or checked in early before t)
+--   is_done        已完成 by t: status 已完成 and checked out before t
+--   is_active      on patrol at t: checked in before t and not (yet) checked out at t
+--   is_cancelled   已取消
+--   duration_hours hours from check-in to check-out (done tasks only)
+--   person_hours   duration_hours × participant_count (done tasks only)
+--   status_at      the status at t: 已完成 / 进行中 / 已取消 / 待开始 (a status exported later
+--                  than t is not yet true at t)
+create or replace macro patrols_at(t) as table
+select
+    *,
+    cast(planned_start_at as date) as planned_on,
+    status = '已完成' and coalesce(ended_at < t, false) as is_done,
+    status in ('进行中', '已完成') and coalesce(started_at < t, false)
+        and coalesce(ended_at >= t, true) as is_active,
+    status = '已取消' as is_cancelled,
+    case when status = '已完成' and coalesce(ended_at < t, false)
+        then date_diff('second', started_at, ended_at) / 3600.0 end as duration_hours,
+    case when status = '已完成' and coalesce(ended_at < t, false)
+        then date_diff('second', started_at, ended_at) / 3600.0 * participant_count
+        end as person_hours,
+    case
+        when status = '已完成' and coalesce(ended_at < t, false) then '已完成'
+        when status in ('进行中', '已完成') and coalesce(started_at < t, false) then '进行中'
+        when status = '已取消' then '已取消'
+        else '待开始'
+    end as status_at
+from patrols
+where planned_start_at < t or coalesce(started_at < t, false)

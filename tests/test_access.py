@@ -197,13 +197,15 @@ def test_scoped_connection_reads_only_the_scope_in_every_table(fixture_warehouse
     tables = [r[0] for r in cur.execute(
         "select table_name from duckdb_columns() where database_name = 'memory' and "
         "column_name = 'community_code' group by table_name").fetchall()]
-    assert {"incidents", "disputes", "social_orgs", "communities"} <= set(tables)
+    assert {"incidents", "disputes", "social_orgs", "communities", "patrols",
+            "patrol_teams"} <= set(tables)
     for table in tables:
         codes = {r[0] for r in cur.execute(
             f'select distinct community_code from "{table}"').fetchall()}
         assert codes <= set(MINE), table
     for macro in ("incidents_at(now()::timestamp)", "disputes_at(now()::timestamp)",
-                  "social_orgs_at(now()::timestamp)", "evacuations_staged()"):
+                  "social_orgs_at(now()::timestamp)", "evacuations_staged()",
+                  "patrols_at(now()::timestamp)"):
         codes = {r[0] for r in cur.execute(
             f"select distinct community_code from {macro}").fetchall()}
         assert codes and codes <= set(MINE), macro

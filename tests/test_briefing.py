@@ -167,6 +167,29 @@ def test_overview_sentences_match_independent_counts(october, wh):
         assert f"{fig(key).label}：{fig(key).definition}" in defs
 
 
+def test_patrol_sentence_matches_independent_counts(october, wh):
+    """平安乐巡: tasks planned in October and done (checked out) by its end, and their
+    participants, each with 同比 (last October as of its own end)."""
+    _, b = october
+
+    def done(p: Period, what: str) -> int:
+        return _count(wh, f"select coalesce({what}, 0) from patrols where planned_start_at >= ? "
+                          "and planned_start_at < ? and status = '已完成' and ended_at < ?",
+                      p.start_at, p.end_before, p.end_before)
+
+    n, n_ya = done(OCT, "count(*)"), done(OCT.year_ago(), "count(*)")
+    people = done(OCT, "sum(participant_count)")
+    people_ya = done(OCT.year_ago(), "sum(participant_count)")
+    assert n > 0 and n_ya > 0
+    sentence = next(p for p in b.section("overview").paragraphs if p.startswith("平安乐巡"))
+    assert sentence == (f"平安乐巡完成巡逻任务{n:,}次，{_yoy(n, n_ya)}；"
+                        f"参与群众{people:,}人次，{_yoy(people, people_ya)}。")
+    from command_center.figures import fig
+
+    assert f"{fig('patrols_done').label}：{fig('patrols_done').definition}" in \
+        b.section("definitions").paragraphs
+
+
 def test_category_table_and_community_table(october, wh):
     _, b = october
     table = b.section("incidents").tables[0]

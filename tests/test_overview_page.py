@@ -269,6 +269,7 @@ def _overview_map(warehouse, period: Period, selected=None):
         q("overview/social_orgs_by_point", end=period.end_before, communities=[], limit=2000),
         q("overview/shelters_by_point", communities=[]),
         selected=selected,
+        patrols=q("patrols/patrols_by_cell", **p, patrol_types=[], cell_deg=0.005),
     )
 
 
@@ -283,6 +284,8 @@ def test_map_layers_payload_and_offline(fixture_warehouse):
     for name in layers.LAYER_NAMES.values():  # the layer switcher holds them JSON-escaped
         assert name in html or json.dumps(name)[1:-1] in html, name
     assert "社区每千人警情" in html and "红色风险" in html
+    tip = "该网格本期巡逻签到"  # the 平安乐巡 layer has cells (hidden until switched on)
+    assert tip in html or json.dumps(tip)[1:-1] in html
     assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html
     assert html.count('"community_code"') >= 102
 

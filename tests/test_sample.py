@@ -328,6 +328,69 @@ def test_evacuations(tables):
     assert 0.5 <= central <= 0.75
 
 
+def test_patrol_teams(tables):
+    """平安乐巡 teams: 鹿城's 131 community and 258 school-guard teams scaled by 0.465, and
+    its 200,000 registered users scaled likewise (≈ 93,000 members)."""
+    teams = tables["patrol_teams"]
+    kinds = Counter(r["kind"] for r in teams)
+    assert kinds["社区乐巡"] == 61 and kinds["家长护校"] == 120
+    assert kinds["社会组织"] > 0 and kinds["企业"] > 0
+    members = sum(int(r["member_count"]) for r in teams)
+    assert 80_000 <= members <= 105_000, members
+    ids = [r["team_id"] for r in teams]
+    names = [r["team_name"] for r in teams]
+    assert len(set(ids)) == len(ids) and len(set(names)) == len(names)
+    assert all(re.fullmatch(r"PT\d{4}", i) for i in ids)
+    founded = [r["founded_on"] for r in teams]
+    assert all(isinstance(f, str) and DATE.match(f) and "2020-03-01" <= f <= END.isoformat()
+               for f in founded)
+
+
+def test_patrols(tables):
+    """Tasks scale with the incidents (70,000 a year at 80,000): about 4 participants and
+    22 points a person-task (鹿城: 40 million points for 1.8 million tasks); evening patrols,
+    school guarding at 7 h and 16 h on school days; nothing after the end."""
+    rows = tables["patrols"]
+    teams = {r["team_id"]: r for r in tables["patrol_teams"]}
+    expected = PER_YEAR * 0.875 * WINDOW_DAYS / 365.25
+    assert abs(len(rows) / expected - 1) < 0.05
+    ids = [r["task_id"] for r in rows]
+    assert len(set(ids)) == len(ids)
+    for r in rows:
+        assert re.fullmatch(r"XL\d{13}", r["task_id"])
+        assert r["task_id"][2:10] == r["planned_start_at"][:10].replace("-", "")
+        assert r["team_id"] in teams
+        assert r["planned_start_at"] >= teams[r["team_id"]]["founded_on"]
+        assert r["planned_start_at"] < (END + dt.timedelta(days=1)).isoformat()
+        assert r["planned_end_at"] > r["planned_start_at"]
+        assert bool(r["started_at"]) == (r["status"] in ("进行中", "已完成"))
+        assert bool(r["ended_at"]) == (r["status"] == "已完成")
+        assert bool(r["lon"]) == bool(r["started_at"])
+        if r["ended_at"]:
+            assert r["ended_at"] > r["started_at"]
+        if r["patrol_type"] == "护校":
+            assert teams[r["team_id"]]["kind"] == "家长护校"
+            day = _ts(r["planned_start_at"])
+            assert day.weekday() < 5 and day.month not in (7, 8)
+        assert (int(r["points_awarded"]) > 0) == (r["status"] == "已完成")
+    done = [r for r in rows if r["status"] == "已完成"]
+    people = sum(int(r["participant_count"]) for r in done)
+    assert 3.5 <= people / len(done) <= 5
+    assert 15 <= sum(int(r["points_awarded"]) for r in done) / people <= 30
+    status = Counter(r["status"] for r in rows)
+    assert 0.02 <= status["已取消"] / len(rows) <= 0.04
+    types = Counter(r["patrol_type"] for r in rows)
+    assert abs(types["巡逻"] / len(rows) - 0.62) < 0.03
+    assert abs(types["护校"] / len(rows) - 0.24) < 0.03
+    patrol_hours = Counter(_ts(r["planned_start_at"]).hour for r in rows
+                           if r["patrol_type"] == "巡逻")
+    evening = sum(patrol_hours[h] for h in (18, 19, 20, 21))
+    assert evening / sum(patrol_hours.values()) > 0.45
+    school_hours = Counter(_ts(r["planned_start_at"]).hour for r in rows
+                           if r["patrol_type"] == "护校")
+    assert (school_hours[7] + school_hours[16]) / sum(school_hours.values()) > 0.7
+
+
 # ---------------------------------------------------------------- geography
 def test_points_inside_their_communities(out, tables):
     with open(config.geo_dir() / "communities.geojson", encoding="utf-8") as fh:
@@ -343,7 +406,7 @@ def test_points_inside_their_communities(out, tables):
             continue
         with open(out / name / "_source.toml", "rb") as fh:
             crs = tomllib.load(fh)["crs"]
-        rows = tables[name]
+        rows = [r for r in tables[name] if r[lon_col] not in (None, "")]  # no check-in: none
         lon = np.array([float(r[lon_col]) for r in rows])
         lat = np.array([float(r[lat_col]) for r in rows])
         lon, lat = to_wgs84(lon, lat, crs)

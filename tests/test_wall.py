@@ -19,7 +19,8 @@ def test_repository_wall_toml_is_valid():
     cfg = w.load_config(config.ROOT / "wall.toml")
     assert cfg.refresh_seconds == 60
     assert cfg.amber_minutes < cfg.red_minutes
-    assert [s.panel for s in cfg.playlist] == ["map", "incidents", "disputes", "typhoon"]
+    assert [s.panel for s in cfg.playlist] == ["map", "incidents", "disputes", "typhoon",
+                                                "patrols"]
     assert cfg.rotate is False and cfg.panels == ["map"]
 
 
@@ -266,11 +267,36 @@ def test_wall_shows_evacuation_progress_during_a_typhoon(fixture_warehouse, typh
     assert "应转未转最多的社区" in "\n".join(md.value for md in at2.markdown)
 
 
-@pytest.mark.parametrize("panel", ["incidents", "disputes", "typhoon"])
+@pytest.mark.parametrize("panel", ["incidents", "disputes", "typhoon", "patrols"])
 def test_every_panel_renders(fixture_warehouse, panel):
     at = _run_wall(f"panel={panel}")
     page = "\n".join(md.value for md in at.markdown)
     assert f'data-panel="{panel}"' in page
+
+
+def test_patrols_panel_tiles_match_independent_counts(fixture_warehouse):
+    """平安乐巡 panel: today's tasks done by now (0:00 to the clock's 12:30, while the
+    fixture's tasks run on to 23:59) and the people checked in and not yet out at now."""
+    at = _run_wall("panel=平安乐巡")  # a panel is found by its Chinese title too
+    tiles = _tiles(at)
+    now = config.now()
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    con = _con(fixture_warehouse)
+    try:
+        done = con.execute("select count(*) from patrols where planned_start_at >= ? "
+                           "and planned_start_at < ? and status = '已完成' and ended_at < ?",
+                           [start, now, now]).fetchone()[0]
+        people = con.execute("select coalesce(sum(participant_count), 0) from patrols "
+                             "where status in ('进行中', '已完成') and started_at < ? "
+                             "and (ended_at is null or ended_at >= ?)", [now, now]).fetchone()[0]
+    finally:
+        con.close()
+    assert done > 0
+    assert tiles["patrols_done_today"] == f"{done:,}"
+    assert tiles["patrol_people_now"] == f"{people:,}"
+    page = "\n".join(md.value for md in at.markdown)
+    assert 'data-box="patrols_by_hour"' in page and 'data-box="patrols_active"' in page
+    assert not re.search(r"[A-Za-z]{4,}", re.sub(r"<[^>]+>", "", page)), "English on the wall"
 
 
 def test_rotation_from_the_url_and_bad_values_are_reported(fixture_warehouse):

@@ -115,11 +115,14 @@ disputes = run_query("overview/open_disputes_by_point", end=period.end_before,
 orgs_pts = run_query("overview/social_orgs_by_point", end=period.end_before,
                      communities=communities, limit=MAX_ORGS)
 shelters = run_query("overview/shelters_by_point", communities=communities)
+patrol_cells = run_query("patrols/patrols_by_cell", start=period.start_at, end=period.end_before,
+                         communities=communities, patrol_types=[], cell_deg=CELL_DEG)
 
 
 map_col, panel = st.columns([3, 1], gap="medium")
 with map_col:
-    m = layers.overview_map(comm_figures, cells, disputes, orgs_pts, shelters, selected=selected)
+    m = layers.overview_map(comm_figures, cells, disputes, orgs_pts, shelters, selected=selected,
+                            patrols=patrol_cells)
     clicked = show_map(m, key="ov_map", height=MAP_HEIGHT)
     notes = ["社区边界为示例数据", f"警情密度按约 500 米网格汇总（{fmt_count(len(cells))} 个网格）"]
     if len(disputes):

@@ -42,6 +42,7 @@ STATUS_COLORS = {"ok": "#2ecc71", "amber": "#ffb020", "red": "#ff4d4f", "unknown
 INCIDENT_COLOR = "#ff7043"
 DISPUTE_COLOR = "#ba68c8"
 EVAC_COLOR = "#ffd54f"
+PATROL_COLOR = "#66bb6a"
 MAP_CELL_DEG = 0.01
 
 CSS = f"""
@@ -654,8 +655,64 @@ def _typhoon_panel(now, cfg, tick, typhoon, risk) -> None:
         _side_box("evacuation", "应转未转最多的社区", rows)
 
 
+def _patrols_panel(now, cfg, tick, typhoon, risk) -> None:
+    """平安乐巡: today's completed tasks and people on patrol now (registry figures, the same
+    queries as the 平安乐巡 page), check-ins by hour, this month's communities, tasks under way."""
+    f = figures.fig
+    today = Period(now.date(), now.date()).cut(now)
+    month = Period(dt.date(now.year, now.month, 1), now.date()).cut(now)
+    done_today = headline.patrols(run_query, today)
+    done_ya = headline.patrols(run_query, today.year_ago())
+    active = headline.patrols_active(run_query, now)
+    done_month = headline.patrols(run_query, month)
+    left, center, right = st.columns([1.05, 2.7, 1.15], gap=None)
+    with left, st.container(key="wall_kpis"):
+        n = done_today.get("done_count") or 0
+        _tile("patrols_done_today", f"今日{f('patrols_done').label}",
+              figures.value_text("patrols_done", n), unit="次",
+              sub="同比 " + _change_span("patrols_done", n, done_ya.get("done_count")))
+        _tile("patrol_people_now", f("patrol_people_now").label,
+              figures.value_text("patrol_people_now", active.get("people_on_patrol") or 0),
+              unit="人", sub=f"进行中任务 {fmt_count(active.get('active_count') or 0)} 个")
+        _tile("patrol_participants_today", f"今日{f('patrol_participants').label}",
+              figures.value_text("patrol_participants", done_today.get("participant_count") or 0),
+              unit="人次", sub=f"{f('patrol_hours').label} "
+                              f"{fmt_count(done_today.get('patrol_hours') or 0)} 小时")
+        _tile("patrol_communities_month", f"本月{f('patrol_communities').label}",
+              figures.value_text("patrol_communities", done_month.get("community_count") or 0),
+              unit="个", sub=f"本月{f('patrols_done').label} "
+                            f"{fmt_count(done_month.get('done_count') or 0)} 次")
+    with center, st.container(key="wall_bars"):
+        by_hour = run_query("wall/patrols_by_hour", start=_today_start(now), now=now)
+        top = max(int(by_hour["task_count"].max() or 0), 1)
+        cols = "".join(
+            f'<div class="c"><span class="n">{int(r.task_count) or ""}</span>'
+            f'<div style="height:{r.task_count / top * 85:.1f}%"></div>'
+            f"<span>{int(r.hour)}</span></div>"
+            for r in by_hour.itertuples()
+        )
+        _html(f'<div class="wall-box" data-box="patrols_by_hour"><h3>今日签到巡逻任务时段分布'
+              f'<small>单位：次 · 横轴：时</small></h3><div class="wall-cols">{cols}</div></div>')
+        cov = run_query("patrols/coverage_by_community", **month.params(), communities=[],
+                        patrol_types=[])
+        items = [(str(r.community_name), float(r.patrol_hours),
+                  f"{fmt_count(r.patrol_hours)} 小时")
+                 for r in cov[cov["patrol_hours"] > 0].head(10).itertuples()]
+        _html(f'<div class="wall-box" data-box="patrol_communities"><h3>本月巡逻时长前10社区</h3>'
+              f"{_hbars(items, PATROL_COLOR) if items else '本月暂无巡逻'}</div>")
+    with right:
+        under_way = run_query("wall/active_patrols_by_task", now=now)
+        rows = "".join(
+            f'<tr><td class="t">{r.started_at:%H:%M}</td>'
+            f"<td>{escape(str(r.team_name))}</td>"
+            f"<td>{escape(str(r.community_name or ''))} · {int(r.participant_count)}人</td></tr>"
+            for r in under_way.head(15).itertuples()
+        ) or '<tr><td colspan="3">此刻没有进行中的巡逻任务</td></tr>'
+        _side_box("patrols_active", "正在巡逻", rows, "签到时间 · 队伍 · 社区")
+
+
 PANEL_VIEWS = {"map": _map_panel, "incidents": _incidents_panel, "disputes": _disputes_panel,
-               "typhoon": _typhoon_panel}
+               "typhoon": _typhoon_panel, "patrols": _patrols_panel}
 
 
 # ------------------------------------------------------------------ page

@@ -241,6 +241,21 @@ def _org_sentence(c: _Ctx) -> str:
     return text + "。"
 
 
+def _patrol_sentence(c: _Ctx) -> str | None:
+    """平安乐巡: completed tasks and participants (人次) with their 同比; None without patrol
+    data."""
+    d = c.d
+    if d.patrols_first_on is None:
+        return None
+    p = d.patrols
+    available = d.patrols_first_on <= d.year_ago.start
+    n, people = _i(p.get("done_count")) or 0, _i(p.get("participant_count")) or 0
+    return (f"平安乐巡完成巡逻任务{num(n, '次')}，"
+            f"{c.yoy(n, _i(p.get('year_ago_done_count')), available=available, unit='次')}；"
+            f"参与群众{num(people, '人次')}，"
+            f"{c.yoy(people, _i(p.get('year_ago_participant_count')), available=available)}。")
+
+
 def _typhoon_progress(t) -> str:
     level = f"启动{t['response_level']}级应急响应，" if not _missing(t["response_level"]) else ""
     return (f"{level}应转移{num(t['persons_planned'], '人')}，已转移{num(t['persons_moved'], '人')}，"
@@ -291,6 +306,9 @@ def _overview(c: _Ctx) -> Section:
     s.paragraphs.append(_incident_sentence(c))
     s.paragraphs.append(_dispute_sentence(c))
     s.paragraphs.append(_org_sentence(c))
+    patrols = _patrol_sentence(c)
+    if patrols:
+        s.paragraphs.append(patrols)
     for t in c.d.typhoons.to_dict("records"):
         s.paragraphs.append(_typhoon_sentence(t))
     if c.d.risk_now is not None:
@@ -603,7 +621,8 @@ def _attention(c: _Ctx) -> Section:
 BRIEFING_FIGURES = ("incidents", "incidents_unclosed", "disputes", "dispute_success_rate",
                     "disputes_open_at_end", "disputes_overdue_at_end", "orgs_registered",
                     "orgs_new", "orgs_abnormal", "orgs_dishonest", "evac_planned", "evac_moved",
-                    "evac_rate", "evac_pending", "risk_red", "incident_rate_per_1000")
+                    "evac_rate", "evac_pending", "patrols_done", "patrol_participants", "risk_red",
+                    "incident_rate_per_1000")
 
 
 def _definitions(c: _Ctx) -> Section:

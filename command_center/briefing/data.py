@@ -45,6 +45,10 @@ class BriefingData:
     credit_listings: pd.DataFrame
     typhoons: pd.DataFrame
     typhoon_communities: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # 平安乐巡: done_count, participant_count and their year_ago_ values; patrols_first_on
+    # None = no patrol data at all (the sentence is left out)
+    patrols: dict = field(default_factory=dict)
+    patrols_first_on: dt.date | None = None
     risk_now: pd.DataFrame | None = None  # risk.assess(...).scores; None: no model
     risk_assessment: object | None = None  # risk.Assessment (window, previous, note)
     risk_error: str | None = None
@@ -80,6 +84,8 @@ def fetch(kind: str, period: Period, communities=(), *, warehouse: Path | str | 
     dis = headline.compared(headline.disputes, run, period.with_step(prev.step), communities,
                             cover.disputes)
     org = headline.orgs(run, period, communities)
+    pat = headline.compared(headline.patrols, run, period.with_step(prev.step), communities,
+                            cover.patrols)
     typhoons = run("overview/evacuation_by_typhoon", **span)
     typhoon_communities = {
         str(t): run("typhoon/progress_by_community", typhoon_id=str(t), communities=communities)
@@ -141,4 +147,9 @@ def fetch(kind: str, period: Period, communities=(), *, warehouse: Path | str | 
         risk_now=risk_now,
         risk_assessment=risk_assessment,
         risk_error=risk_error,
+        patrols={"done_count": pat.now.get("done_count"),
+                 "year_ago_done_count": pat.get("done_count")[1],
+                 "participant_count": pat.now.get("participant_count"),
+                 "year_ago_participant_count": pat.get("participant_count")[1]},
+        patrols_first_on=cover.patrols_first_on,
     )

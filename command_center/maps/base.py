@@ -25,6 +25,7 @@ from command_center import config, crs
 # sequential palette (light → dark), 5 classes; colour-blind safe (ColorBrewer YlOrRd)
 SEQUENTIAL = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 BLUES = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+GREENS = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")
 NO_DATA = "#d9d9d9"
 
 

@@ -21,6 +21,7 @@ from branca.element import MacroElement, Template
 from command_center.formatting import fmt_count
 from command_center.maps.base import (
     BLUES,
+    GREENS,
     NO_DATA,
     breaks_legend_items,
     class_breaks,
@@ -44,6 +45,7 @@ LAYER_NAMES = {
     "disputes": "在办矛盾纠纷",
     "orgs": "社会组织",
     "shelters": "避灾安置场所",
+    "patrols": "平安乐巡",
 }
 
 RATE_DIGITS = 2  # incidents per 1,000 residents, as figures.value_text writes it
@@ -116,20 +118,22 @@ def selected_outline(code: str | None, geojson: dict) -> folium.FeatureGroup | N
 
 def density_layer(
     cells: pd.DataFrame, *, name: str = LAYER_NAMES["density"], show: bool = False,
-    palette: Sequence[str] = BLUES,
+    palette: Sequence[str] = BLUES, count_col: str = "incident_count",
+    tip: str = "该网格本期警情 {n} 件",
 ) -> tuple[folium.FeatureGroup, list[tuple[str, str]]]:
-    """Grid cells (``west, south, east, north, incident_count``) shaded by count."""
-    breaks = class_breaks(cells["incident_count"].tolist(), digits=0) if len(cells) else []
+    """Grid cells (``west, south, east, north`` and ``count_col``) shaded by count; ``tip``
+    is the tooltip with ``{n}`` for the cell's count."""
+    breaks = class_breaks(cells[count_col].tolist(), digits=0) if len(cells) else []
     features = []
     if len(cells):
         w, s = display_xy(cells["west"].to_numpy(float), cells["south"].to_numpy(float))
         e, n = display_xy(cells["east"].to_numpy(float), cells["north"].to_numpy(float))
-        for i, count in enumerate(cells["incident_count"].tolist()):
+        for i, count in enumerate(cells[count_col].tolist()):
             x0, y0, x1, y1 = (round(float(v[i]), 6) for v in (w, s, e, n))
             features.append({
                 "type": "Feature",
                 "properties": {"fill": color_for(count, breaks, palette),
-                               "tip": f"该网格本期警情 {fmt_count(count)} 件"},
+                               "tip": tip.format(n=fmt_count(count))},
                 "geometry": {"type": "Polygon",
                              "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]},
             })
@@ -288,9 +292,10 @@ def payload_bytes(m: folium.Map) -> int:
 
 def overview_map(figures: pd.DataFrame, cells: pd.DataFrame, disputes: pd.DataFrame,
                  orgs: pd.DataFrame, shelters: pd.DataFrame, *, selected: str | None = None,
-                 dark: bool = False) -> folium.Map:
+                 dark: bool = False, patrols: pd.DataFrame | None = None) -> folium.Map:
     """The 一张图 map: county boundary, communities shaded by rate (clickable), density grid,
-    open disputes, organizations, shelters, a layer switcher and one legend (all Chinese).
+    open disputes, organizations, shelters, 平安乐巡 check-ins (``patrols``: the cells of
+    queries/patrols/patrols_by_cell), a layer switcher and one legend (all Chinese).
 
     Inputs are the ``overview/*`` query results; ``selected`` (a community code) is outlined.
     """
@@ -304,6 +309,12 @@ def overview_map(figures: pd.DataFrame, cells: pd.DataFrame, disputes: pd.DataFr
     disputes_layer(disputes, show=True).add_to(m)
     orgs_layer(orgs, show=False).add_to(m)
     shelters_layer(shelters, show=False).add_to(m)
+    patrol_items: list[tuple[str, str]] = []
+    if patrols is not None:
+        patrol_layer, patrol_items = density_layer(
+            patrols, name=LAYER_NAMES["patrols"], show=False, palette=GREENS,
+            count_col="task_count", tip="该网格本期巡逻签到 {n} 次")
+        patrol_layer.add_to(m)
     outline = selected_outline(selected, communities_geojson())
     if outline is not None:
         outline.add_to(m)
@@ -313,5 +324,6 @@ def overview_map(figures: pd.DataFrame, cells: pd.DataFrame, disputes: pd.DataFr
         ("警情密度（每格件数）", density_items, "square"),
         ("在办矛盾纠纷", risk_legend_items(), "circle"),
         ("其他图层", [(ORG_COLOR, "社会组织"), (SHELTER_COLOR, "避灾安置场所")], "circle"),
+        *([("平安乐巡签到（每格次数）", patrol_items, "square")] if patrol_items else []),
     ], dark=dark))
     return m

@@ -1,4 +1,4 @@
-"""Deterministic, scalable sample exports for the seven datasets (``generate``).
+"""Deterministic, scalable sample exports for the datasets of ``schema.DATASETS`` (``generate``).
 
 The files imitate what the source systems export (DESIGN.md "Data flow"): canonical Chinese
 headers, the dataset's encoding and format from ``schema``, community names rather than
@@ -58,6 +58,7 @@ def generate(out_dir: Path, incidents_per_year: int = 80_000, end: dt.date | Non
         evacuations,
         incidents,
         orgs,
+        patrols,
         shelters,
         typhoons,
     )
@@ -85,4 +86,8 @@ def generate(out_dir: Path, incidents_per_year: int = 80_000, end: dt.date | Non
     written["evacuations"] = [_write("evacuations",
                                      evacuations.generate(geo, shelter_table, end, seed),
                                      out_dir, end)]
+    teams = patrols.teams(geo, end, seed)
+    written["patrol_teams"] = [_write("patrol_teams", teams.table, out_dir, end)]
+    written["patrols"] = [_write("patrols", patrols.patrols(geo, teams, end, seed,
+                                                            incidents_per_year), out_dir, end)]
     return written

@@ -22,7 +22,8 @@ def test_overview_map_draws_offline(page, app_server):
     # county boundary + 102 community polygons (+ dispute circles): SVG paths in the iframe
     assert frame.locator("path.leaflet-interactive").count() >= 103
     switcher = frame.locator(".leaflet-control-layers").inner_text()
-    for name in ("社区警情率（每千人）", "警情密度", "在办矛盾纠纷", "社会组织", "避灾安置场所"):
+    for name in ("社区警情率（每千人）", "警情密度", "在办矛盾纠纷", "社会组织", "避灾安置场所",
+                 "平安乐巡"):
         assert name in switcher
     assert "社区每千人警情" in frame.locator("body").inner_text()
     scale = frame.locator(".leaflet-control-scale-line").inner_text()

@@ -1,0 +1,10 @@
+-- shared CTE, included by the patrols queries with `-- @include patrols/_selection`
+selection as (
+    -- the page selection: tasks planned in the period, of the communities and task types
+    -- (empty list = all), each with its state at the period's end (staging: patrols_at)
+    select *
+    from patrols_at($end)
+    where planned_start_at >= $start
+        and (len($communities) = 0 or list_contains($communities, community_code))
+        and (len($patrol_types) = 0 or list_contains($patrol_types, patrol_type))
+),
