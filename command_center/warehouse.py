@@ -1,7 +1,7 @@
 """The warehouse file: tables from the schema, atomic replacement, version, freshness.
 
 Tables: one per dataset (``schema.DATASETS``: the canonical columns in order, then
-``schema.EXTRA_COLUMNS``), plus
+``schema.EXTRA_COLUMNS``, then ``<column>_raw`` of ``schema.RAW_ENUM_COLUMNS``), plus
 
     quarantine(dataset, file, row_number, reason, raw_json, quarantined_at)
     import_log(imported_at, dataset, file, read, loaded, quarantined, inserted, updated, unchanged)

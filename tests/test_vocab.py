@@ -229,6 +229,9 @@ def test_data_page_lists_and_maps_an_unmapped_value(page_warehouse, vocab_file):
     assert list(table.columns) == ["数据集", "字段", "原始取值", "记录数"]
     listed = dict(zip(table["原始取值"], table["记录数"], strict=True))
     assert listed == {"河道保洁": 2, "微博": 1}
+    assert dict(zip(table["原始取值"], table["字段"], strict=True)) == {
+        "河道保洁": "事件类别", "微博": "事件来源"}
+    assert set(table["数据集"]) == {"警情事件"}
     row = list(table["原始取值"]).index("河道保洁")
     at.selectbox(key="data_vocab_value").set_value(row).run()
     at.selectbox(key="data_vocab_target_incidents_category").set_value("社会联动").run()

@@ -14,7 +14,7 @@ import streamlit as st
 from command_center import privacy
 from command_center.formatting import fmt_count
 from command_center.labels import chinese_columns
-from command_center.schema import DATASETS, RAW_LABELS
+from command_center.schema import DATASETS
 from command_center.ui.upload import dataset_title, table_height
 from queries import run_query
 
@@ -67,7 +67,7 @@ def vocab_section() -> None:
         return
     shown = df.assign(
         dataset=df["dataset"].map(dataset_title),
-        column_name=[f"{DATASETS[d].column(c).header}（{RAW_LABELS.get(c, c)}）"
+        column_name=[DATASETS[d].column(c).header
                      for d, c in zip(df["dataset"], df["column_name"], strict=True)])
     st.caption(f"共 {fmt_count(len(df))} 个取值、{fmt_count(int(df['row_count'].sum()))} 条记录"
                "记为“其他”。选定对应的规范取值后，对照写入类别对照文件，已入库的记录随即更新，"
