@@ -264,6 +264,13 @@ def test_incidents_page_toggle_shows_raw_categories(page_warehouse):
     at = open_page("views/incidents.py")
     ys = arr(charts(at)["category"]["data"][0]["y"])
     assert "社会联动" in ys and "市容环卫" not in ys
+    # the unknown status is a bar (未知), and every breakdown adds up to the same total
+    specs = charts(at)
+    status = dict(zip(arr(specs["status"]["data"][0]["y"]), arr(specs["status"]["data"][0]["x"]),
+                      strict=True))
+    assert status["未知"] == 1
+    assert sum(status.values()) == sum(arr(specs["category"]["data"][0]["x"])) == sum(
+        arr(specs["source"]["data"][0]["x"]))
     at.segmented_control(key="incidents_category_kind").set_value(True).run()
     assert not at.exception, [e.message for e in at.exception]
     spec = charts(at)["category_raw"]
@@ -274,3 +281,13 @@ def test_incidents_page_toggle_shows_raw_categories(page_warehouse):
     at.segmented_control(key="incidents_source_kind").set_value(True).run()
     src = dict(zip(*(arr(charts(at)["source_raw"]["data"][0][k]) for k in "yx"), strict=True))
     assert src["@鹿城"] == 1 and src["固话投诉"] == 1
+
+
+def test_incidents_page_filters_the_unknown_status(page_warehouse):
+    from test_incidents_page import arr, charts
+
+    at = open_page("views/incidents.py")
+    at.multiselect(key="inc_status").set_value(["未知"]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    bar = charts(at)["status"]["data"][0]
+    assert dict(zip(arr(bar["y"]), arr(bar["x"]), strict=True)) == {"未知": 1}
