@@ -171,6 +171,13 @@ def test_bad_mapping_file_refused_in_chinese(tmp_path, wh, vocab_file):
     assert query(wh, "select count(*) from incidents")[0][0] == 0  # nothing written
     with pytest.raises(IngestError):
         vocab.save("incidents", "category", "X", "不存在")
+    # a rebuild refuses before writing (else every incidents file would be skipped)
+    from command_center.ingest.build import build_warehouse
+
+    before = wh.stat().st_mtime_ns
+    with pytest.raises(IngestError, match="类别对照文件"):
+        build_warehouse(tmp_path / "exports", wh, progress=None, geo_dir=GEO)
+    assert wh.stat().st_mtime_ns == before
 
 
 # ------------------------------------------------------------------ an older warehouse
