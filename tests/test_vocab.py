@@ -164,6 +164,16 @@ def test_mapping_a_value_updates_file_warehouse_and_rebuild(tmp_path, wh, vocab_
     assert bars(wh, "incidents/incidents_by_category", "category")["社会联动"] == 6
 
 
+def test_mapping_that_cannot_reach_the_warehouse_leaves_the_file(tmp_path, vocab_file):
+    before = vocab_file.read_bytes()
+    with pytest.raises(FileNotFoundError):
+        vocab.map_value("incidents", "category", "河道保洁", "社会联动",
+                        warehouse=tmp_path / "missing.duckdb")
+    assert vocab_file.read_bytes() == before
+    with pytest.raises(IngestError, match="不保留原始值"):
+        vocab.map_value("incidents", "status", "挂起", "处置中", warehouse=tmp_path / "w")
+
+
 def test_bad_mapping_file_refused_in_chinese(tmp_path, wh, vocab_file):
     vocab_file.write_text('[incidents.category]\n"市容环卫" = "城管"\n', encoding="utf-8")
     with pytest.raises(IngestError, match="应为 刑事、治安"):

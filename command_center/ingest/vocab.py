@@ -150,14 +150,17 @@ def map_value(dataset: str, column: str, raw: str, canonical: str, *,
 
     if column not in RAW_ENUM_COLUMNS.get(dataset, ()):
         raise IngestError(f"{dataset}.{column} 不保留原始值，无法对照")
-    save(dataset, column, raw, canonical, file)
     warehouse = Path(warehouse) if warehouse is not None else config.warehouse_path()
     table, col, rawc = W._ident(dataset), W._ident(column), W._ident(raw_column(column))
+    file = Path(file) if file is not None else path()
+    # under the writer lock: two people mapping at once edit the file one after the other
     with W.writer_lock(warehouse):
+        old = file.read_bytes() if file.is_file() else None
+        save(dataset, column, raw, canonical, file)
         tmp = W.temp_path(warehouse, "mapping")
-        shutil.copyfile(warehouse, tmp)
         con = None
         try:
+            shutil.copyfile(warehouse, tmp)
             con = duckdb.connect(str(tmp))
             W.create_tables(con)
             from command_center.ingest.values import _FW_FROM, _FW_TO, _TRIM, q
@@ -175,5 +178,7 @@ def map_value(dataset: str, column: str, raw: str, canonical: str, *,
             if con is not None:
                 con.close()
             W.discard(tmp)
+            if old is not None:  # the warehouse is unchanged: so is the file
+                file.write_bytes(old)
             raise
     return int(n)
