@@ -155,10 +155,15 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"{DATASETS[dataset].title}：{path}")
         return 0
     if args.command == "build":
+        from command_center.ingest import IngestError
         from command_center.ingest.build import build_warehouse
 
-        build_warehouse(args.exports or config.exports_dir(),
-                        args.warehouse or config.warehouse_path())
+        try:
+            build_warehouse(args.exports or config.exports_dir(),
+                            args.warehouse or config.warehouse_path())
+        except IngestError as exc:  # e.g. a vocab.toml written wrongly
+            print(f"生成失败：{exc}（数据仓库未改动）", file=sys.stderr)
+            return 2
         return 0
     if args.command == "import":
         from command_center.ingest import IngestError

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from command_center.schema import DATASETS
+from command_center.schema import DATASETS, RAW_ENUM_COLUMNS, RAW_LABELS, raw_column
 
 DERIVED: dict[str, str] = {
     "community_name": "社区",
@@ -130,6 +130,8 @@ DERIVED: dict[str, str] = {
     "quarantined_count": "隔离行数",
     "quarantined_at": "隔离时间",
     "raw_json": "原始数据",
+    "column_name": "字段",
+    "raw_value": "原始取值",
 }
 
 
@@ -138,6 +140,9 @@ def _schema_labels() -> dict[str, str]:
     for ds in DATASETS.values():
         for col in ds.columns:
             out.setdefault(col.name, col.header)
+    for columns in RAW_ENUM_COLUMNS.values():  # the values as imported (category_raw …)
+        for c in columns:
+            out.setdefault(raw_column(c), RAW_LABELS[c])
     return out
 
 

@@ -346,3 +346,16 @@ BUILD_ORDER = tuple(DATASETS)
 # Columns every warehouse table carries besides the canonical ones.
 #   location_is_approx: the point was missing and the community centroid was used
 EXTRA_COLUMNS = (("location_is_approx", "BOOLEAN"),)
+
+# Enum columns whose value as imported is kept beside the canonical one (``<column>_raw``):
+# another system's vocabulary (a city's 12345 categories, its sources) stays visible even
+# where it maps to 其他, and the vocabulary mapping (vocab_mapping.toml) can be applied later.
+RAW_ENUM_COLUMNS: dict[str, tuple[str, ...]] = {
+    "incidents": ("category", "source"),
+    "disputes": ("dispute_type",),
+}
+RAW_LABELS = {"category": "原始类别", "source": "原始来源", "dispute_type": "原始纠纷类型"}
+
+
+def raw_column(name: str) -> str:
+    return f"{name}_raw"

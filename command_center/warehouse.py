@@ -1,7 +1,7 @@
 """The warehouse file: tables from the schema, atomic replacement, version, freshness.
 
 Tables: one per dataset (``schema.DATASETS``: the canonical columns in order, then
-``schema.EXTRA_COLUMNS``), plus
+``schema.EXTRA_COLUMNS``, then ``<column>_raw`` of ``schema.RAW_ENUM_COLUMNS``), plus
 
     quarantine(dataset, file, row_number, reason, raw_json, quarantined_at)
     import_log(imported_at, dataset, file, read, loaded, quarantined, inserted, updated, unchanged)
@@ -26,9 +26,9 @@ import uuid
 from pathlib import Path
 
 from command_center import config
-from command_center.schema import BUILD_ORDER, DATASETS, EXTRA_COLUMNS
+from command_center.schema import BUILD_ORDER, DATASETS, EXTRA_COLUMNS, RAW_ENUM_COLUMNS, raw_column
 
-SCHEMA_VERSION_BASE = "2"  # 2: the staging layer
+SCHEMA_VERSION_BASE = "3"  # 2: the staging layer; 3: <enum>_raw columns (values as imported)
 
 SYSTEM_TABLES = {
     "quarantine": (
@@ -61,7 +61,8 @@ def _ident(name: str) -> str:
 
 def table_columns(dataset: str) -> list[tuple[str, str]]:
     ds = DATASETS[dataset]
-    return [(c.name, c.type) for c in ds.columns] + list(EXTRA_COLUMNS)
+    raw = [(raw_column(c), "VARCHAR") for c in RAW_ENUM_COLUMNS.get(dataset, ())]
+    return [(c.name, c.type) for c in ds.columns] + list(EXTRA_COLUMNS) + raw
 
 
 def ddl() -> list[str]:
@@ -95,6 +96,11 @@ def create_tables(con) -> None:
         con.execute(sql)
     # warehouses made before the import archive existed
     con.execute("alter table import_log add column if not exists archive varchar")
+    # warehouses made before the values as imported were kept (appended last, as in the DDL)
+    for name, columns in RAW_ENUM_COLUMNS.items():
+        for c in columns:
+            con.execute(f"alter table {_ident(name)} add column if not exists "
+                        f"{_ident(raw_column(c))} varchar")
     for sql in staging_statements():
         con.execute(sql)
     set_meta(con, schema_version=SCHEMA_VERSION)

@@ -13,16 +13,19 @@
 -- incidents (警情/事件) as of t
 --   is_closed    办结: 已办结 by t
 --   is_returned  退回: 已退回 by t
---   is_open      在办: neither (待受理 / 处置中 at t, including cases closed after t)
+--   is_open      在办: neither (待受理 / 处置中 at t, including cases closed after t; a status
+--                no vocabulary knows (NULL, shown as 未知) counts as 在办, so 在办 + 办结 + 退回
+--                is every incident)
 --   close_hours  hours from report to 办结 (办结 cases only)
 --   point_is_exact  a real location (not a community centroid placed by the ingest)
 create or replace macro incidents_at(t) as table
 select
     *,
     cast(reported_at as date) as reported_on,
-    status = '已办结' and coalesce(closed_at < t, true) as is_closed,
-    status = '已退回' and coalesce(closed_at < t, true) as is_returned,
-    not ((status = '已办结' or status = '已退回') and coalesce(closed_at < t, true)) as is_open,
+    coalesce(status = '已办结', false) and coalesce(closed_at < t, true) as is_closed,
+    coalesce(status = '已退回', false) and coalesce(closed_at < t, true) as is_returned,
+    not (coalesce(status in ('已办结', '已退回'), false) and coalesce(closed_at < t, true))
+        as is_open,
     case when status = '已办结' and coalesce(closed_at < t, true)
         then date_diff('second', reported_at, closed_at) / 3600.0 end as close_hours,
     lon is not null and lat is not null and not coalesce(location_is_approx, false)
@@ -55,8 +58,10 @@ select
     status = '已撤回' and closed_by_t as is_withdrawn,
     status in ('调解成功', '调解不成功', '已转诉讼', '已撤回') and closed_by_t as is_closed,
     status = '调解成功' and closed_by_t as is_success,
-    not (status in ('调解成功', '调解不成功', '已转诉讼', '已撤回') and closed_by_t) as is_open,
-    not (status in ('调解成功', '调解不成功', '已转诉讼', '已撤回') and closed_by_t)
+    not (coalesce(status in ('调解成功', '调解不成功', '已转诉讼', '已撤回'), false)
+         and closed_by_t) as is_open,
+    not (coalesce(status in ('调解成功', '调解不成功', '已转诉讼', '已撤回'), false)
+         and closed_by_t)
         and coalesce(deadline_on < cast(t as date), false) as is_overdue,
     status = '调处中'
         or (status in ('调解成功', '调解不成功', '已转诉讼') and closed_by_t) as is_mediating,

@@ -36,6 +36,9 @@ os.environ["CC_PATHS_WAREHOUSE"] = str(FIXTURE_WAREHOUSE)
 os.environ["CC_PATHS_EXPORTS"] = str(FIXTURE_DIR / "exports")
 os.environ["CC_PATHS_IMPORTS"] = str(FIXTURE_DIR / "imports")
 os.environ["CC_CLOCK_NOW"] = FIXTURE_NOW.isoformat(sep=" ")
+# the vocabulary mapping: a copy of the shipped one (the 数据管理 page's tests add mappings)
+shutil.copyfile(ROOT / "vocab.toml", FIXTURE_DIR / "vocab.toml")
+os.environ["CC_PATHS_VOCAB"] = str(FIXTURE_DIR / "vocab.toml")
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import pytest
 from fixtures_ingest.helpers import GEO, communities, query, write_communities, write_csv
 
 from command_center.ingest.build import build_warehouse
-from command_center.schema import BUILD_ORDER, DATASETS, EXTRA_COLUMNS
+from command_center.schema import BUILD_ORDER, DATASETS, EXTRA_COLUMNS, RAW_ENUM_COLUMNS
 from command_center.warehouse import dataset_freshness, warehouse_version
 
 HEADERS = ["接警单编号", "报警时间", "报警方式", "警情类别", "警情细类", "处置状态", "所属社区",
@@ -61,6 +61,8 @@ def test_build_counts_types_and_quarantine(exports, tmp_path):
         for name in BUILD_ORDER:
             described = con.execute(f"describe {name}").fetchall()
             expected = [(c.name, c.type) for c in DATASETS[name].columns] + list(EXTRA_COLUMNS)
+            # then the enum values as imported (category_raw …)
+            expected += [(f"{c}_raw", "VARCHAR") for c in RAW_ENUM_COLUMNS.get(name, ())]
             assert [(r[0], r[1]) for r in described] == expected
         meta = dict(con.execute("select key, value from meta").fetchall())
         assert meta["build_id"] == report.build_id

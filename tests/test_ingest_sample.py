@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 from command_center.crs import from_wgs84
 from command_center.ingest.build import build_warehouse
 from command_center.ingest.geo import load_geo
-from command_center.schema import BUILD_ORDER, DATASETS, EXTRA_COLUMNS
+from command_center.schema import BUILD_ORDER, DATASETS, EXTRA_COLUMNS, RAW_ENUM_COLUMNS
 
 
 def _csv_rows(path, encoding):
@@ -109,6 +109,7 @@ def test_column_types(planted):
         for name in BUILD_ORDER:
             got = [(r[0], r[1]) for r in con.execute(f"describe {name}").fetchall()]
             want = [(c.name, c.type) for c in DATASETS[name].columns] + list(EXTRA_COLUMNS)
+            want += [(f"{c}_raw", "VARCHAR") for c in RAW_ENUM_COLUMNS.get(name, ())]
             assert got == want
         for name, cols in {"quarantine": 6, "import_log": 10, "meta": 2}.items():
             assert len(con.execute(f"describe {name}").fetchall()) == cols

@@ -56,6 +56,9 @@ EXAMPLES = {
     "after_hours": 6.0,
     "datasets": ["incidents", "disputes"],
     "max_hours": [6.0, 48.0],
+    # queries/data/unmapped_values (vocab.mapped_values()) and the 原始类别/原始来源 toggle
+    "mapped": ["incidents.category.市容环卫"],
+    "raw": True,
 }
 
 

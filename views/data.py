@@ -18,6 +18,7 @@ from command_center.ui.upload import (
     table_height,
     upload_section,
 )
+from command_center.ui.vocab import vocab_section
 from queries import run_query
 
 HISTORY_ROWS = 200
@@ -47,6 +48,10 @@ for card, name in zip(cards, BUILD_ORDER, strict=True):
                   help="记录数；“数据更新于”是该类数据最近一次导入的时间，"
                        "“最新记录”是数据中最晚的上报/受理/登记时间")
         st.caption("  \n".join(lines))
+
+# ------------------------------------------------------------------ vocabulary
+st.header("未对照的取值")
+vocab_section()
 
 # ------------------------------------------------------------------ history
 st.header("导入记录")

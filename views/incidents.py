@@ -123,18 +123,31 @@ st.caption(f"粒度：{inc.GRAINS[grain] if choice != 'auto' else '自动（' + 
 st.subheader("构成")
 st.caption("点击柱条可按该项筛选本页，筛选写入链接；用上方“清除图表筛选”撤销。")
 c1, c2, c3 = st.columns(3)
-by_cat = q("incidents/incidents_by_category")
+# canonical values, or the values as the source system wrote them (kept at import): a bar of
+# a raw value does not narrow the page (the filters are on the canonical values)
+VALUE_KINDS = {"category": ("规范类别", "原始类别"), "source": ("规范来源", "原始来源")}
+
+
+def breakdown(query: str, column: str, title: str, pick, **bar):
+    raw = st.segmented_control(
+        "统计口径", [False, True], format_func=lambda r: VALUE_KINDS[column][int(r)],
+        default=False, key=f"incidents_{column}_kind", label_visibility="collapsed",
+        help="原始值是导出文件中的写法（如 12345 的“市容环卫”），规范值是本系统的分类")
+    raw = bool(raw)
+    df = q(query, raw=raw)
+    name = f"{column}_raw" if raw else column
+    st.plotly_chart(
+        hbar(df, column, "incident_count", column, f"按{VALUE_KINDS[column][int(raw)]}"
+             if raw else title, "警情数", **bar),
+        key=inc.chart_key(name), on_select="ignore" if raw else inc.on_select(column, pick),
+        selection_mode="points", config=NOCFG)
+
+
 with c1:
-    st.plotly_chart(
-        hbar(by_cat, "category", "incident_count", "category", "按类别", "警情数"),
-        key=inc.chart_key("category"), on_select=inc.on_select("category", inc.pick_category),
-        selection_mode="points", config=NOCFG)
-by_src = q("incidents/incidents_by_source")
+    breakdown("incidents/incidents_by_category", "category", "按类别", inc.pick_category)
 with c2:
-    st.plotly_chart(
-        hbar(by_src, "source", "incident_count", "source", "按来源", "警情数", color=charts.GREEN),
-        key=inc.chart_key("source"), on_select=inc.on_select("source", inc.pick_source),
-        selection_mode="points", config=NOCFG)
+    breakdown("incidents/incidents_by_source", "source", "按来源", inc.pick_source,
+              color=charts.GREEN)
 by_status = q("incidents/incidents_by_status")
 with c3:
     st.plotly_chart(

@@ -61,6 +61,10 @@ def build_warehouse(
     """Rebuild ``warehouse`` from ``exports_dir``; readers see the old file until the swap."""
     exports_dir, warehouse = Path(exports_dir), Path(warehouse)
     say = progress or (lambda _msg: None)
+    # a broken vocab.toml would make every file skip: refuse before anything is written
+    from command_center.ingest import vocab
+
+    vocab.read()
     started = time.perf_counter()
     now = now_local()
     report = BuildReport(str(warehouse), new_build_id(), now.isoformat(sep=" "))

@@ -33,7 +33,7 @@ from command_center.ingest.mapping import (
 )
 from command_center.ingest.reading import NoHeaderRow, RawFile, load_raw, open_file
 from command_center.ingest.report import ImportReport
-from command_center.schema import DATASETS, Column, Dataset
+from command_center.schema import DATASETS, RAW_ENUM_COLUMNS, Column, Dataset, raw_column
 from command_center.warehouse import table_columns
 
 
@@ -337,6 +337,8 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None, timezone: str | No
             raise ValueError(c.kind)
         if c.kind == "enum":
             out_cols.append(f"{V.enum_final(c, pn, vn)} as {out}")
+            if c.name in RAW_ENUM_COLUMNS.get(ds.name, ()):  # the value as imported
+                out_cols.append(f"{vn} as {ident(raw_column(c.name))}")
         elif c.valid and c.kind not in ("lon", "lat"):
             checks = _range_flags(c, pn, vn, now)
             any_bad = " or ".join(cond for cond, _ in checks)
@@ -456,6 +458,7 @@ def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str
             cols.append(f"p.{name}")
     approx = f"(not {has_point} and ce.lon is not null)" if lon and ref else "false"
     cols.append(f"{approx} as location_is_approx")
+    cols += [f"p.{ident(raw_column(c))}" for c in RAW_ENUM_COLUMNS.get(ds.name, ())]
 
     from command_center.ingest.limits import limits
 
@@ -739,6 +742,7 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
     lon, lat = _first(dataset, "lon"), _first(dataset, "lat")
     if lon and lon.name in in_file:
         in_file |= {lat.name, "location_is_approx"}
+    in_file |= {raw_column(c) for c in RAW_ENUM_COLUMNS.get(dataset.name, ()) if c in in_file}
     merged = ", ".join(
         f"s.{ident(c)}" if c in in_file or c == dataset.key
         else f"case when t.{key} is null then s.{ident(c)} "

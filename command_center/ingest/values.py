@@ -359,16 +359,29 @@ def _py_clean(s: str) -> str:
 
 
 def enum_expr(dataset: str, column: Column, v: str) -> str:
-    """Canonical value, or NULL when the text is not recognised (see ``enum_final``)."""
+    """Canonical value, or NULL when the text is not recognised (see ``enum_final``).
+
+    The site's vocabulary mapping (``vocab.toml``, see ``vocab.py``) comes first: its exact
+    values, then its wildcard ones; then the vocabulary and the built-in synonyms."""
+    from command_center.ingest import vocab
+
     lookup = enum_lookup(dataset, column)
+    site, patterns = vocab.lookups(dataset, column.name)
     u = f"upper({v})"
 
-    def case(x: str) -> str:
-        whens = " ".join(f"when {q(k)} then {q(val)}" for k, val in lookup.items())
+    def case(x: str, table: dict[str, str]) -> str:
+        if not table:
+            return "cast(null as varchar)"
+        whens = " ".join(f"when {q(k)} then {q(val)}" for k, val in table.items())
         return f"case {x} {whens} end"
 
     stripped = f"regexp_replace({u}, {q(_ENUM_SUFFIX)}, '')"
-    return f"coalesce({case(u)}, {case(stripped)})"
+    parts = [case(u, site)] if site else []
+    if patterns:
+        parts.append("case " + " ".join(f"when {u} like {q(p)} escape '\\' then {q(val)}"
+                                        for p, val in patterns) + " end")
+    parts += [case(u, lookup), case(stripped, lookup)]
+    return f"coalesce({', '.join(parts)})"
 
 
 def enum_final(column: Column, parsed: str, cleaned: str) -> str:

@@ -15,6 +15,7 @@ CATEGORY = "inc_category"
 SUBCATEGORY = "inc_subcategory"
 SEVERITY = "inc_severity"
 STATUS = "inc_status"
+UNKNOWN = "未知"  # an empty status, as incidents/incidents_by_status and _page_filters name it
 WEEKDAY = "inc_weekday"
 HOURS = "inc_hours"
 QUERY = "inc_q"
@@ -130,7 +131,8 @@ def render(subcategories: dict[str, list[str]]) -> IncidentSelection:
         severities = c4.multiselect("事件等级", schema.INCIDENT_SEVERITIES, key=SEVERITY,
                                     bind="query-params", placeholder="全部等级")
         d1, d2, d3, d4 = st.columns([1, 1, 1.3, 1])
-        statuses = d1.multiselect("处置状态", schema.INCIDENT_STATUSES, key=STATUS,
+        # 未知: a status no vocabulary knows (stored empty); its bar on the page can be clicked
+        statuses = d1.multiselect("处置状态", (*schema.INCIDENT_STATUSES, UNKNOWN), key=STATUS,
                                   bind="query-params", placeholder="全部状态")
         weekdays = d2.multiselect("星期", list(WEEKDAYS), format_func=WEEKDAYS.get, key=WEEKDAY,
                                   bind="query-params", placeholder="全部")

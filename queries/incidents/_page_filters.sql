@@ -5,7 +5,7 @@
         and (len($categories) = 0 or list_contains($categories, category))
         and (len($subcategories) = 0 or list_contains($subcategories, subcategory))
         and (len($severities) = 0 or list_contains($severities, severity))
-        and (len($statuses) = 0 or list_contains($statuses, status))
+        and (len($statuses) = 0 or list_contains($statuses, coalesce(status, '未知')))
         and (len($weekdays) = 0 or list_contains($weekdays, isodow(reported_at)))
         and hour(reported_at) between $min_hour and $max_hour
         and (coalesce($q, '') = ''
