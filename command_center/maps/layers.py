@@ -116,9 +116,10 @@ def selected_outline(code: str | None, geojson: dict) -> folium.FeatureGroup | N
 
 def density_layer(
     cells: pd.DataFrame, *, name: str = LAYER_NAMES["density"], show: bool = False,
-    palette: Sequence[str] = BLUES,
+    palette: Sequence[str] = BLUES, tip: Callable[[int], str] | None = None,
 ) -> tuple[folium.FeatureGroup, list[tuple[str, str]]]:
-    """Grid cells (``west, south, east, north, incident_count``) shaded by count."""
+    """Grid cells (``west, south, east, north, incident_count``) shaded by count; ``tip``
+    writes a cell's tooltip from its count (default: 该网格本期警情 N 件)."""
     breaks = class_breaks(cells["incident_count"].tolist(), digits=0) if len(cells) else []
     features = []
     if len(cells):
@@ -129,7 +130,7 @@ def density_layer(
             features.append({
                 "type": "Feature",
                 "properties": {"fill": color_for(count, breaks, palette),
-                               "tip": f"该网格本期警情 {fmt_count(count)} 件"},
+                               "tip": tip(count) if tip else f"该网格本期警情 {fmt_count(count)} 件"},
                 "geometry": {"type": "Polygon",
                              "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]},
             })

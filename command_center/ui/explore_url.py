@@ -4,7 +4,7 @@
      &show=stack&win=0&f=status~in~调解成功|调解不成功&f=parties_count~between~2..
 
 ``ds`` dataset, ``by`` up to two dimensions, ``m`` measure, ``top`` top-N (0 = all), ``show``
-table|bar|line|stack|pivot, ``win=0`` the sidebar's period not applied, ``f`` one filter each:
+table|bar|line|stack|pivot|map, ``map`` community|grid (a map's shading), ``win=0`` the sidebar's period not applied, ``f`` one filter each:
 ``<column>~<op>~<value>`` (range ``2026-01-01..2026-03-31``, between ``2..10``, in values
 joined by ``|``, contains the text, empty ``1``/``0``). Defaults are left out. Whatever a link
 holds is checked against the schema by the page and the builder; a bad part is dropped.
@@ -16,9 +16,11 @@ import datetime as dt
 
 from queries.explore import OPS, Filter
 
-URL_KEYS = ("ds", "by", "m", "top", "show", "win", "f")
-SHOWS = {"table": "表格", "bar": "柱状图", "line": "折线图", "stack": "堆叠柱状图", "pivot": "透视表"}
-DEFAULTS = {"m": "count", "top": 10, "show": "bar", "win": True}
+URL_KEYS = ("ds", "by", "m", "top", "show", "map", "win", "f")
+SHOWS = {"table": "表格", "bar": "柱状图", "line": "折线图", "stack": "堆叠柱状图", "pivot": "透视表",
+         "map": "地图"}
+MAPS = {"community": "社区着色", "grid": "网格密度"}  # a map: communities shaded, or a grid
+DEFAULTS = {"m": "count", "top": 10, "show": "bar", "map": "community", "win": True}
 
 
 def _num(s: str):
@@ -91,6 +93,8 @@ def read(get, get_all) -> dict:
             pass
     if get("show") in SHOWS:
         out["show"] = get("show")
+    if get("map") in MAPS:
+        out["map"] = get("map")
     if get("win") == "0":
         out["win"] = False
     filters = [f for f in (decode_filter(t) for t in get_all("f")) if f is not None]
@@ -100,7 +104,7 @@ def read(get, get_all) -> dict:
 
 
 def want(ds: str, by: list[str], m: str, top: int, show: str, win: bool,
-         filters: list[Filter]) -> dict[str, str | list[str]]:
+         filters: list[Filter], map_mode: str = "community") -> dict[str, str | list[str]]:
     """The URL parameters of a question (defaults left out)."""
     out: dict[str, str | list[str]] = {"ds": ds}
     if by:
@@ -111,6 +115,8 @@ def want(ds: str, by: list[str], m: str, top: int, show: str, win: bool,
         out["top"] = str(top)
     if show != DEFAULTS["show"]:
         out["show"] = show
+    if show == "map" and map_mode != DEFAULTS["map"]:
+        out["map"] = map_mode
     if not win:
         out["win"] = "0"
     if filters:

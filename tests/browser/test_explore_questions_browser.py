@@ -380,3 +380,42 @@ def test_evacuated_people_by_status_all_time(page, app_server, browser, external
         _one_export_line(lines, name, len(want))
     finally:
         context.close()
+
+
+def test_map_shades_communities_then_grids_the_records(page, app_server, browser,
+                                                        external_requests, wh):
+    """纠纷 本年 as a map: communities shaded by the measure, then (地图方式 网格密度) one grid
+    cell per located 500 m square of the records (over 3,000 records: no single points); the
+    link reopens the grid."""
+    from tests.browser.conftest import folium_frame
+
+    goto(page, app_server, "/explore?period=year")
+    _pick(page, "数据集", "矛盾纠纷")
+    _segment(page, "地图")
+    frame = folium_frame(page, timeout=60_000)
+    communities = wh.execute("select count(*) from communities").fetchone()[0]
+    assert frame.locator("path.leaflet-interactive").count() >= communities
+    legend = frame.locator("body").inner_text()
+    assert "各社区记录数" in legend
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "社区按“记录数”着色" in main and "不显示单条点位" in main
+    _no_english(page)
+    screenshot(page, "explore_map_community")
+    _segment(page, "网格密度")
+    frame = folium_frame(page, timeout=60_000)
+    cells = wh.execute(
+        "select count(*) from (select floor(lon / 0.005), floor(lat / 0.005) from disputes "
+        "where received_at >= ? and received_at < ? and lon is not null and lat is not null "
+        "group by 1, 2)", YEAR).fetchone()[0]
+    page.wait_for_timeout(500)
+    assert frame.locator("path.leaflet-interactive").count() == cells + 1  # + county boundary
+    assert "网格记录数（条）" in frame.locator("body").inner_text()
+    link = page.url
+    assert "show=map" in link and "map=grid" in link
+    screenshot(page, "explore_map_grid")
+    context, fresh = _reopen(browser, external_requests, link)
+    try:
+        frame = folium_frame(fresh, timeout=60_000)
+        assert frame.locator("path.leaflet-interactive").count() == cells + 1
+    finally:
+        context.close()
