@@ -49,6 +49,25 @@ MEASURES = {  # code → (Chinese, needs a column, numeric column only)
     "p90": ("90分位数", True, True),
 }
 OPS = ("range", "between", "in", "contains", "empty")
+# figures of the registry (command_center/figures.py) a question may measure per group: the
+# same aggregate over the staging macro (queries/_staging.sql) as the figure's query, each
+# record's state as of the window's end (like with like: a 同比 window as of its own end)
+STAGED = {"incidents": "incidents_at", "disputes": "disputes_at"}
+FIGURE_SQL = {
+    "incidents": {
+        "incidents_closed": "count(*) filter (where is_closed)",  # incidents/totals
+        "incidents_unclosed": "count(*) filter (where is_open)",
+        "closed_24h_rate": "100.0 * count(*) filter (where close_hours <= 24) "
+                           "/ nullif(count(*), 0)",
+        "close_hours_median": "median(close_hours)",
+        "close_hours_p90": "quantile_cont(close_hours, 0.9)",
+    },
+    "disputes": {
+        "disputes_closed": "count(*) filter (where is_closed)",  # disputes/totals
+        "dispute_success_rate": "100.0 * count(*) filter (where is_success) "
+                                "/ nullif(count(*) filter (where is_concluded), 0)",
+    },
+}
 WEEKDAYS = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
 
 
@@ -118,8 +137,25 @@ def dimensions(ds: Dataset, personal_ok: bool = False) -> dict[str, str]:
     return out
 
 
+def figure_label(key: str) -> str:
+    from command_center.figures import FIGURES
+
+    f = FIGURES[key]
+    return f"{f.label}（{f.unit}）" if f.unit in ("%", "小时") else f.label
+
+
+def is_whole(ds: Dataset, code: str) -> bool:
+    """A measure that is a whole number (counts, sums of whole numbers)."""
+    fn, _, name = code.partition(".")
+    if fn == "fig":
+        return FIGURE_SQL[ds.name][name].startswith("count(*)")
+    return code == "count" or fn == "distinct" or (fn == "sum" and ds.column(name).kind == "int")
+
+
 def measures(ds: Dataset, personal_ok: bool = False) -> dict[str, str]:
     out = {"count": MEASURES["count"][0]}
+    for key in FIGURE_SQL.get(ds.name, {}):
+        out[f"fig.{key}"] = figure_label(key)
     for c in ds.columns:
         if c.kind in NUMBER_KINDS:
             for code in ("sum", "avg", "median", "p90"):
@@ -186,6 +222,8 @@ def _measure_expr(ds: Dataset, code: str, personal_ok: bool) -> str:
     if code == "count":
         return "count(*)"
     fn, _, name = code.partition(".")
+    if fn == "fig":
+        return FIGURE_SQL[ds.name][name]
     col = _q(column(ds, name).name)
     return {"distinct": f"count(distinct {col})", "sum": f"sum({col})", "avg": f"avg({col})",
             "median": f"median({col})", "p90": f"quantile_cont({col}, 0.9)"}[fn]
@@ -270,7 +308,7 @@ def build(q: Question, *, personal_ok: bool = False,
     for code in q.dims:
         c, grain = _parse_dim(ds, code, personal_ok)
         exprs.append((_dim_expr(c, grain, q.shift_years), grain is None, dim_name(code)))
-    ctes = [f"base as (select * from {_q(ds.table)} where {where})"]
+    ctes = [f"base as (select * from {_source(ds, q, params)} where {where})"]
     fold = _fold_dim(ds, q, personal_ok) if q.top else None
     selects = []
     for i, (expr, categorical, name) in enumerate(exprs):
@@ -294,6 +332,15 @@ def build(q: Question, *, personal_ok: bool = False,
            + (f"order by {order}\n" if order else "")
            + "limit $row_limit")
     return sql, params
+
+
+def _source(ds: Dataset, q: Question, params: dict) -> str:
+    """What a question reads: the table, or with a figure measure the staging macro as of the
+    window's end (now without a window), as the figure's own query does."""
+    if not q.measure.startswith("fig."):
+        return _q(ds.table)
+    params["as_of"] = q.window[1] if q.window is not None else config.now()
+    return f"{STAGED[ds.name]}($as_of)"
 
 
 def kept(q: Question, result: pd.DataFrame, personal_ok: bool = False) -> tuple[str, ...] | None:

@@ -307,8 +307,7 @@ dim_labels = [dims[d] for d in by]
 shown = pd.DataFrame({lab: [dim_text(d, v) for v in result[ex.dim_name(d)]]
                       for d, lab in zip(by, dim_labels, strict=True)})
 value = result["value"].astype(float)
-whole = (measure == "count" or measure.startswith("distinct")
-         or (measure.startswith("sum.") and ds.column(measure.split(".", 1)[1]).kind == "int"))
+whole = ex.is_whole(ds, measure)
 
 
 def rounded(v: pd.Series) -> pd.Series:
