@@ -33,6 +33,16 @@ PLOT_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] .js-plo
 
 
 # ------------------------------------------------------------------ building with the mouse
+def _open(page, app_server, path: str) -> None:
+    """Open the page; a session's first run can outlast wait_ready's quiet window on a busy
+    machine, so wait for the question's first box too."""
+    goto(page, app_server, path)
+    page.locator('[data-testid="stSelectbox"]').filter(
+        has=page.get_by_text("数据集", exact=True)).first.wait_for(timeout=90_000)
+    wait_ready(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
 def _pick(page, label: str, option: str) -> None:
     box = page.locator('[data-testid="stSelectbox"]').filter(
         has=page.get_by_text(label, exact=True))
@@ -155,7 +165,7 @@ def _num(v) -> float:
 # ------------------------------------------------------------------ the questions
 def test_incidents_by_category_bar(page, app_server, browser, external_requests, wh):
     """警情 本月 by 事件类别 (bar): each bar is the SQL count; the CSV has the same rows."""
-    goto(page, app_server, "/explore")
+    _open(page, app_server, "/explore")
     _pick(page, "数据集", "警情事件")
     _pick(page, "分组维度一", "事件类别")
     _pick(page, "统计", "记录数")
@@ -190,7 +200,7 @@ def test_disputes_by_month_and_channel_stacked_with_filters(page, app_server, br
                                                             external_requests, wh):
     """纠纷 本年, 合同 only, 涉及金额 ≥ 10000, by 受理月份 × 调解方式 as stacked bars; the 明细
     export (Excel) holds exactly the filtered records."""
-    goto(page, app_server, "/explore?period=year")
+    _open(page, app_server, "/explore?period=year")
     _pick(page, "数据集", "矛盾纠纷")
     _pick(page, "分组维度一", "受理时间（按月）")
     _pick(page, "分组维度二", "调解方式")
@@ -237,7 +247,7 @@ def test_median_amount_by_community_top5_with_others(page, app_server, browser,
                                                      external_requests, wh):
     """纠纷 本年: 涉及金额 median by 社区, top 5 and 其他 (the median of all the other records);
     the Excel export of the result reads the same."""
-    goto(page, app_server, "/explore?period=year")
+    _open(page, app_server, "/explore?period=year")
     _pick(page, "数据集", "矛盾纠纷")
     _pick(page, "分组维度一", "社区")
     _pick(page, "统计", "涉及金额(元)中位数")
@@ -274,7 +284,7 @@ def test_median_amount_by_community_top5_with_others(page, app_server, browser,
 def test_pivot_category_by_severity(page, app_server, browser, external_requests, wh):
     """警情 本月, 事件类别 × 事件等级 as a 透视表: every cell of the exported pivot is the SQL count
     (a cell without records empty), rows and columns in the schema's order."""
-    goto(page, app_server, "/explore")
+    _open(page, app_server, "/explore")
     _pick(page, "数据集", "警情事件")
     _pick(page, "分组维度一", "事件类别")
     _pick(page, "分组维度二", "事件等级")
@@ -310,7 +320,7 @@ def test_pivot_category_by_severity(page, app_server, browser, external_requests
 def test_monthly_series_with_year_ago(page, app_server, browser, external_requests, wh):
     """警情 本年 by month as a line, with 去年同期 (the same months of 2025 until the same
     moment): both lines are the SQL counts; the CSV carries 去年同期 and 同比."""
-    goto(page, app_server, "/explore?period=year")
+    _open(page, app_server, "/explore?period=year")
     _pick(page, "数据集", "警情事件")
     _pick(page, "分组维度一", "上报时间（按月）")
     _segment(page, "折线图")
@@ -352,7 +362,7 @@ def test_monthly_series_with_year_ago(page, app_server, browser, external_reques
 def test_evacuated_people_by_status_all_time(page, app_server, browser, external_requests, wh):
     """防台转移, the sidebar's period switched off (a click on the toggle): 转移人数 summed by
     转移状态; CSV of the result and one audit line."""
-    goto(page, app_server, "/explore")
+    _open(page, app_server, "/explore")
     _pick(page, "数据集", "防台转移")
     _pick(page, "分组维度一", "转移状态")
     _pick(page, "统计", "转移人数合计")
@@ -389,7 +399,7 @@ def test_map_shades_communities_then_grids_the_records(page, app_server, browser
     link reopens the grid."""
     from tests.browser.conftest import folium_frame
 
-    goto(page, app_server, "/explore?period=year")
+    _open(page, app_server, "/explore?period=year")
     _pick(page, "数据集", "矛盾纠纷")
     _segment(page, "地图")
     frame = folium_frame(page, timeout=60_000)
