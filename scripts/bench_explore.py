@@ -46,9 +46,18 @@ def main() -> int:
         "纠纷 不限时间 按社区 涉及金额中位数 前5": ex.Question(
             "disputes", dims=("community_code",), measure="median.amount_yuan", top=5),
     }
+    maps = {  # the map view's queries (展示方式 地图)
+        "地图 警情 不限时间 网格密度（约500米）": (ex.build_cells, ex.Question("incidents")),
+        "地图 警情 本年 各社区已办结警情": (ex.build_by_community, ex.Question(
+            "incidents", measure="fig.incidents_closed", window=year)),
+        "纠纷 本年 按调解方式 调解成功率": (ex.build, ex.Question(
+            "disputes", dims=("mediation_channel",), measure="fig.dispute_success_rate",
+            window=year)),
+    }
     print(f"warehouse: {warehouse}")
-    for label, q in questions.items():
-        sql, params = ex.build(q)
+    for label, (builder, q) in [*((k, (ex.build, v)) for k, v in questions.items()),
+                                *maps.items()]:
+        sql, params = builder(q)
         times = []
         for _ in range(args.runs + 1):
             t0 = time.perf_counter()
