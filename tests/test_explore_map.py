@@ -93,3 +93,11 @@ def test_every_dataset_as_a_map_reads_chinese(fixture_warehouse, ds, mode):
         assert "单条点位" in shown or "社区按" in shown
     if mode == "grid" and ds not in ("typhoons",):
         assert qp(at, "map") == ["grid"]
+
+
+def test_grouped_by_nothing_survives_the_link():
+    """No ``by`` in a link is the dataset's default grouping; 不分组 is written by=-."""
+    link = url.want("disputes", [], "fig.dispute_success_rate", 10, "bar", True, [])
+    assert link["by"] == "-"
+    assert url.read(link.get, lambda k: [link[k]] if k in link else [])["by"] == []
+    assert "by" not in url.read({}.get, lambda k: [])

@@ -50,9 +50,9 @@ def _apply(found: dict) -> None:
     """Put a question's parts (``explore_url.read``) into the widgets' state."""
     if found.get("ds") in DATASETS:
         st.session_state[K + "ds"] = found["ds"]
-    by = found.get("by", [])
-    if by:
-        st.session_state[K + "by1"] = by[0]
+    by = found.get("by")
+    if by is not None:  # [] : grouped by nothing
+        st.session_state[K + "by1"] = by[0] if by else NONE_DIM
         st.session_state[K + "by2"] = by[1] if len(by) > 1 else NONE_DIM
     for key in ("m", "top", "show", "map", "win"):
         if key in found:

@@ -3,7 +3,7 @@
     ?ds=disputes&by=received_at.month&by=mediation_channel&m=median.amount_yuan&top=5
      &show=stack&win=0&f=status~in~调解成功|调解不成功&f=parties_count~between~2..
 
-``ds`` dataset, ``by`` up to two dimensions, ``m`` measure, ``top`` top-N (0 = all), ``show``
+``ds`` dataset, ``by`` up to two dimensions (``by=-``: none), ``m`` measure, ``top`` top-N (0 = all), ``show``
 table|bar|line|stack|pivot|map, ``map`` community|grid (a map's shading), ``win=0`` the sidebar's period not applied, ``f`` one filter each:
 ``<column>~<op>~<value>`` (range ``2026-01-01..2026-03-31``, between ``2..10``, in values
 joined by ``|``, contains the text, empty ``1``/``0``). Defaults are left out. Whatever a link
@@ -16,6 +16,7 @@ import datetime as dt
 
 from queries.explore import OPS, Filter
 
+NO_BY = "-"  # by=- : grouped by nothing (no ``by`` at all is the dataset's default grouping)
 URL_KEYS = ("ds", "by", "m", "top", "show", "map", "win", "f")
 SHOWS = {"table": "表格", "bar": "柱状图", "line": "折线图", "stack": "堆叠柱状图", "pivot": "透视表",
          "map": "地图"}
@@ -82,8 +83,10 @@ def read(get, get_all) -> dict:
     if get("ds"):
         out["ds"] = get("ds")
     by = [b for b in get_all("by") if b][:2]
-    if by:
-        out["by"] = by
+    if by == [NO_BY]:
+        out["by"] = []
+    elif by:
+        out["by"] = [b for b in by if b != NO_BY]
     if get("m"):
         out["m"] = get("m")
     if get("top") is not None:
@@ -107,8 +110,7 @@ def want(ds: str, by: list[str], m: str, top: int, show: str, win: bool,
          filters: list[Filter], map_mode: str = "community") -> dict[str, str | list[str]]:
     """The URL parameters of a question (defaults left out)."""
     out: dict[str, str | list[str]] = {"ds": ds}
-    if by:
-        out["by"] = list(by)
+    out["by"] = list(by) if by else NO_BY
     if m != DEFAULTS["m"]:
         out["m"] = m
     if top != DEFAULTS["top"]:

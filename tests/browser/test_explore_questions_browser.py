@@ -429,3 +429,36 @@ def test_map_shades_communities_then_grids_the_records(page, app_server, browser
         assert frame.locator("path.leaflet-interactive").count() == cells + 1
     finally:
         context.close()
+
+
+def test_success_rate_measure_is_the_disputes_page_card(page, app_server, browser,
+                                                        external_requests, wh):
+    """纠纷 本月, 调解成功率 grouped by nothing (a figure of the registry as a measure): the number
+    is the 矛盾纠纷 page's card for the same window and the SQL of its 口径; the CSV too."""
+    _open(page, app_server, "/explore")
+    _pick(page, "数据集", "矛盾纠纷")
+    _pick(page, "分组维度一", "不分组")
+    _pick(page, "统计", "调解成功率（%）")
+    (rate,) = wh.execute(
+        "select 100.0 * count(*) filter (where status = '调解成功' and coalesce(closed_at < $end, "
+        "true)) / count(*) filter (where status in ('调解成功', '调解不成功', '已转诉讼') and "
+        "coalesce(closed_at < $end, true)) from disputes where received_at >= $start "
+        "and received_at < $end", {"start": MONTH[0], "end": MONTH[1]}).fetchone()
+    card = page.locator('[data-testid="stMetric"]', has_text="调解成功率")
+    shown = card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    assert shown == f"{rate:,.2f}"
+    link = page.url
+    assert "m=fig.dispute_success_rate" in link and "by=-" in link  # 不分组 kept in the link
+    context, fresh = _reopen(browser, external_requests, link)
+    try:
+        card = fresh.locator('[data-testid="stMetric"]', has_text="调解成功率")
+        assert card.locator('[data-testid="stMetricValue"]').inner_text().strip() == shown
+        data, lines, name = _export(fresh, "ex_result_csv")
+        assert [r["调解成功率（%）"] for r in _csv_rows(data)] == [f"{rate:.2f}"]
+        _one_export_line(lines, name, 1)
+    finally:
+        context.close()
+    goto(page, app_server, "/disputes")
+    page.locator('[data-testid="stMetric"]', has_text="调解成功率").first.wait_for(timeout=60_000)
+    topic = page.locator('[data-testid="stMetric"]', has_text="调解成功率").first
+    assert topic.locator('[data-testid="stMetricValue"]').inner_text().strip() == f"{rate:.1f}%"
