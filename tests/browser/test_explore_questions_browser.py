@@ -422,7 +422,9 @@ def test_map_shades_communities_then_grids_the_records(page, app_server, browser
     assert "网格记录数（条）" in frame.locator("body").inner_text()
     link = page.url
     assert "show=map" in link and "map=grid" in link
-    screenshot(page, "explore_map_grid")
+    page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    screenshot(page, "explore_map_grid")  # the whole map with its legend
     context, fresh = _reopen(browser, external_requests, link)
     try:
         frame = folium_frame(fresh, timeout=60_000)
