@@ -49,6 +49,25 @@ MEASURES = {  # code → (Chinese, needs a column, numeric column only)
     "p90": ("90分位数", True, True),
 }
 OPS = ("range", "between", "in", "contains", "empty")
+# figures of the registry (command_center/figures.py) a question may measure per group: the
+# same aggregate over the staging macro (queries/_staging.sql) as the figure's query, each
+# record's state as of the window's end (like with like: a 同比 window as of its own end)
+STAGED = {"incidents": "incidents_at", "disputes": "disputes_at"}
+FIGURE_SQL = {
+    "incidents": {
+        "incidents_closed": "count(*) filter (where is_closed)",  # incidents/totals
+        "incidents_unclosed": "count(*) filter (where is_open)",
+        "closed_24h_rate": "100.0 * count(*) filter (where close_hours <= 24) "
+                           "/ nullif(count(*), 0)",
+        "close_hours_median": "median(close_hours)",
+        "close_hours_p90": "quantile_cont(close_hours, 0.9)",
+    },
+    "disputes": {
+        "disputes_closed": "count(*) filter (where is_closed)",  # disputes/totals
+        "dispute_success_rate": "100.0 * count(*) filter (where is_success) "
+                                "/ nullif(count(*) filter (where is_concluded), 0)",
+    },
+}
 WEEKDAYS = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
 
 
@@ -118,8 +137,25 @@ def dimensions(ds: Dataset, personal_ok: bool = False) -> dict[str, str]:
     return out
 
 
+def figure_label(key: str) -> str:
+    from command_center.figures import FIGURES
+
+    f = FIGURES[key]
+    return f"{f.label}（{f.unit}）" if f.unit in ("%", "小时") else f.label
+
+
+def is_whole(ds: Dataset, code: str) -> bool:
+    """A measure that is a whole number (counts, sums of whole numbers)."""
+    fn, _, name = code.partition(".")
+    if fn == "fig":
+        return FIGURE_SQL[ds.name][name].startswith("count(*)")
+    return code == "count" or fn == "distinct" or (fn == "sum" and ds.column(name).kind == "int")
+
+
 def measures(ds: Dataset, personal_ok: bool = False) -> dict[str, str]:
     out = {"count": MEASURES["count"][0]}
+    for key in FIGURE_SQL.get(ds.name, {}):
+        out[f"fig.{key}"] = figure_label(key)
     for c in ds.columns:
         if c.kind in NUMBER_KINDS:
             for code in ("sum", "avg", "median", "p90"):
@@ -186,6 +222,8 @@ def _measure_expr(ds: Dataset, code: str, personal_ok: bool) -> str:
     if code == "count":
         return "count(*)"
     fn, _, name = code.partition(".")
+    if fn == "fig":
+        return FIGURE_SQL[ds.name][name]
     col = _q(column(ds, name).name)
     return {"distinct": f"count(distinct {col})", "sum": f"sum({col})", "avg": f"avg({col})",
             "median": f"median({col})", "p90": f"quantile_cont({col}, 0.9)"}[fn]
@@ -270,7 +308,7 @@ def build(q: Question, *, personal_ok: bool = False,
     for code in q.dims:
         c, grain = _parse_dim(ds, code, personal_ok)
         exprs.append((_dim_expr(c, grain, q.shift_years), grain is None, dim_name(code)))
-    ctes = [f"base as (select * from {_q(ds.table)} where {where})"]
+    ctes = [f"base as (select * from {_source(ds, q, params)} where {where})"]
     fold = _fold_dim(ds, q, personal_ok) if q.top else None
     selects = []
     for i, (expr, categorical, name) in enumerate(exprs):
@@ -294,6 +332,15 @@ def build(q: Question, *, personal_ok: bool = False,
            + (f"order by {order}\n" if order else "")
            + "limit $row_limit")
     return sql, params
+
+
+def _source(ds: Dataset, q: Question, params: dict) -> str:
+    """What a question reads: the table, or with a figure measure the staging macro as of the
+    window's end (now without a window), as the figure's own query does."""
+    if not q.measure.startswith("fig."):
+        return _q(ds.table)
+    params["as_of"] = q.window[1] if q.window is not None else config.now()
+    return f"{STAGED[ds.name]}($as_of)"
 
 
 def kept(q: Question, result: pd.DataFrame, personal_ok: bool = False) -> tuple[str, ...] | None:
@@ -340,6 +387,72 @@ def build_count(q: Question, *, personal_ok: bool = False) -> tuple[str, dict]:
     params: dict = {}
     where = _where(ds, q, personal_ok, params)
     return f"select count(*) as n from {_q(ds.table)} where {where}", params
+
+
+# ------------------------------------------------------------------ map
+POINTS_MAX = 3000  # single points on the map only up to this many records (as 警情事件's map)
+CELL_DEG = 0.005  # density grid cell, about 500 m (as 警情事件's map)
+CELLS_MAX = 5000  # grid cells a map may draw
+
+
+def map_columns(ds: Dataset) -> tuple[Column | None, Column | None, Column | None]:
+    """(community column, longitude, latitude) of ``ds``; None where it has none."""
+    com = next((c for c in ds.columns if c.kind == "community"), None)
+    lon = next((c for c in ds.columns if c.kind == "lon"), None)
+    lat = next((c for c in ds.columns if c.kind == "lat"), None)
+    return com, (lon if lat else None), (lat if lon else None)
+
+
+def build_by_community(q: Question, *, personal_ok: bool = False) -> tuple[str, dict]:
+    """The question's measure per community (for the choropleth): ``community_code``, ``value``.
+    The question's own dimensions and top-N do not apply: one value per community."""
+    com = map_columns(dataset(q.dataset))[0]
+    if com is None:
+        raise ExploreError(f"数据集“{dataset(q.dataset).title}”没有社区字段")
+    return build(dataclasses.replace(q, dims=(com.name,), top=None, keep=None),
+                 personal_ok=personal_ok)
+
+
+def build_cells(q: Question, *, personal_ok: bool = False, cell_deg: float = CELL_DEG,
+                limit: int = CELLS_MAX) -> tuple[str, dict]:
+    """Records with a location counted in square cells of ``cell_deg`` degrees (WGS-84):
+    ``west, south, east, north, n``, the fullest cells first, at most ``limit``."""
+    ds = dataset(q.dataset)
+    _, lon, lat = map_columns(ds)
+    if lon is None:
+        raise ExploreError(f"数据集“{ds.title}”没有经纬度字段")
+    params: dict = {}
+    where = _where(ds, q, personal_ok, params)
+    params["cell_deg"] = float(cell_deg)
+    params["row_limit"] = int(limit)
+    x, y = _q(lon.name), _q(lat.name)
+    sql = (f"with cells as (select cast(floor({x} / $cell_deg) as bigint) as cx, "
+           f"cast(floor({y} / $cell_deg) as bigint) as cy, count(*) as n "
+           f"from {_q(ds.table)} where {where} and {x} is not null and {y} is not null "
+           "group by 1, 2)\n"
+           "select cx * $cell_deg as west, cy * $cell_deg as south, (cx + 1) * $cell_deg as east, "
+           "(cy + 1) * $cell_deg as north, n from cells order by n desc, cx, cy limit $row_limit")
+    return sql, params
+
+
+def build_points(q: Question, *, personal_ok: bool = False,
+                 limit: int = POINTS_MAX) -> tuple[str, dict]:
+    """Located records for the map (few only): key, ``lon``, ``lat``, the main time and the
+    first category column (for the tooltip), by key, at most ``limit``."""
+    ds = dataset(q.dataset)
+    _, lon, lat = map_columns(ds)
+    if lon is None:
+        raise ExploreError(f"数据集“{ds.title}”没有经纬度字段")
+    params: dict = {}
+    where = _where(ds, q, personal_ok, params)
+    extra = [c for c in (time_column(ds), next((c for c in ds.columns if c.kind == "enum"), None))
+             if c is not None]
+    cols = ", ".join([_q(ds.key), f"{_q(lon.name)} as lon", f"{_q(lat.name)} as lat",
+                      *(_q(c.name) for c in extra)])
+    params["row_limit"] = int(limit)
+    sql = (f"select {cols} from {_q(ds.table)} where {where} and {_q(lon.name)} is not null "
+           f"and {_q(lat.name)} is not null order by {_q(ds.key)} limit $row_limit")
+    return sql, params
 
 
 # ------------------------------------------------------------------ running

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import urllib.parse
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,11 +19,13 @@ import streamlit as st
 from command_center import config, explore_store
 from command_center.access import current
 from command_center.formatting import fmt_count
+from command_center.maps import base, layers
 from command_center.privacy import html_text, md
 from command_center.schema import DATASETS
 from command_center.ui import charts, filters
 from command_center.ui import explore_url as url
 from command_center.ui.export import download_buttons
+from command_center.ui.maps import show_map
 from command_center.ui.tables import records_table
 from queries import console
 from queries import explore as ex
@@ -47,11 +50,11 @@ def _apply(found: dict) -> None:
     """Put a question's parts (``explore_url.read``) into the widgets' state."""
     if found.get("ds") in DATASETS:
         st.session_state[K + "ds"] = found["ds"]
-    by = found.get("by", [])
-    if by:
-        st.session_state[K + "by1"] = by[0]
+    by = found.get("by")
+    if by is not None:  # [] : grouped by nothing
+        st.session_state[K + "by1"] = by[0] if by else NONE_DIM
         st.session_state[K + "by2"] = by[1] if len(by) > 1 else NONE_DIM
-    for key in ("m", "top", "show", "win"):
+    for key in ("m", "top", "show", "map", "win"):
         if key in found:
             st.session_state[K + key] = found[key]
     fl = found.get("f", [])
@@ -126,6 +129,11 @@ top = c1.selectbox("前N项（其余合并为“其他”）", TOPS, key=K + "to
 _keep(K + "show", list(url.SHOWS), "bar")
 show = c2.segmented_control("展示方式", list(url.SHOWS), format_func=url.SHOWS.get,
                             key=K + "show", required=True) or "bar"
+map_mode = url.DEFAULTS["map"]
+if show == "map":
+    _keep(K + "map", list(url.MAPS), url.DEFAULTS["map"])
+    map_mode = st.segmented_control("地图方式", list(url.MAPS), format_func=url.MAPS.get,
+                                    key=K + "map", required=True) or url.DEFAULTS["map"]
 tc = ex.time_column(ds)
 win = True
 if tc is not None:
@@ -198,7 +206,7 @@ for name in fcols:
 
 by = [d for d in (by1, by2) if d]
 by = list(dict.fromkeys(by))
-url_want = url.want(ds_name, by, measure, int(top), show, win, chosen)
+url_want = url.want(ds_name, by, measure, int(top), show, win, chosen, map_mode)
 for key in url.URL_KEYS:
     have = st.query_params.get_all(key)
     value = url_want.get(key)
@@ -299,8 +307,7 @@ dim_labels = [dims[d] for d in by]
 shown = pd.DataFrame({lab: [dim_text(d, v) for v in result[ex.dim_name(d)]]
                       for d, lab in zip(by, dim_labels, strict=True)})
 value = result["value"].astype(float)
-whole = (measure == "count" or measure.startswith("distinct")
-         or (measure.startswith("sum.") and ds.column(measure.split(".", 1)[1]).kind == "int"))
+whole = ex.is_whole(ds, measure)
 
 
 def rounded(v: pd.Series) -> pd.Series:
@@ -375,9 +382,72 @@ if truncated:
                "请减少分组维度或增加筛选条件。")
 
 # ---------------------------------------------------------------- show
+def draw_map() -> None:
+    """The question on the county map: its measure per community (choropleth) or its located
+    records counted in a grid; single points on top when there are few. Everything is computed
+    in SQL by the builder and bounded (communities, at most CELLS_MAX cells, POINTS_MAX points)."""
+    com, lon, _ = ex.map_columns(ds)
+    if com is None and lon is None:
+        st.info(f"“{ds.title}”没有社区或位置字段，不能以地图显示，请选择其他展示方式。")
+        return
+    mode = map_mode if (com is not None and lon is not None) else (
+        "community" if com is not None else "grid")
+    fmap = base.county_map()
+    legend: list = []
+    notes: list[str] = []
+    if mode == "community":
+        by_com = ex.run(*ex.build_by_community(q, personal_ok=personal_ok))
+        values = {str(c): float(v) for c, v in zip(by_com[com.name], by_com["value"], strict=True)
+                  if pd.notna(v)}
+        digits = 0 if whole else 2
+        breaks = base.class_breaks(list(values.values()), digits=digits)
+
+        def tip(p: dict) -> str:
+            v = p.get("value")
+            return (f"<b>{escape(str(p['community_name']))}</b><br>{escape(m_label)}："
+                    + ("无记录" if v is None else escape(value_text(v))))
+        base.community_layer(values, name=f"社区{m_label}", tooltip=tip,
+                             breaks=breaks).add_to(fmap)
+        legend.append((f"各社区{m_label}", [
+            (c, "无记录" if t == "无数据" else t)
+            for c, t in base.breaks_legend_items(breaks, digits=digits)], "square"))
+        notes.append(f"社区按“{m_label}”着色（按所属社区汇总，不按分组维度）")
+    if lon is not None and mode == "grid":
+        cells = ex.run(*ex.build_cells(q, personal_ok=personal_ok))
+        layer, items = layers.density_layer(
+            cells, name="网格密度（约500米）", show=True, palette=base.SEQUENTIAL,
+            count_col="n", tip="该网格记录 {n} 条")
+        layer.add_to(fmap)
+        legend.append(("网格记录数（条）", items, "square"))
+        notes.append("网格约500米见方，按有经纬度的记录计数")
+    if lon is not None and total <= ex.POINTS_MAX:
+        pts = ex.run(*ex.build_points(q, personal_ok=personal_ok))
+        enum = next((c for c in ds.columns if c.kind == "enum"), None)
+
+        def point_tip(r: dict) -> str:
+            parts = [f"<b>{escape(ds.column(ds.key).header)}：{escape(str(r[ds.key]))}</b>"]
+            if tc is not None and pd.notna(r.get(tc.name)):
+                parts.append(f"{escape(tc.header)}：{pd.Timestamp(r[tc.name]):%Y-%m-%d %H:%M}")
+            if enum is not None:
+                v = r.get(enum.name)
+                parts.append(f"{escape(enum.header)}：{escape(str(v)) if pd.notna(v) else '—'}")
+            return "<br>".join(parts)
+        layers.points_layer(pts, name="单条记录", color=charts.BLUE, radius=4,
+                            line_color="#ffffff", tooltip=point_tip).add_to(fmap)
+        legend.append(("点位", [(charts.BLUE, "单条记录")], "circle"))
+        notes.append(f"记录不超过 {fmt_count(ex.POINTS_MAX)} 条，叠加显示单条点位")
+    elif lon is not None:
+        notes.append(f"记录超过 {fmt_count(ex.POINTS_MAX)} 条，不显示单条点位")
+    fmap.get_root().add_child(layers.legend_panel(legend))
+    st.caption("；".join(notes) + "。")
+    show_map(fmap, key="ex_map_view", height=560, returned_objects=())
+
+
 pivot = None
 if total == 0:
     st.info("没有符合条件的记录。可放宽时间范围或清除筛选条件。")
+elif show == "map":
+    draw_map()
 elif not by:
     st.metric(m_label, value_text(value.iloc[0]))
 elif show in ("table", "pivot"):

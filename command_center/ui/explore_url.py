@@ -3,8 +3,8 @@
     ?ds=disputes&by=received_at.month&by=mediation_channel&m=median.amount_yuan&top=5
      &show=stack&win=0&f=status~in~调解成功|调解不成功&f=parties_count~between~2..
 
-``ds`` dataset, ``by`` up to two dimensions, ``m`` measure, ``top`` top-N (0 = all), ``show``
-table|bar|line|stack|pivot, ``win=0`` the sidebar's period not applied, ``f`` one filter each:
+``ds`` dataset, ``by`` up to two dimensions (``by=-``: none), ``m`` measure, ``top`` top-N (0 = all), ``show``
+table|bar|line|stack|pivot|map, ``map`` community|grid (a map's shading), ``win=0`` the sidebar's period not applied, ``f`` one filter each:
 ``<column>~<op>~<value>`` (range ``2026-01-01..2026-03-31``, between ``2..10``, in values
 joined by ``|``, contains the text, empty ``1``/``0``). Defaults are left out. Whatever a link
 holds is checked against the schema by the page and the builder; a bad part is dropped.
@@ -16,9 +16,12 @@ import datetime as dt
 
 from queries.explore import OPS, Filter
 
-URL_KEYS = ("ds", "by", "m", "top", "show", "win", "f")
-SHOWS = {"table": "表格", "bar": "柱状图", "line": "折线图", "stack": "堆叠柱状图", "pivot": "透视表"}
-DEFAULTS = {"m": "count", "top": 10, "show": "bar", "win": True}
+NO_BY = "-"  # by=- : grouped by nothing (no ``by`` at all is the dataset's default grouping)
+URL_KEYS = ("ds", "by", "m", "top", "show", "map", "win", "f")
+SHOWS = {"table": "表格", "bar": "柱状图", "line": "折线图", "stack": "堆叠柱状图", "pivot": "透视表",
+         "map": "地图"}
+MAPS = {"community": "社区着色", "grid": "网格密度"}  # a map: communities shaded, or a grid
+DEFAULTS = {"m": "count", "top": 10, "show": "bar", "map": "community", "win": True}
 
 
 def _num(s: str):
@@ -80,8 +83,10 @@ def read(get, get_all) -> dict:
     if get("ds"):
         out["ds"] = get("ds")
     by = [b for b in get_all("by") if b][:2]
-    if by:
-        out["by"] = by
+    if by == [NO_BY]:
+        out["by"] = []
+    elif by:
+        out["by"] = [b for b in by if b != NO_BY]
     if get("m"):
         out["m"] = get("m")
     if get("top") is not None:
@@ -91,6 +96,8 @@ def read(get, get_all) -> dict:
             pass
     if get("show") in SHOWS:
         out["show"] = get("show")
+    if get("map") in MAPS:
+        out["map"] = get("map")
     if get("win") == "0":
         out["win"] = False
     filters = [f for f in (decode_filter(t) for t in get_all("f")) if f is not None]
@@ -100,17 +107,18 @@ def read(get, get_all) -> dict:
 
 
 def want(ds: str, by: list[str], m: str, top: int, show: str, win: bool,
-         filters: list[Filter]) -> dict[str, str | list[str]]:
+         filters: list[Filter], map_mode: str = "community") -> dict[str, str | list[str]]:
     """The URL parameters of a question (defaults left out)."""
     out: dict[str, str | list[str]] = {"ds": ds}
-    if by:
-        out["by"] = list(by)
+    out["by"] = list(by) if by else NO_BY
     if m != DEFAULTS["m"]:
         out["m"] = m
     if top != DEFAULTS["top"]:
         out["top"] = str(top)
     if show != DEFAULTS["show"]:
         out["show"] = show
+    if show == "map" and map_mode != DEFAULTS["map"]:
+        out["map"] = map_mode
     if not win:
         out["win"] = "0"
     if filters:
