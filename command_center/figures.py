@@ -210,7 +210,8 @@ def value_text(key: str, value, *, unit: bool = False) -> str:
     if f.kind == "per_1000":
         return f"{value:.2f}"
     text = fmt_count(value)
-    return text + (f.unit if unit else "")
+    # a total of hours (巡逻时长 558.1) is not a count of things: it always says its unit
+    return text + (f.unit if unit or f.unit == "小时" else "")
 
 
 def enough(key: str, n) -> bool:

@@ -31,6 +31,7 @@ def test_changes_and_percentages():
     assert figures.value_text("close_hours_median", 10) == "10.0小时"
     assert figures.value_text("close_hours_median", 50) == "2.1天"
     assert figures.value_text("evac_planned", 14203) == "14,203"
+    assert figures.value_text("patrol_hours", 558.06) == "558.1小时"  # a total of hours says so
     assert fmt_pct(0.95234) == "95.2%"
 
 

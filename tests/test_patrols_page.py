@@ -57,7 +57,7 @@ def test_headline_figures(page, wh):
     assert p.value == fmt_count(people)
     assert p.delta in (fmt_change(people, people_ya), "0")
     hours = done(wh, START, END, "sum(date_diff('second', started_at, ended_at) / 3600.0)")
-    assert metric(page, "巡逻时长").value == fmt_count(hours)
+    assert metric(page, "巡逻时长").value == f"{fmt_count(hours)}小时"
     comms = done(wh, START, END, "count(distinct community_code)")
     assert metric(page, "覆盖社区数").value == fmt_count(comms)
     on_patrol = wh.execute("select coalesce(sum(participant_count), 0) from patrols "
