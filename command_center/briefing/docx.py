@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from command_center.briefing.content import Briefing, Table
+from command_center.briefing.document import Briefing, Table
 
 BODY_FONT = "宋体"  # what a Chinese Word installation has; the reader's Word draws it
 HEADING_FONT = "黑体"

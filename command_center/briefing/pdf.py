@@ -16,7 +16,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
-from command_center.briefing.content import Briefing, Table
+from command_center.briefing.document import Briefing, Table
 
 # (regular, bold or None); a .ttc collection is searched for its Simplified Chinese face
 FONT_CANDIDATES = (

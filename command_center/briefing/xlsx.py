@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from command_center.briefing.content import Briefing, Table
+from command_center.briefing.document import Briefing, Table
 from command_center.privacy import mask_value, neutral
 
 
