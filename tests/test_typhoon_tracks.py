@@ -139,3 +139,12 @@ def test_progress_before_landfall():
     assert got[24] == pytest.approx(360 / 600) and got[0] == 1.0
     assert ty.landfall_text(24) == "登陆前 24 小时" and ty.landfall_text(-6) == "登陆后 6 小时"
     assert ty.progress_before_landfall(hours, moved, 600, None) == []
+
+
+def test_track_table_is_recognised_by_its_headers():
+    from command_center.ingest.mapping import detect_dataset
+
+    assert detect_dataset(["台风编号", "时间", "纬度", "经度", "中心气压", "最大风速",
+                           "强度等级"])[0] == "typhoon_tracks"
+    assert detect_dataset(list(cma.HEADERS))[0] == "typhoon_tracks"
+    assert detect_dataset(["台风编号", "中文名", "预警开始时间"])[0] == "typhoons"
