@@ -111,6 +111,7 @@ EVACUATION_STATUSES = ("待转移", "已转移", "已返回", "拒绝转移")
 PATROL_TEAM_KINDS = ("社区乐巡", "家长护校", "社会组织", "企业")
 PATROL_TYPES = ("巡逻", "护校", "反诈宣传", "助疫", "其他")
 PATROL_STATUSES = ("待开始", "进行中", "已完成", "已取消")
+TYPHOON_GRADES = ("热带低压", "热带风暴", "强热带风暴", "台风", "强台风", "超强台风", "其他")
 
 
 def _c(name, type_, kind, header, *synonyms, required=False, vocab=(), personal=False,
@@ -333,13 +334,38 @@ PATROLS = Dataset(
     ),
 )
 
+# Typhoon tracks (best-track points). Its points lie far outside the county: lat/lon are
+# plain numbers (kind float, WGS-84 degrees), so the ingest neither converts them, checks them
+# against the county nor places them in a community. The key is made at ingest from
+# typhoon_id and observed_at (extra["key_from"]) when the file has no 路径点编号 column.
+TYPHOON_TRACKS = Dataset(
+    name="typhoon_tracks",
+    title="台风路径",
+    key="track_id",
+    sample_file="typhoon_tracks.csv",
+    newest_record="observed_at",
+    extra={"key_from": ("typhoon_id", "observed_at")},
+    columns=(
+        _c("track_id", "VARCHAR", "id", "路径点编号"),
+        _c("typhoon_id", "VARCHAR", "id", "台风编号", "编号", "国际编号", required=True),
+        _c("observed_at", "TIMESTAMP", "timestamp", "时间", "观测时间", "日期时间",
+           required=True, valid=("1949-01-01", "now+10")),
+        _c("lat", "DOUBLE", "float", "纬度", "中心纬度", "latitude", valid=(-5.0, 70.0)),
+        _c("lon", "DOUBLE", "float", "经度", "中心经度", "longitude", valid=(90.0, 200.0)),
+        _c("pressure_hpa", "INTEGER", "int", "中心气压", "气压", "中心气压(hPa)",
+           valid=(850, 1030)),
+        _c("wind_ms", "DOUBLE", "float", "最大风速", "风速", "最大风速(m/s)", valid=(0.0, 100.0)),
+        _c("grade", "VARCHAR", "enum", "强度等级", "等级", "强度", vocab=TYPHOON_GRADES),
+    ),
+)
+
 # The registry of datasets, in build order: communities first (the other datasets resolve
 # community names and check points against it), typhoons and shelters before the evacuations
 # that name them; patrol teams before the patrols that name them. Everything that lists datasets reads it (build, import, 数据管理, freshness).
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (COMMUNITIES, SOCIAL_ORGS, TYPHOONS, SHELTERS, INCIDENTS, DISPUTES, EVACUATIONS,
-              PATROL_TEAMS, PATROLS)
+              PATROL_TEAMS, PATROLS, TYPHOON_TRACKS)
 }
 BUILD_ORDER = tuple(DATASETS)
 

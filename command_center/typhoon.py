@@ -122,3 +122,42 @@ def fmt_moment(t) -> str:
     if t is None:
         return "—"
     return f"{t.year}年{t.month}月{t.day}日 {t.hour:02d}:{t.minute:02d}"
+
+
+# ------------------------------------------------------------------ track time
+TRACK_MARKS = (72, 48, 24, 12, 6, 0)  # hours before landfall the progress is read at
+
+
+def hours_to_landfall(t, landfall) -> float | None:
+    """Hours from ``t`` to landfall (negative after it); None without a landfall time."""
+    t, landfall = _ts(t), _ts(landfall)
+    if t is None or landfall is None:
+        return None
+    return (landfall - t).total_seconds() / 3600
+
+
+def landfall_text(hours: float) -> str:
+    """登陆前 24 小时 / 登陆时 / 登陆后 6 小时."""
+    h = round(hours)
+    return "登陆时" if h == 0 else (f"登陆前 {h} 小时" if h > 0 else f"登陆后 {-h} 小时")
+
+
+def progress_before_landfall(hours: Iterable, transferred: Iterable, planned: int,
+                             landfall, marks: Iterable[int] = TRACK_MARKS
+                             ) -> list[tuple[int, float]]:
+    """(hours before landfall, 转移率) at each mark the timeline covers: the cumulative
+    transferred count at the last timeline hour on or before the mark, over ``planned``."""
+    landfall = _ts(landfall)
+    if landfall is None or not planned:
+        return []
+    pts = sorted((_ts(h), float(v)) for h, v in zip(hours, transferred, strict=True))
+    if not pts:
+        return []
+    out = []
+    for m in marks:
+        at = landfall - dt.timedelta(hours=m)
+        if at < pts[0][0] or at > pts[-1][0]:
+            continue
+        done = max((v for h, v in pts if h <= at), default=0.0)
+        out.append((m, done / planned))
+    return out

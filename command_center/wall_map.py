@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 
 from command_center import wall as w
 from command_center.maps.base import communities_geojson, county_map, display_geojson, display_xy
-from command_center.maps.layers import SHELTER_COLOR, shelters_layer
+from command_center.maps.layers import SHELTER_COLOR, shelters_layer, typhoon_track_layer
 from command_center.maps.offline import make_offline
 from command_center.wall_css import DISPUTE_COLOR, EVAC_COLOR, INCIDENT_COLOR, MAP_CELL_DEG
 from command_center.wall_render import html, num, today_start
@@ -170,6 +170,12 @@ def map_layers(now: dt.datetime, cfg: w.WallConfig, typhoon: dict,
                        f"已转移 {int(num(r.persons_moved))} 人，应转未转 "
                        f"{int(num(r.persons_pending))} 人"), 1.6))
         legend.append(("dot", EVAC_COLOR, "应转未转人员"))
+        track = run_query("typhoon/track", typhoon_id=typhoon["typhoon_id"])
+        track_layer, grades = typhoon_track_layer(track, name="台风路径", dark=True,
+                                                  landfall_at=typhoon.get("landfall_at"))
+        if grades:
+            layers.append(track_layer)
+            legend += [("dot", c, f"台风路径·{g}") for c, g in grades]
     for layer in layers:
         make_offline(layer)
     return layers, legend

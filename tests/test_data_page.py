@@ -117,8 +117,8 @@ def test_freshness_text():
     text = freshness_text(mixed, TODAY)
     assert text.startswith("数据更新于 警情事件 11月21日 10:00 · ")
     assert text.endswith(" · 台风 2025年7月6日 08:00")
-    assert ("社区、社会组织、避灾安置场所、矛盾纠纷、防台转移、平安乐巡队伍、平安乐巡 11月20日 09:05"
-            in text)
+    assert ("社区、社会组织、避灾安置场所、矛盾纠纷、防台转移、平安乐巡队伍、平安乐巡、台风路径 "
+            "11月20日 09:05" in text)
     assert freshness_text({}, TODAY).startswith("数据更新于 —")
 
 

@@ -322,3 +322,17 @@ def test_warm_rerun_shows_no_error(at):
     at.run()
     at.run()
     assert not at.exception
+
+
+def test_track_and_hours_to_landfall(at, wh):
+    """The chosen typhoon's track (the map layer itself is tested in test_typhoon_tracks.py;
+    folium maps are not rendered in AppTest) and its progress read against the track's time."""
+    tid = at.selectbox(key="ty_id").value
+    n = wh.execute("select count(*) from typhoon_tracks where typhoon_id = ?", [tid]).fetchone()[0]
+    assert n > 0
+    captions = [c.value for c in at.caption]
+    assert any(f"台风路径共 {n} 个定位点" in c for c in captions), captions
+    # the marks the timeline covers (72/48/24/12/6 h before landfall, landfall), rising
+    read = next(c for c in captions if c.startswith("按台风路径时间（距登陆）："))
+    rates = [float(x) for x in re.findall(r"转移率 ([0-9.]+)%", read)]
+    assert "登陆时：转移率 " in read and rates == sorted(rates) and len(rates) >= 2

@@ -192,6 +192,8 @@ peak_hour = None
 if not timeline.empty and timeline["in_shelter"].max() > 0:
     peak_hour = timeline.loc[timeline["in_shelter"].idxmax(), "hour"].to_pydatetime()
 
+track = run_query("typhoon/track", typhoon_id=tid)
+
 # ---------------------------------------------------------------- shelters
 st.subheader("避灾安置场所")
 if timeline.empty:
@@ -241,11 +243,16 @@ with left:
     base.community_layer(rates, name="转移率", tooltip=tip, breaks=RATE_BREAKS,
                          palette=RATE_PALETTE, opacity=0.45).add_to(fmap)
     shelters_layer(shelters).add_to(fmap)
+    track_layer, grade_items = layers.typhoon_track_layer(
+        track, landfall_at=typhoon["landfall_at"])
+    if grade_items:
+        track_layer.add_to(fmap)
     fmap.add_child(layers.legend_panel([
         ("场所使用状态（圆越大人越多）",
          [(v, k) for k, v in ty.FILL_COLORS.items() if k != "容量不详"], "circle"),
         ("社区转移率", [*zip(RATE_PALETTE, RATE_LABELS, strict=True),
                        (base.NO_DATA, "无转移任务")], "square"),
+        *([("台风路径（强度等级）", grade_items, "circle")] if grade_items else []),
     ]))
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     show_map(fmap, key="ty_map", height=540, returned_objects=())
@@ -276,8 +283,12 @@ else:
     if planned:
         fig.add_hline(y=0.9 * planned, line_dash="dot", line_color="#bd0026",
                       annotation_text="应转移的九成", annotation_position="top left")
+    lf = typhoon["landfall_at"]
+    before = [] if pd.isna(lf) else [
+        (pd.Timestamp(lf) - pd.Timedelta(hours=h), f"登陆前{h}小时") for h in (48, 24, 12)
+        if timeline["hour"].iloc[0] <= pd.Timestamp(lf) - pd.Timedelta(hours=h)]
     marks = [(pd.Timestamp(x), label) for x, label in
-             ((w_start, "预警开始"), (typhoon["landfall_at"], "登陆"),
+             (*before, (w_start, "预警开始"), (typhoon["landfall_at"], "登陆"),
               (typhoon["warning_end_at"], "预警解除"), (at, "查看时刻"))
              if x is not None and not pd.isna(x)]
     for i, (x, label) in enumerate(sorted(marks)):
@@ -290,6 +301,15 @@ else:
            legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 70, "b": 10})
     fig.update_xaxes(tickformat="%m月%d日\n%H:%M")
     st.plotly_chart(fig, key="ty_timeline_chart")
+    read = ty.progress_before_landfall(timeline["hour"], timeline["transferred_cum"], planned,
+                                       typhoon["landfall_at"])
+    if read:
+        st.caption("按台风路径时间（距登陆）：" + "；".join(
+            f"{ty.landfall_text(h)}：转移率 {fmt_pct(r)}" for h, r in read))
+    if not track.empty:
+        st.caption(f"台风路径共 {len(track)} 个定位点（{ty.fmt_moment(track['observed_at'].iloc[0])}"
+                   f" 至 {ty.fmt_moment(track['observed_at'].iloc[-1])}），见上方地图"
+                   "（缩小地图可看到完整路径）")
     later = int(s["persons_returned"]) - int(timeline["returned_cum"].iloc[-1])
     st.caption("时间轴覆盖预警期，并延伸到最早转移、最晚返回（最多预警解除后 14 天）"
                + (f"；另有 {fmt_count(later)} 名已返回人员的返回时间在此之后或未填写。"

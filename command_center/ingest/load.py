@@ -305,7 +305,13 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None, timezone: str | No
             v_cols.append(f"{V.clean_text(src) if c.kind == 'text' else V.clean(src)} as {vn}")
         if c.kind in ("id", "text"):
             p_cols.append(f"{vn} as {pn}")
-            out_cols.append(f"{pn} as {out}")
+            parts = ds.extra.get("key_from") if c.name == ds.key else None
+            if parts:  # a key made of other columns (typhoon tracks: id + hour)
+                a, t = (ident("p_" + x) for x in parts)
+                out_cols.append(f"coalesce({pn}, {a} || '-' || strftime({t}, '%Y%m%d%H')) "
+                                f"as {out}")
+            else:
+                out_cols.append(f"{pn} as {out}")
             continue
         if c.kind == "timestamp":
             p_cols.append(f"{V.timestamp_expr(vn, timezone, _local_tz())} as {pn}")

@@ -271,7 +271,10 @@ def detect_dataset(headers: list[str]) -> tuple[str | None, dict[str, float]]:
     scores = {name: header_score(DATASETS[name], headers) for name in BUILD_ORDER}
     best = max(scores, key=lambda n: scores[n])
     ds = DATASETS[best]
-    if ds.key not in map_headers(ds, headers).values():
+    mapped = set(map_headers(ds, headers).values())
+    # a key made at ingest from other columns (typhoon tracks) counts when those are there
+    if ds.key not in mapped and not (ds.extra.get("key_from")
+                                     and set(ds.extra["key_from"]) <= mapped):
         return None, scores
     return best, scores
 

@@ -466,6 +466,22 @@ def _open_csv(path: Path, is_header) -> RawFile:
     return raw
 
 
+def _open_cma(path: Path, is_header) -> RawFile:
+    from command_center import config
+    from command_center.ingest import cma
+    from command_center.ingest.values import LOCAL_TZ
+
+    tz = str(config.get("county", "timezone", LOCAL_TZ) or LOCAL_TZ)
+    tmp = tempfile.mkdtemp(prefix="cc-cma-")
+    out = Path(tmp) / "cma.csv"
+    cma.to_csv(path, out, tz)
+    raw = _open_csv(out, is_header)
+    raw.path, raw._utf8_path, raw._tmpdir, raw.format = path, out, tmp, "cma"
+    raw.encoding = "utf-8（CMA 转换）"  # read from the converted file, not the original
+    raw.notes.append(f"中国气象局最佳路径格式（CMA BST），时间由世界时换算为本地时间（{tz}）")
+    return raw
+
+
 def open_file(path: Path, is_header: Callable[[str], bool]) -> RawFile:
     """Check the limits, detect format, encoding and header row; Excel cells are read here
     (row by row), CSV later in SQL."""
@@ -477,6 +493,10 @@ def open_file(path: Path, is_header: Callable[[str], bool]) -> RawFile:
     L.check_size(path, lim)
     if fmt == "csv":
         L.check_csv(path, lim)
+        from command_center.ingest import cma
+
+        if cma.is_cma(path):  # CMA best-track text: converted to a track table first
+            return _open_cma(path, is_header)
         return _open_csv(path, is_header)
     facts = L.check_xlsx(path, lim) if fmt == "xlsx" else None
     raw = _open_excel(path, fmt, is_header)

@@ -338,6 +338,17 @@ ENUM_SYNONYMS: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
         "已返回": ("返回", "已回家", "已返家", "已撤离返回"),
         "拒绝转移": ("拒绝", "拒不转移", "拒转"),
     },
+    # CMA best-track grade digits (0 weaker than TD/unknown, 9 extratropical) and the
+    # English abbreviations
+    ("typhoon_tracks", "grade"): {
+        "热带低压": ("1", "TD", "Tropical Depression"),
+        "热带风暴": ("2", "TS", "Tropical Storm"),
+        "强热带风暴": ("3", "STS", "Severe Tropical Storm"),
+        "台风": ("4", "TY", "Typhoon"),
+        "强台风": ("5", "STY", "Severe Typhoon"),
+        "超强台风": ("6", "SuperTY", "Super TY", "Super Typhoon"),
+        "其他": ("0", "9", "变性", "温带气旋", "ET", "弱于热带低压"),
+    },
 }
 
 _ENUM_SUFFIX = "(纠纷|类|案件|级)$"

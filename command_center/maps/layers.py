@@ -48,6 +48,14 @@ LAYER_NAMES = {
     "patrols": "平安乐巡",
 }
 
+# typhoon grades as 中央气象台 track maps colour them
+GRADE_COLORS = {
+    "热带低压": "#02c639", "热带风暴": "#0264ff", "强热带风暴": "#fffb05",
+    "台风": "#ffac05", "强台风": "#f071f9", "超强台风": "#ff0000", "其他": "#9e9e9e",
+}
+TRACK_LINE = "#5a6b7d"
+TRACK_LABEL_HOURS = 12  # a time label on the map every so many hours
+
 RATE_DIGITS = 2  # incidents per 1,000 residents, as figures.value_text writes it
 
 
@@ -327,3 +335,71 @@ def overview_map(figures: pd.DataFrame, cells: pd.DataFrame, disputes: pd.DataFr
         *([("平安乐巡签到（每格次数）", patrol_items, "square")] if patrol_items else []),
     ], dark=dark))
     return m
+
+
+def _moment(t) -> pd.Timestamp | None:
+    return None if t is None or pd.isna(t) else pd.Timestamp(t)
+
+
+def typhoon_track_layer(track: pd.DataFrame, *, name: str = "台风路径", show: bool = True,
+                        landfall_at=None, dark: bool = False
+                        ) -> tuple[folium.FeatureGroup, list[tuple[str, str]]]:
+    """A typhoon's best track (``typhoon/track`` rows: observed_at, lat, lon, pressure_hpa,
+    wind_ms, grade): the path as one line, the points as circles coloured by grade (one
+    GeoJson layer), a small time label every ``TRACK_LABEL_HOURS`` hours. Returns the layer
+    and its legend items (colour, grade) for the grades present, strongest last."""
+    group = folium.FeatureGroup(name=name, show=show)
+    df = track.dropna(subset=["lon", "lat"]).sort_values("observed_at")
+    if df.empty:
+        return group, []
+    x, y = display_xy(df["lon"].to_numpy(float), df["lat"].to_numpy(float))
+    coords = [[round(float(a), 4), round(float(b), 4)] for a, b in zip(x, y, strict=True)]
+    landfall = _moment(landfall_at)
+    features: list[dict] = [{"type": "Feature", "properties": {"kind": "line", "tip": name},
+                             "geometry": {"type": "LineString", "coordinates": coords}}]
+    first = pd.Timestamp(df["observed_at"].iloc[0])
+    labels = []
+    for i, r in enumerate(df.to_dict("records")):
+        t = pd.Timestamp(r["observed_at"])
+        grade = r.get("grade") or "其他"
+        when = f"{t.month}月{t.day}日 {t.hour:02d}时"
+        tip = f"<b>{when}</b> · {escape(str(grade))}"
+        if pd.notna(r.get("wind_ms")):
+            tip += f"<br>最大风速 {r['wind_ms']:g} 米/秒"
+        if pd.notna(r.get("pressure_hpa")):
+            tip += f" · 中心气压 {int(r['pressure_hpa'])} 百帕"
+        if landfall is not None:
+            h = (landfall - t).total_seconds() / 3600
+            tip += "<br>" + ("登陆时" if round(h) == 0 else (
+                f"登陆前 {round(h)} 小时" if h > 0 else f"登陆后 {-round(h)} 小时"))
+        features.append({
+            "type": "Feature",
+            "properties": {"kind": "point", "fill": GRADE_COLORS.get(grade, GRADE_COLORS["其他"]),
+                           "grade": grade, "time": t.isoformat(), "tip": tip},
+            "geometry": {"type": "Point", "coordinates": coords[i]},
+        })
+        if ((t - first).total_seconds() / 3600) % TRACK_LABEL_HOURS == 0:
+            labels.append((coords[i], when))
+    line = "#c9d6e3" if dark else TRACK_LINE
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        marker=folium.CircleMarker(radius=5),
+        style_function=lambda f: (
+            {"color": line, "weight": 2, "dashArray": "4 3"}
+            if f["properties"]["kind"] == "line" else
+            {"fill": True, "fillColor": f["properties"]["fill"], "color": "#333333",
+             "weight": 1, "fillOpacity": 0.95, "radius": 5}),
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+    ).add_to(group)
+    text = "#e6edf5" if dark else "#333333"
+    for (lon, lat), when in labels:
+        folium.Marker(
+            [lat, lon],
+            icon=folium.DivIcon(
+                html=(f'<div class="track-label" style="font-size:11px;color:{text};'
+                      f'white-space:nowrap;transform:translate(8px,-6px)">{escape(when)}</div>'),
+                icon_size=(0, 0)),
+        ).add_to(group)
+    present = set(df["grade"].fillna("其他"))
+    legend = [(c, g) for g, c in GRADE_COLORS.items() if g in present]
+    return group, legend

@@ -60,6 +60,7 @@ def generate(out_dir: Path, incidents_per_year: int = 80_000, end: dt.date | Non
         orgs,
         patrols,
         shelters,
+        tracks,
         typhoons,
     )
     from command_center.sample.geo import Communities
@@ -90,4 +91,5 @@ def generate(out_dir: Path, incidents_per_year: int = 80_000, end: dt.date | Non
     written["patrol_teams"] = [_write("patrol_teams", teams.table, out_dir, end)]
     written["patrols"] = [_write("patrols", patrols.patrols(geo, teams, end, seed,
                                                             incidents_per_year), out_dir, end)]
+    written["typhoon_tracks"] = [_write("typhoon_tracks", tracks.table(end), out_dir, end)]
     return written

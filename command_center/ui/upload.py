@@ -32,7 +32,8 @@ CRS_LABELS = {"wgs84": "WGS-84（GPS、天地图）", "gcj02": "GCJ-02（高德�
               "bd09": "BD-09（百度）"}
 ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8（带 BOM）", "gb18030": "GBK / GB18030",
                    "gbk": "GBK", "utf-16": "UTF-16"}
-FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel（xlsx）", "xls": "Excel（xls）"}
+FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel（xlsx）", "xls": "Excel（xls）",
+                 "cma": "中国气象局最佳路径（CMA BST）"}
 PREVIEW_ROWS = 5
 SAMPLE_ROWS = 10  # quarantined rows shown under a report
 BROWSE_ROWS = 200  # quarantined rows shown in the browser
@@ -364,7 +365,7 @@ _UPLOADER_CSS = """<style>
 def upload_section() -> None:
     st.html(_UPLOADER_CSS % st.get_option("server.maxUploadSize"))
     files = st.file_uploader(
-        "上传导出文件（可多选）", type=["csv", "xlsx", "xls"], accept_multiple_files=True,
+        "上传导出文件（可多选）", type=["csv", "xlsx", "xls", "txt"], accept_multiple_files=True,
         key="data_upload",
         help="支持 CSV（UTF-8、GBK 等编码自动识别）和 Excel；导入时按编号更新，重复导入不会产生重复记录")
     for uploaded in files or []:
