@@ -35,16 +35,17 @@ upload_section()
 # ------------------------------------------------------------------ freshness
 st.header("数据概况")
 fresh = run_query("data/freshness_by_dataset").set_index("dataset")
-cards = st.columns(len(BUILD_ORDER))
-for card, name in zip(cards, BUILD_ORDER, strict=True):
+PER_ROW = 5  # ten datasets in one row cut their names (避灾安置…) and squeezed the dates
+slots = [c for i in range(0, len(BUILD_ORDER), PER_ROW) for c in st.columns(PER_ROW)]
+for card, name in zip(slots, BUILD_ORDER, strict=False):
     row = fresh.loc[name]
     lines = [f"数据更新于 {fmt_time(row['last_imported_at'])}"]
     if row["newest_record_at"] is not None and str(row["newest_record_at"]) != "NaT":
         lines.append(f"最新记录 {fmt_time(row['newest_record_at'])}")
     if row["quarantined_count"]:
         lines.append(f"隔离 {fmt_count(row['quarantined_count'])} 行")
-    with card:
-        st.metric(dataset_title(name), fmt_count(row["row_count"]), border=True,
+    with card.container(border=True):
+        st.metric(dataset_title(name), fmt_count(row["row_count"]),
                   help="记录数；“数据更新于”是该类数据最近一次导入的时间，"
                        "“最新记录”是数据中最晚的上报/受理/登记时间")
         st.caption("  \n".join(lines))
