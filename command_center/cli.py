@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--warehouse", type=Path, default=None, help="数据仓库文件")
     i.add_argument("--report", type=Path, default=None, help="写出 JSON 报告")
 
+    c = sub.add_parser("compact", help="把导入的增量并入数据仓库主文件（可每晚定时运行）")
+    c.add_argument("--warehouse", type=Path, default=None, help="数据仓库文件")
+
     e = sub.add_parser("ensure", help="没有数据仓库时用样例数据建立")
     e.add_argument("--warehouse", type=Path, default=None, help="数据仓库文件")
 
@@ -164,6 +167,13 @@ def _run(args: argparse.Namespace) -> int:
         except IngestError as exc:  # e.g. a vocab.toml written wrongly
             print(f"生成失败：{exc}（数据仓库未改动）", file=sys.stderr)
             return 2
+        return 0
+    if args.command == "compact":
+        from command_center.delta import compact
+
+        path = args.warehouse or config.warehouse_path()
+        _require_warehouse(args.warehouse)
+        print(f"已并入增量：{path}" if compact(path) else f"没有需要并入的增量：{path}")
         return 0
     if args.command == "import":
         from command_center.ingest import IngestError

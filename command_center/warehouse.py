@@ -126,6 +126,10 @@ def upgrade(warehouse: Path) -> bool:
         if row is not None and row[0] == SCHEMA_VERSION:
             return False
     with writer_lock(warehouse):
+        # a delta of the older version is folded in first (its tables are the old ones too)
+        from command_center.delta import compact_locked
+
+        compact_locked(warehouse)
         tmp = temp_path(warehouse, "upgrading")
         shutil.copyfile(warehouse, tmp)
         try:
@@ -202,6 +206,35 @@ def new_build_id() -> str:
 
 
 # ------------------------------------------------------------------ files
+@contextlib.contextmanager
+def writer_connection(path: Path, warehouse: Path):
+    """A read-write DuckDB connection for a writer (build, import, upgrade) on ``path``, under
+    ``[build] memory_limit``: past it, intermediate results spill to ``[build] temp_directory``
+    (default: a temporary folder beside ``warehouse``, removed afterwards), so a writer's memory
+    does not grow with the rows. Closed on exit."""
+    import duckdb
+
+    spill_setting = str(config.get("build", "temp_directory", "") or "")
+    spill = Path(spill_setting) if spill_setting else temp_path(warehouse, "spill")
+    threads = int(config.get("build", "threads", 0) or 0)
+    settings = {
+        "memory_limit": str(config.get("build", "memory_limit", "2GB") or "2GB"),
+        "temp_directory": str(spill),
+        # rows keep the file's order (row numbers in reports, the last duplicate wins)
+        "preserve_insertion_order": True,
+    }
+    if threads > 0:
+        settings["threads"] = threads
+    con = duckdb.connect(str(path), config=settings)
+    con.execute("set enable_progress_bar = false")
+    try:
+        yield con
+    finally:
+        con.close()
+        if not spill_setting:
+            shutil.rmtree(spill, ignore_errors=True)
+
+
 def temp_path(warehouse: Path, purpose: str) -> Path:
     warehouse = Path(warehouse)
     return warehouse.with_name(f".{warehouse.name}.{purpose}-{os.getpid()}-{uuid.uuid4().hex[:6]}")
@@ -264,13 +297,21 @@ def writer_lock(warehouse: Path):
 
 
 def warehouse_version(path: Path | None = None) -> str:
-    """Cheap identity of the current warehouse file: changes whenever it is replaced."""
+    """Cheap identity of the current warehouse (base and delta files): changes whenever an
+    import or a build replaces either."""
+    from command_center.delta import delta_path
+
     path = Path(path) if path is not None else config.warehouse_path()
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return "missing"
-    return f"{st.st_mtime_ns}-{st.st_ino}-{st.st_size}"
+    parts = []
+    for p in (path, delta_path(path)):
+        try:
+            st = os.stat(p)
+        except FileNotFoundError:
+            if p == path:
+                return "missing"
+            continue
+        parts.append(f"{st.st_mtime_ns}-{st.st_ino}-{st.st_size}")
+    return "+".join(parts)
 
 
 def dataset_freshness(con) -> list[dict]:

@@ -144,7 +144,8 @@ def _scope_sql(scope: tuple[str, ...]) -> str:
 
 
 def _open(path: Path, scope: tuple[str, ...] | None) -> duckdb.DuckDBPyConnection:
-    """An in-memory database over the warehouse ATTACHed read-only as ``wh``, scoped.
+    """An in-memory database over the warehouse ATTACHed read-only as ``wh`` (and its delta
+    as ``dl``), scoped.
 
     Every warehouse table is seen through a view of the same name in the in-memory catalog,
     limited to the viewer's communities when it has a community column (``scope``; None = the
@@ -156,20 +157,14 @@ def _open(path: Path, scope: tuple[str, ...] | None) -> duckdb.DuckDBPyConnectio
     process, so after a rebuild swapped a new file in, a plain connect hands back the old file
     for as long as any connection to it is open. ATTACH always opens the file that is there now.
     """
-    con = duckdb.connect(config={"threads": config.warehouse_threads()})
-    escaped = str(path).replace("'", "''")
-    con.execute(f"attach '{escaped}' as wh (read_only)")
-    tables = con.execute(
-        "select table_name, list(column_name) from duckdb_columns() where database_name = 'wh'"
-        " and schema_name = 'main' group by table_name").fetchall()
-    for table, columns in tables:
-        where = (f" where {_scope_sql(scope)}"
-                 if scope is not None and COMMUNITY_COLUMN in columns else "")
-        con.execute(f'create view memory.main."{table}" as select * from wh.main."{table}"{where}')
-    con.execute("use memory")
-    for statement in staging_text().split("\n;;\n"):
-        if statement.strip():
-            con.execute(statement)
+    from command_center.delta import open_snapshot
+
+    def where(columns) -> str:
+        return (f" where {_scope_sql(scope)}"
+                if scope is not None and COMMUNITY_COLUMN in columns else "")
+
+    # the base and the imports' delta (command_center.delta), seen as one table each
+    con = open_snapshot(path, where, config.warehouse_threads())
     # after the attach: no SQL may read other files or URLs
     con.execute("set enable_external_access = false")
     return con

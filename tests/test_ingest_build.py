@@ -10,6 +10,7 @@ from fixtures_ingest.helpers import GEO, communities, query, write_communities, 
 
 from command_center.ingest.build import build_warehouse
 from command_center.schema import BUILD_ORDER, DATASETS, EXTRA_COLUMNS, RAW_ENUM_COLUMNS
+from command_center.delta import open_snapshot
 from command_center.warehouse import dataset_freshness, warehouse_version
 
 HEADERS = ["接警单编号", "报警时间", "报警方式", "警情类别", "警情细类", "处置状态", "所属社区",
@@ -131,8 +132,8 @@ def test_later_files_of_a_dataset_win_for_shared_keys(exports, tmp_path):
     status, address, approx = query(wh, "select status, address, location_is_approx "
                                         "from incidents where incident_id = 'J1'")[0]
     assert status == "待受理" and address is not None and approx is False
-    log = query(wh, "select file, inserted, updated from import_log where dataset = 'incidents' "
-                    "order by rowid")
+    log = query(wh, "select file, inserted, updated from import_log "
+                    "where dataset = 'incidents'")  # in import order
     assert log == [("incidents.csv", 3, 0), ("zz_update.csv", 1, 1)]
 
 
@@ -147,7 +148,7 @@ def test_import_changes_version_and_freshness(exports, tmp_path):
                                          ["N1", "2026-07-27 08:00", c["community_code"]]])
     import_file("incidents", f, crs=None, warehouse=wh, geo_dir=GEO)
     assert warehouse_version(wh) != v1
-    con = duckdb.connect(str(wh), read_only=True)
+    con = open_snapshot(wh)
     try:
         fresh = {r["dataset"]: r for r in dataset_freshness(con)}
         assert fresh["incidents"]["rows"] == 4

@@ -70,7 +70,7 @@ def test_same_file_twice_is_unchanged_and_update_replaces(tmp_path, wh):
     assert query(wh, "select count(*) from incidents")[0][0] == 4
     assert query(wh, "select status from incidents where incident_id = 'E1'")[0][0] == "已办结"
     log = query(wh, "select file, read, inserted, updated, unchanged from import_log "
-                    "where dataset = 'incidents' order by rowid")
+                    "where dataset = 'incidents'")  # in import order
     assert log == [("a.csv", 3, 3, 0, 0), ("a.csv", 3, 0, 0, 3), ("b.csv", 4, 1, 1, 2)]
 
 

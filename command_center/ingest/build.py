@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
-
+from command_center import delta
+from command_center.delta import writer_views
 from command_center.ingest import IngestError
 from command_center.ingest.geo import load_geo
 from command_center.ingest.load import cleanup, load_file, log_import, merge_staged, plan_file
@@ -35,6 +35,7 @@ from command_center.warehouse import (
     set_meta,
     swap_in,
     temp_path,
+    writer_connection,
     writer_lock,
 )
 
@@ -75,23 +76,24 @@ def build_warehouse(
         say(report.notes[-1])
     with writer_lock(warehouse):
         tmp = temp_path(warehouse, "building")
-        con = duckdb.connect(str(tmp))
-        con.execute("set enable_progress_bar = false")
         try:
-            create_tables(con)
-            for name in BUILD_ORDER:
-                report.datasets[name] = _build_dataset(con, name, exports_dir / name, geo, now, say,
-                                                       imports_dir / name)
-            set_meta(con, build_id=report.build_id, built_at=report.built_at,
-                     updated_at=report.built_at, schema_version=SCHEMA_VERSION,
-                     exports_dir=str(exports_dir))
-            con.execute("checkpoint")
-            con.close()
+            with writer_connection(tmp, warehouse) as con:
+                create_tables(con)
+                writer_views(con, None)
+                for name in BUILD_ORDER:
+                    report.datasets[name] = _build_dataset(con, name, exports_dir / name, geo,
+                                                           now, say, imports_dir / name)
+                set_meta(con, build_id=report.build_id, built_at=report.built_at,
+                         updated_at=report.built_at, schema_version=SCHEMA_VERSION,
+                         exports_dir=str(exports_dir))
+                con.execute("checkpoint")
             swap_in(tmp, warehouse)
         except BaseException:
-            con.close()
             discard(tmp)
             raise
+        # the imports' delta is in the new base (the archive was replayed): the base first,
+        # then the delta, so a reader never sees an import's rows vanish
+        delta.remove(warehouse)
     report.seconds = time.perf_counter() - started
     for note in geo.notes:
         report.notes.append(note)

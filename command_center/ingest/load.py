@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from command_center import config
+from command_center.delta import note_replaced_keys, note_replaced_quarantine
 from command_center.ingest import IngestError
 from command_center.ingest import validate as R
 from command_center.ingest import values as V
@@ -127,7 +128,7 @@ def _same_name_same_season(con, report: ImportReport) -> None:
         with s as (select typhoon_id, name_cn, warning_start_at from checked
                    where _reason is null),
         allr as (
-            select typhoon_id, name_cn, warning_start_at, false as new from typhoons
+            select typhoon_id, name_cn, warning_start_at, false as new from all_typhoons
             where typhoon_id not in (select typhoon_id from s)
             union all select typhoon_id, name_cn, warning_start_at, true from s
         )
@@ -190,9 +191,9 @@ def prepare_lookups(con) -> None:
         f"""
         create or replace temp table _community_lookup as
         select k, min(code) as code from (
-            select community_code as k, community_code as code from communities
-            union all select norm_comm({name}), community_code from communities
-            union all select {name}, community_code from communities
+            select community_code as k, community_code as code from all_communities
+            union all select norm_comm({name}), community_code from all_communities
+            union all select {name}, community_code from all_communities
         ) where k is not null and k <> '' group by k
         """
     )
@@ -201,11 +202,49 @@ def prepare_lookups(con) -> None:
         f"""
         create or replace temp table _org_lookup as
         select k, min(id) as id from (
-            select upper(org_id) as k, org_id as id from social_orgs
-            union all select {org_name}, org_id from social_orgs
+            select upper(org_id) as k, org_id as id from all_social_orgs
+            union all select {org_name}, org_id from all_social_orgs
         ) where k is not null group by k
         """
     )
+
+
+GEO_CHUNK = 500_000  # rows converted and located per round trip
+
+
+def _locate_points(con, comm: Column | None, crs: str, geo: Geo, file_label: str) -> None:
+    """Temp table ``_geo`` (_row, w_lon, w_lat, in_county, poly_community) for the rows of
+    ``parsed`` with a point, made chunk by chunk (rows in file order, one chunk in Python)."""
+    need = f"p.{ident(comm.name)} is null" if comm else "false"
+    con.execute(
+        "create or replace temp table _geo_in as "
+        f"select _row, _src_lon, _src_lat, {need} as need from parsed p "
+        "where _src_lon is not null")
+    con.execute("create or replace temp table _geo (_row bigint, w_lon double, w_lat double, "
+                "in_county boolean, poly_community varchar)")
+    low, high = con.execute("select min(_row), max(_row) from _geo_in").fetchall()[0]
+    if low is None:
+        return
+    checked_units = False
+    start = low
+    while start <= high:
+        arrays = con.execute(
+            "select _row, _src_lon, _src_lat, need from _geo_in "
+            "where _row >= $a and _row < $b", {"a": start, "b": start + GEO_CHUNK}).fetchnumpy()
+        start += GEO_CHUNK
+        if not len(arrays["_row"]):
+            continue
+        if not checked_units:  # metres given as degrees (or the reverse): one look suffices
+            check_units(arrays["_src_lon"], arrays["_src_lat"], crs, geo, file_label)
+            checked_units = True
+        table = locate(arrays["_row"], arrays["_src_lon"], arrays["_src_lat"],
+                       arrays["need"], crs, geo)
+        con.register("_geo_arrow", table)
+        try:
+            con.execute("insert into _geo select * from _geo_arrow")
+        finally:
+            con.unregister("_geo_arrow")
+    con.execute("drop table _geo_in")
 
 
 def _centroids_table(con, dataset: Dataset, geo: Geo) -> None:
@@ -232,7 +271,7 @@ def _centroids_table(con, dataset: Dataset, geo: Geo) -> None:
                             then c.centroid_lon else r.lon end as lon,
                        case when c.centroid_lon is not null and c.centroid_lat is not null
                             then c.centroid_lat else r.lat end as lat
-                from communities c full outer join _rep_points r on r.code = c.community_code
+                from all_communities c full outer join _rep_points r on r.code = c.community_code
                 """
             )
     finally:
@@ -412,7 +451,7 @@ _STREET_SUFFIX = "(街道办事处|街道办|街道|镇人民政府|镇|乡|片�
 def area_stems(con) -> list[str]:
     """The county's areas (communities' area_name) without their suffix: 宜山片区 → 宜山."""
     names = [r[0] for r in con.execute(
-        "select distinct trim(area_name) from communities where nullif(trim(area_name), '') "
+        "select distinct trim(area_name) from all_communities where nullif(trim(area_name), '') "
         "is not null").fetchall()]
     return sorted({re.sub(_STREET_SUFFIX, "", n.replace(" ", "")) or n for n in names})
 
@@ -553,7 +592,7 @@ def load_file(
     report.read = load_raw(con, raw, "raw")
     _headerless_cells(con, raw, report)
     clock("read")
-    communities_known = con.execute("select count(*) from communities").fetchone()[0] > 0
+    communities_known = con.execute("select count(*) from all_communities").fetchone()[0] > 0
     prepare_lookups(con)
     comm = _first(ds, "community")
     if comm and not communities_known:
@@ -565,23 +604,12 @@ def load_file(
                             f"（{_local_tz()}）")
     con.execute(parse_sql)
     clock("parse")
-    # pass 2: coordinates (vectorized numpy/shapely round trip)
+    # pass 2: coordinates, vectorized (numpy/shapely) over chunks of rows: Python holds one
+    # chunk at a time whatever the file's size
     lon = _first(ds, "lon")
     has_geo_table = False
     if lon:
-        need = f"p.{ident(comm.name)} is null" if comm else "false"
-        arrays = con.execute(
-            f"select _row, _src_lon, _src_lat, {need} as need from parsed p "
-            "where _src_lon is not null"
-        ).fetchnumpy()
-        check_units(arrays["_src_lon"], arrays["_src_lat"], crs, geo, file_label)
-        table = locate(arrays["_row"], arrays["_src_lon"], arrays["_src_lat"],
-                       arrays["need"], crs, geo)
-        con.register("_geo_arrow", table)
-        try:
-            con.execute("create or replace temp table _geo as select * from _geo_arrow")
-        finally:
-            con.unregister("_geo_arrow")
+        _locate_points(con, comm, crs, geo, file_label)
         has_geo_table = True
         _centroids_table(con, ds, geo)
         report.notes.extend(geo.notes)
@@ -631,11 +659,12 @@ def load_file(
     # quarantine rows with their cells as JSON, personal data masked; one current set per
     # file: a re-import of the same file replaces the rows it had quarantined before
     replaced = con.execute(
-        "select count(*) from quarantine where dataset = ? and file = ?", [ds.name, file_label]
+        "select count(*) from all_quarantine where dataset = ? and file = ?", [ds.name, file_label]
     ).fetchone()[0]
     if replaced:
         con.execute("delete from quarantine where dataset = ? and file = ?",
                     [ds.name, file_label])
+        note_replaced_quarantine(con, ds.name, file_label)
         report.notes.append(f"此文件上次导入时隔离的 {replaced:,} 行已由本次结果替换")
     if report.quarantined:
         _store_quarantine(con, plan, file_label, now)
@@ -735,10 +764,13 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
     """Upsert temp table ``staged`` into the dataset table by key; fills the three counts."""
     clock = _Clock(report.timings)
     table, key = ident(dataset.table), ident(dataset.key)
+    stored = ident("all_" + dataset.table)  # what is stored now (base + delta in an import)
     cols = [c for c, _ in table_columns(dataset.name)]
-    if con.execute(f"select count(*) from (select 1 from {table} limit 1)").fetchone()[0] == 0:
+    if con.execute(f"select count(*) from (select 1 from {stored} limit 1)").fetchone()[0] == 0:
         report.inserted = report.loaded
-        con.execute(f"insert into {table} select * from staged")
+        # written once, in time order: pages' time windows then skip whole row groups
+        order = ", ".join(ident(c) for c in (dataset.newest_record, dataset.key) if c)
+        con.execute(f"insert into {table} select * from staged order by {order}")
         _drop_staged(con)
         clock("merge")
         return
@@ -757,7 +789,7 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
     if set(cols) - in_file:
         con.execute(
             f"create or replace temp table _merged as select {merged} "
-            f"from staged s left join {table} t on t.{key} = s.{key}")
+            f"from staged s left join {stored} t on t.{key} = s.{key}")
         con.execute("create or replace temp view staged as select * from _merged")
     same = " and ".join(f"s.{ident(c)} is not distinct from t.{ident(c)}" for c in cols)
     con.execute(
@@ -766,7 +798,7 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
         select s.{key} as k,
                case when t.{key} is null then 'inserted'
                     when {same} then 'unchanged' else 'updated' end as st
-        from staged s left join {table} t on t.{key} = s.{key}
+        from staged s left join {stored} t on t.{key} = s.{key}
         """
     )
     counts = dict(con.execute("select st, count(*) from _cmp group by st").fetchall())
@@ -777,6 +809,7 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
         con.execute(
             f"delete from {table} where {key} in (select k from _cmp where st = 'updated')"
         )
+        note_replaced_keys(con, dataset.name, "select k from _cmp where st = 'updated'")
     if report.inserted or report.updated:
         con.execute(
             f"insert into {table} select s.* from staged s "
@@ -807,6 +840,6 @@ def cleanup(con) -> None:
     con.execute("drop view if exists raw")
     con.execute("drop view if exists staged")
     con.execute("drop view if exists parsed")
-    for t in ("_cells", "_geo", "checked", "_cmp", "_community_lookup", "_org_lookup",
+    for t in ("_cells", "_geo", "_geo_in", "checked", "_cmp", "_community_lookup", "_org_lookup",
               "_centroids"):
         con.execute(f"drop table if exists {t}")

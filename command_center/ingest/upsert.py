@@ -5,8 +5,9 @@
   ``unchanged``. Importing the same file twice therefore changes nothing the second time.
 * Rows that fail validation are appended to ``quarantine`` (see ``validate.py``); every import
   appends one line to ``import_log``.
-* Atomic: the warehouse is copied to a temporary file next to it, the import runs on the copy,
-  and the copy is renamed over the original. A reader sees the old or the new warehouse.
+* Atomic, and costs the file, not the warehouse: the rows go into the small delta beside the
+  warehouse (``command_center.delta``): a copy of the delta is written and renamed over it, so
+  a reader sees the import whole or not at all and the base is only read.
 * :class:`IngestError` (Chinese message) when the file can't be used at all — unknown format,
   unreadable, no header row, a required column (the key first) missing, wrong dataset. The
   warehouse file is then not touched.
@@ -26,8 +27,7 @@ import logging
 import shutil
 from pathlib import Path
 
-import duckdb
-
+from command_center import delta
 from command_center.ingest import IngestError
 from command_center.ingest.geo import load_geo
 from command_center.ingest.load import cleanup, load_file, log_import, merge_staged, plan_file
@@ -50,6 +50,7 @@ from command_center.warehouse import (
     set_meta,
     swap_in,
     temp_path,
+    writer_connection,
     writer_lock,
 )
 
@@ -83,43 +84,56 @@ def import_file(
     now = now_local()
     try:
         with writer_lock(warehouse):
-            tmp = temp_path(warehouse, "importing")
-            con = None
-            try:
-                if warehouse.exists():
-                    shutil.copyfile(warehouse, tmp)
-                con = duckdb.connect(str(tmp))
-                con.execute("set enable_progress_bar = false")
-                create_tables(con)
-                if not warehouse.exists():
-                    set_meta(con, build_id=new_build_id(), built_at=now.isoformat(sep=" "),
-                             schema_version=SCHEMA_VERSION)
-                try:
-                    report = load_file(con, plan, crs=crs, geo=geo, file_label=label,
-                                       now=now, timezone=site.timezone)
-                    merge_staged(con, ds, report)
-                finally:
-                    cleanup(con)
-                report.check()
-                kept = _archive(file, label, ds.name, crs, site, warehouse, now) if archive \
-                    else None
-                log_import(con, report, now, str(kept) if kept else None)
-                set_meta(con, updated_at=now.isoformat(sep=" "))
-                con.execute("checkpoint")
-                con.close()
-                con = None
-                swap_in(tmp, warehouse)
-            except BaseException:
-                if con is not None:
-                    con.close()
-                discard(tmp)
-                if archive and "kept" in locals() and kept is not None:
-                    kept.unlink(missing_ok=True)
-                    kept.with_name(kept.name + ".json").unlink(missing_ok=True)
-                raise
+            report = _import_locked(plan, ds, file, label, crs, site, warehouse, geo, now,
+                                    archive)
     finally:
         plan.raw.cleanup()
     _after_import(warehouse)
+    return report
+
+
+def _import_locked(plan, ds, file: Path, label: str, crs: str, site: SiteMapping,
+                   warehouse: Path, geo, now, archive: bool) -> ImportReport:
+    """Upsert into the delta beside an existing warehouse (a copy of the delta, renamed over
+    it: readers see the import whole or not at all, and the base is never copied), or into a
+    new warehouse when there is none yet."""
+    base_id = delta.base_build_id(warehouse) if warehouse.exists() else None
+    target = delta.delta_path(warehouse) if base_id else warehouse
+    tmp = temp_path(warehouse, "importing")
+    if base_id and target.is_file() and delta.extends(target, base_id):
+        shutil.copyfile(target, tmp)
+    kept = None
+    try:
+        with writer_connection(tmp, warehouse) as con:
+            create_tables(con)
+            if base_id:
+                delta.start_delta(con, base_id)
+                con.execute(f"attach {delta.sql_text(str(warehouse))} as wh (read_only)")
+            else:
+                set_meta(con, build_id=new_build_id(), built_at=now.isoformat(sep=" "),
+                         schema_version=SCHEMA_VERSION)
+            delta.writer_views(con, "wh" if base_id else None)
+            try:
+                report = load_file(con, plan, crs=crs, geo=geo, file_label=label,
+                                   now=now, timezone=site.timezone)
+                merge_staged(con, ds, report)
+            finally:
+                cleanup(con)
+            report.check()
+            if archive:
+                kept = _archive(file, label, ds.name, crs, site, warehouse, now)
+            log_import(con, report, now, str(kept) if kept else None)
+            set_meta(con, updated_at=now.isoformat(sep=" "))
+            if base_id:
+                con.execute("detach wh")
+            con.execute("checkpoint")
+        swap_in(tmp, target)
+    except BaseException:
+        discard(tmp)
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+            kept.with_name(kept.name + ".json").unlink(missing_ok=True)
+        raise
     return report
 
 

@@ -157,6 +157,10 @@ def map_value(dataset: str, column: str, raw: str, canonical: str, *,
     with W.writer_lock(warehouse):
         old = file.read_bytes() if file.is_file() else None
         save(dataset, column, raw, canonical, file)
+        # rows an import put in the delta are mapped too: fold it into the base first
+        from command_center.delta import compact_locked
+
+        compact_locked(warehouse)
         tmp = W.temp_path(warehouse, "mapping")
         con = None
         try:

@@ -47,7 +47,10 @@ def write_communities(folder: Path) -> Path:
 
 
 def query(db: Path, sql: str, params=None):
-    con = duckdb.connect(str(db), read_only=True)
+    """Read the warehouse as the app does: the base and the imports' delta together."""
+    from command_center.delta import open_snapshot
+
+    con = open_snapshot(db)
     try:
         return con.execute(sql, params or []).fetchall()
     finally:
