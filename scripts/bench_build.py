@@ -1,71 +1,144 @@
-"""Benchmark the data path at scale: sample exports + warehouse build.
+"""Benchmark the data path at a scale: sample exports, the build, DuckDB's own read of the same
+files (the floor), and a 1,000-row import into the built warehouse.
 
-    python scripts/bench_build.py [--incidents-per-year 1000000] [--out data/bench]
+    python scripts/bench_build.py --scale 2M      (or 20M; make bench-build SCALE=20M)
 
-Runs each step in a child process and reports wall time and peak memory (max RSS of the
-child, from getrusage) and the warehouse size. The warehouse it writes
-(data/bench/warehouse.duckdb) is the one the page benchmarks use.
+Each step runs in a child process; wall time and the child's peak memory (max RSS, from
+getrusage) are printed as a table. ``--scale`` sets the incidents of the sample (2M ≈ 0.7M a
+year over the sample's span; patrols grow with them). The warehouse it writes
+(``<out>/warehouse.duckdb``, default data/bench) is the one ``make bench-pages`` uses.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
+# incidents a year that give about the named number of incidents over the sample's span
+SCALES = {"sample": 80_000, "2M": 700_000, "20M": 7_000_000}
 
 _CHILD = (
     "import resource, sys\n"
+    "sys.path.insert(0, sys.argv[1])\n"
     "from command_center.cli import main\n"
-    "rc = main(sys.argv[1:])\n"
+    "rc = main(sys.argv[2:])\n"
     "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     "raise SystemExit(rc)\n"
 )
 
+# DuckDB alone: every export CSV into a table of its own (types detected), one connection
+_FLOOR = (
+    "import resource, sys, duckdb\n"
+    "con = duckdb.connect(sys.argv[1])\n"
+    "rows = 0\n"
+    "for i, path in enumerate(sys.argv[2:]):\n"
+    "    con.execute(f\"create table t{i} as select * from read_csv('{path}')\")\n"
+    "    rows += con.execute(f'select count(*) from t{i}').fetchone()[0]\n"
+    "con.execute('checkpoint')\n"
+    "print('ROWS', rows)\n"
+    "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+)
 
-def run(args: list[str]) -> tuple[float, float]:
-    """Run one CLI command in a child; (wall seconds, the child's own peak RSS in MiB)."""
+
+def _child(code: str, args: list[str], env: dict) -> tuple[float, float, list[str]]:
+    """(wall seconds, peak RSS MiB, other output lines) of one child process."""
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", _CHILD, *args], cwd=ROOT, check=True,
+    out = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, check=True, env=env,
                          capture_output=True, text=True).stdout
     elapsed = time.perf_counter() - t0
-    peak = 0.0
+    peak, lines = 0.0, []
     for line in out.splitlines():
         if line.startswith("PEAK_RSS_KB"):
             peak = int(line.split()[1]) / 1024
         else:
-            print(line)
-    return elapsed, peak
+            lines.append(line)
+    return elapsed, peak, lines
+
+
+def _import_file(exports: Path, out: Path, n: int = 1000) -> Path:
+    """``n`` incidents copied from the export with new ids: a day's file from the 110 system."""
+    src = exports / "incidents" / "incidents.csv"
+    path = out / f"import_{n}.csv"
+    with open(src, encoding="utf-8-sig", newline="") as fh, \
+            open(path, "w", encoding="utf-8-sig", newline="") as dst:
+        reader, writer = csv.reader(fh), csv.writer(dst)
+        writer.writerow(next(reader))
+        for i, row in enumerate(reader):
+            if i >= n:
+                break
+            row[0] = f"BENCH{i:06d}"
+            writer.writerow(row)
+    return path
 
 
 def main() -> None:
-    p = argparse.ArgumentParser()
-    p.add_argument("--incidents-per-year", type=int, default=1_000_000)
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--scale", choices=sorted(SCALES), default="2M")
     p.add_argument("--out", type=Path, default=ROOT / "data" / "bench")
     p.add_argument("--end", default="2026-11-20")
+    p.add_argument("--keep-exports", action="store_true",
+                   help="reuse <out>/exports when it is there (same scale)")
     a = p.parse_args()
     exports, warehouse = a.out / "exports", a.out / "warehouse.duckdb"
-    t_sample, m_sample = run(["sample", "--out", str(exports), "--end", a.end,
-                              "--incidents-per-year", str(a.incidents_per_year)])
-    t_build, m_build = run(["build", "--exports", str(exports), "--warehouse", str(warehouse)])
+    env = dict(os.environ)
+    # one export file holds all the incidents of the sample: lift the per-file row limit
+    env.setdefault("CC_LIMITS_MAX_ROWS", "1000000000")
+    env.setdefault("CC_LIMITS_MAX_FILE_MB", "100000")
+    root = str(ROOT)
+    if a.keep_exports and (exports / "incidents" / "incidents.csv").is_file():
+        t_sample = m_sample = float("nan")
+    else:
+        t_sample, m_sample, _ = _child(_CHILD, [root, "sample", "--out", str(exports), "--end",
+                                                a.end, "--incidents-per-year",
+                                                str(SCALES[a.scale])], env)
+    for old in a.out.glob("warehouse*"):
+        old.unlink()
+    t_build, m_build, lines = _child(_CHILD, [root, "build", "--exports", str(exports),
+                                              "--warehouse", str(warehouse)], env)
+    print("\n".join(line for line in lines if "用时" in line or "仓库" in line))
+    csvs = sorted(str(f) for f in exports.rglob("*.csv") if not f.name.startswith("_"))
+    floor_db = a.out / "floor.duckdb"
+    floor_db.unlink(missing_ok=True)
+    t_floor, m_floor, floor_out = _child(_FLOOR, [str(floor_db), *csvs], env)
+    floor_db.unlink(missing_ok=True)
+    floor_rows = int(next(x.split()[1] for x in floor_out if x.startswith("ROWS")))
+
     import duckdb
 
     con = duckdb.connect(str(warehouse), read_only=True)
     n = con.execute("select count(*) from incidents").fetchone()[0]
+    rows = sum(con.execute(f'select count(*) from "{t}"').fetchone()[0]
+               for (t,) in con.execute("select table_name from duckdb_tables() where "
+                                       "database_name = current_database()").fetchall())
     con.close()
-    size = warehouse.stat().st_size / 2**20
-    export_size = sum(f.stat().st_size for f in exports.rglob("*") if f.is_file()) / 2**20
+    base_stat = os.stat(warehouse)
+    t_import, m_import, _ = _child(_CHILD, [root, "import", "--dataset", "incidents",
+                                            str(_import_file(exports, a.out)),
+                                            "--warehouse", str(warehouse)], env)
+    after = os.stat(warehouse)
+    untouched = (after.st_ino, after.st_mtime_ns) == (base_stat.st_ino, base_stat.st_mtime_ns)
+    size = base_stat.st_size / 2**20
+    gib = 2**10
+
     print()
-    print(f"benchmark {dt.datetime.now():%Y-%m-%d %H:%M}, incidents/yr {a.incidents_per_year:,}")
-    print(f"  sample: {t_sample:7.1f} s  peak RSS {m_sample:7.0f} MiB  exports {export_size:.0f} MiB")
-    print(f"  build:  {t_build:7.1f} s  peak RSS {m_build:7.0f} MiB  "
-          f"({n / t_build:,.0f} incident rows/s)")
-    print(f"  warehouse: {n:,} incidents, {size:.0f} MiB")
+    print(f"benchmark {dt.datetime.now():%Y-%m-%d %H:%M}, scale {a.scale}: {n:,} incidents, "
+          f"{rows:,} rows in all, warehouse {size:,.0f} MiB, {os.cpu_count()} cores")
+    print("| step | wall | rows/s | peak RSS |")
+    print("|---|---|---|---|")
+    print(f"| sample | {t_sample:.1f} s | | {m_sample / gib:.2f} GiB |")
+    print(f"| `build` | {t_build:.1f} s | {rows / t_build:,.0f} | {m_build / gib:.2f} GiB |")
+    print(f"| DuckDB `read_csv` of the same CSVs | {t_floor:.1f} s | "
+          f"{floor_rows / t_floor:,.0f} | {m_floor / gib:.2f} GiB |")
+    print(f"| build ÷ DuckDB | {t_build / t_floor:.2f}× | | |")
+    print(f"| `import` of 1,000 incidents | {t_import:.1f} s | | {m_import / gib:.2f} GiB |")
+    print(f"base file {'untouched' if untouched else 'REWRITTEN'} by the import")
 
 
 if __name__ == "__main__":

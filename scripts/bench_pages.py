@@ -55,6 +55,7 @@ def main() -> int:
     ap.add_argument("--warehouse", required=True, help="DuckDB warehouse file")
     ap.add_argument("--runs", type=int, default=5, help="reruns to time, cached and uncached")
     ap.add_argument("--today", default=None, help="pin the dashboard's today (YYYY-MM-DD)")
+    ap.add_argument("--row", action="store_true", help="print one markdown table row")
     ap.add_argument("--query", action="append", default=[], metavar="KEY=VALUE",
                     help="URL query parameter for the page (repeatable)")
     args = ap.parse_args()
@@ -116,6 +117,10 @@ def main() -> int:
     def med(xs):
         return f"{statistics.median(xs):.3f} s"
 
+    if args.row:
+        print(f"| {page} | {cold:.3f} s | {med(cached)} | {med(uncached)} | {med(floors)} | "
+              f"{len(calls)} |")
+        return 0
     print(f"page {page}  warehouse {warehouse}")
     print(f"  app start + first page run: {start:.2f} s")
     print(f"  cold {cold:.3f} s | cached {med(cached)} | uncached {med(uncached)} | "

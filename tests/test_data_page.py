@@ -13,9 +13,9 @@ import datetime as dt
 import io
 import shutil
 
-import duckdb
 import pandas as pd
 import pytest
+from fixtures_ingest.helpers import query as ingest_query
 from streamlit.testing.v1 import AppTest
 
 from command_center import config, headline
@@ -30,12 +30,8 @@ TODAY_WINDOW = Period(TODAY, TODAY, NOW)  # 今日 at the pinned clock: 0:00 unt
 
 
 def sql(path, query, params=None):
-    """Run one independent query on ``path`` and close the connection."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(query, params or []).fetchall()
-    finally:
-        con.close()
+    """Run one independent query on ``path`` (base + the imports' delta)."""
+    return ingest_query(path, query, params)
 
 
 def open_page() -> AppTest:
