@@ -39,6 +39,7 @@ from command_center.ingest.mapping import (
     read_source_toml,
 )
 from command_center.ingest.report import ImportReport
+from command_center.rollups import build_rollups
 from command_center.schema import DATASETS
 from command_center.warehouse import (
     SCHEMA_VERSION,
@@ -98,6 +99,7 @@ def import_file(
                     report = load_file(con, plan, crs=crs, geo=geo, file_label=label,
                                        now=now, timezone=site.timezone)
                     merge_staged(con, ds, report)
+                    build_rollups(con)
                 finally:
                     cleanup(con)
                 report.check()
