@@ -105,3 +105,32 @@ def built_before(run=None) -> dt.datetime | None:
     (None: no roll-ups)."""
     at = status(run)["built_at"]
     return None if at is None else dt.datetime.combine(at.date(), dt.time())
+
+
+# the page filters of queries/incidents an incidents_daily row cannot answer, and their open value
+_NOT_ROLLED = {"subcategories": (), "severities": (), "weekdays": (), "min_hour": 0,
+               "max_hour": 23, "q": ""}
+
+
+def _open(value, default) -> bool:
+    return (not value) if isinstance(default, tuple) else (value or default) == default
+
+
+def incident_trend(run, **params):
+    """queries/incidents/incidents_by_period (same parameters), read from the roll-up for the
+    days it covers when the page filters allow it (none on subcategory, severity, weekday, hour
+    or text), else from the records."""
+    if run is None:
+        from queries import run_query as run
+    before = built_before(run)
+    if before is None or not all(_open(params.get(k), d) for k, d in _NOT_ROLLED.items()):
+        return run("incidents/incidents_by_period", **params)
+    return run("incidents/incidents_by_period_rollup", **params, rollup_before=before)
+
+
+def subcategories(run=None):
+    """queries/incidents/subcategories_by_category, from the roll-up when there is one."""
+    if run is None:
+        from queries import run_query as run
+    name = "incidents/subcategories_by_category"
+    return run(name + ("_rollup" if built_before(run) is not None else ""))
