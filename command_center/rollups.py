@@ -132,5 +132,5 @@ def subcategories(run=None):
     """queries/incidents/subcategories_by_category, from the roll-up when there is one."""
     if run is None:
         from queries import run_query as run
-    name = "incidents/subcategories_by_category"
-    return run(name + ("_rollup" if built_before(run) is not None else ""))
+    return run("incidents/subcategories_by_category_rollup" if built_before(run) is not None
+               else "incidents/subcategories_by_category")
