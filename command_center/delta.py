@@ -29,10 +29,16 @@ from command_center.schema import DATASETS
 
 REPLACED_KEYS = "_replaced_keys"  # (dataset, key): base rows an import replaced
 REPLACED_QUARANTINE = "_replaced_quarantine"  # (dataset, file): quarantine re-done by an import
+REPLACED_PARTS = "_replaced_parts"  # (rollup, part): roll-up partitions an import recomputed
+STALE = "_stale_tables"  # (name): stored results an import made out of date (read live instead)
 DELTA_TABLES = (
     f"create table if not exists {REPLACED_KEYS} (dataset varchar, key varchar)",
     f"create table if not exists {REPLACED_QUARANTINE} (dataset varchar, file varchar)",
+    f"create table if not exists {REPLACED_PARTS} (rollup varchar, part date)",
+    f"create table if not exists {STALE} (name varchar)",
 )
+# the datasets the four-color scores read: an import of one makes the stored scores stale
+RISK_SOURCES = ("communities", "incidents", "disputes", "typhoons", "evacuations")
 
 
 def delta_path(warehouse: Path) -> Path:
@@ -90,6 +96,12 @@ def merged_sql(con, table: str, base: str, delta: str | None, fixed: bool = Fals
     the delta as it is now (a reader's: an empty delta table costs nothing, new keys only cost
     a UNION ALL)."""
     b = f"{_ident(base)}.main.{_ident(table)}"
+    if delta is not None and con.execute(
+            "select count(*) from duckdb_tables() where database_name = ? and table_name = ?",
+            [delta, STALE]).fetchone()[0]:
+        stale = _stale_sql(con, table, base, delta, fixed)
+        if stale is not None:
+            return stale
     if delta is None or not con.execute(
             "select count(*) from duckdb_tables() where database_name = ? and table_name = ?",
             [delta, table]).fetchone()[0]:
@@ -108,6 +120,13 @@ def merged_sql(con, table: str, base: str, delta: str | None, fixed: bool = Fals
         return (f"select w.* from {b} w anti join (select key from {replaced} "
                 f"where dataset = {sql_text(table)}) r on r.key = w.{key} "
                 f"union all by name select * from {d}")
+    from command_center import rollups
+
+    if table in rollups.ROLLUPS:
+        part = _ident(rollups.ROLLUPS[table].partition)
+        return (f"select w.* from {b} w anti join (select part from {dl}.main.{REPLACED_PARTS} "
+                f"where rollup = {sql_text(table)}) r on r.part = w.{part} "
+                f"union all by name select * from {d}")
     if table == "quarantine":
         return (f"select q.* from {b} q anti join {dl}.main.{REPLACED_QUARANTINE} r "
                 f"on r.dataset = q.dataset and r.file = q.file "
@@ -118,6 +137,25 @@ def merged_sql(con, table: str, base: str, delta: str | None, fixed: bool = Fals
     if table == "import_log":
         return f"select * from {b} union all by name select * from {d}"
     return f"select * from {b}"
+
+
+def _stale_sql(con, table: str, base: str, delta: str | None, fixed: bool) -> str | None:
+    """A stored result an import made stale reads as empty (its users compute it live)."""
+    if delta is None or table != rollups_risk_table():
+        return None
+    stale = f"{_ident(delta)}.main.{STALE}"
+    if fixed:
+        return (f"select * from {_ident(base)}.main.{_ident(table)} "
+                f"where not exists (select 1 from {stale} where name = {sql_text(table)})")
+    if con.execute(f"select count(*) from {stale} where name = ?", [table]).fetchone()[0]:
+        return f"select * from {_ident(base)}.main.{_ident(table)} where false"
+    return f"select * from {_ident(base)}.main.{_ident(table)}"
+
+
+def rollups_risk_table() -> str:
+    from command_center.rollups import RISK_TABLE
+
+    return RISK_TABLE
 
 
 def attach_delta(con, warehouse: Path, base: str = "wh", alias: str = "dl") -> str | None:
@@ -218,6 +256,45 @@ def note_replaced_quarantine(con, dataset: str, file: str) -> None:
         con.execute(f"insert into {REPLACED_QUARANTINE} values (?, ?)", [dataset, file])
 
 
+def touched_partitions(con, ds) -> None:
+    """Before an import's merge: temp table ``_touched(rollup, part)``, the partitions of the
+    roll-ups of ``ds`` holding the file's rows, as stored now and as the file has them."""
+    from command_center.rollups import ROLLUPS
+
+    con.execute("create or replace temp table _touched (rollup varchar, part date)")
+    key = _ident(ds.key)
+    for r in ROLLUPS.values():
+        if r.dataset != ds.name:
+            continue
+        con.execute(
+            f"insert into _touched select distinct {sql_text(r.name)}, {r.partition_expr} "
+            f"from {_ident('all_' + ds.name)} where {key} in (select {key} from staged) "
+            f"union select {sql_text(r.name)}, {r.partition_expr} from staged")
+
+
+def refresh_rollups(con, dataset: str) -> None:
+    """After an import's merge into the delta: the touched partitions of the dataset's
+    roll-ups computed again over base + delta and kept in the delta (readers take them instead
+    of the base's), and the stored four-color scores marked stale when the dataset feeds them."""
+    from command_center.rollups import ROLLUPS, rollup_select
+
+    for r in ROLLUPS.values():
+        if r.dataset != dataset:
+            continue
+        parts = f"select part from _touched where rollup = {sql_text(r.name)}"
+        source = _ident("all_" + dataset)
+        con.execute(f"create table if not exists {r.name} as "
+                    f"{rollup_select(r.name, source, None)} limit 0")
+        con.execute(f"delete from {r.name} where {_ident(r.partition)} in ({parts})")
+        con.execute(f"insert into {r.name} by name {rollup_select(r.name, source, parts)}")
+        con.execute(f"insert into {REPLACED_PARTS} select rollup, part from _touched "
+                    f"where rollup = ?", [r.name])
+    con.execute("drop table if exists _touched")
+    if dataset in RISK_SOURCES and not con.execute(
+            f"select count(*) from {STALE} where name = ?", [rollups_risk_table()]).fetchone()[0]:
+        con.execute(f"insert into {STALE} values (?)", [rollups_risk_table()])
+
+
 def remove(warehouse: Path) -> None:
     for p in (delta_path(warehouse), Path(str(delta_path(warehouse)) + ".wal")):
         with contextlib.suppress(FileNotFoundError):
@@ -256,6 +333,9 @@ def compact_locked(warehouse: Path) -> bool:
             kept = dict(con.execute(
                 "select key, value from dl.meta where key <> 'base_build_id'").fetchall())
             con.execute("detach dl")
+            from command_center.rollups import build_rollups
+
+            build_rollups(con)  # over the merged tables, as a build writes them
             W.set_meta(con, **kept, build_id=W.new_build_id())
             con.execute("checkpoint")
         W.swap_in(tmp, warehouse)

@@ -74,6 +74,7 @@ __all__ = ["DATA_START_QUERY", "DEFAULT_MIN_WINDOW_DAYS", "DEFAULT_PATH", "DIREC
            "turned_top", "window_note"]
 
 QUERY = "risk/scores_by_community"
+STORED_QUERY = "risk/stored_scores"
 DATA_START_QUERY = "risk/data_start"
 NO_PREVIOUS = "上期无数据，不比较等级变化"
 
@@ -159,20 +160,40 @@ def previous_window(period: Period, *, warehouse: Path | str | None = None,
 
 # ------------------------------------------------------------------ scores
 def _run(windows: list[Period], communities, warehouse, model: Model | None) -> pd.DataFrame:
+    """Scores of ``windows`` (``period_no`` 1… in their order): a closed month's window stored
+    with the warehouse under the same model is read (command_center/risk_store.py), the
+    others are computed live by the same query."""
+    from command_center import risk_store, rollups
     from queries import run_query, run_query_uncached
 
     model = model or load_model()
-    params = {
-        **model.params(),
-        "period_starts": [p.start_at for p in windows],
-        "period_ends": [p.end_before for p in windows],
-        "communities": list(communities or []),
-    }
-    if warehouse is not None:
-        return run_query_uncached(QUERY, warehouse, **params)
-    # tuples: hashable for the cache
-    return run_query(QUERY, **{k: tuple(v) if isinstance(v, list) else v
-                               for k, v in params.items()})
+
+    def run(name, **params):
+        if warehouse is not None:
+            return run_query_uncached(name, warehouse, **params)
+        # tuples: hashable for the cache
+        return run_query(name, **{k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in params.items()})
+
+    def asked(ws: list[Period]) -> dict:
+        return {"period_starts": [p.start_at for p in ws], "period_ends": [p.end_before for p in ws],
+                "communities": list(communities or [])}
+
+    stored = None
+    if rollups.status(run)["has_risk_scores"]:
+        stored = run(STORED_QUERY, **asked(windows), model_key=risk_store.model_key(model))
+    done = set() if stored is None else set(stored["period_no"].astype(int))
+    todo = [i for i in range(len(windows)) if i + 1 not in done]
+    if not todo:
+        return stored.reset_index(drop=True)
+    live = run(QUERY, **model.params(), **asked([windows[i] for i in todo]))
+    if not done:
+        return live
+    live["period_no"] = [todo[n - 1] + 1 for n in live["period_no"].astype(int)]
+    out = pd.concat([stored, live.astype(stored.dtypes.to_dict(), errors="ignore")],
+                    ignore_index=True)
+    return out.sort_values(["period_no", "score", "community_code"],
+                           ascending=[True, False, True], kind="stable").reset_index(drop=True)
 
 
 def scores(period: Period, communities=None, *, warehouse: Path | str | None = None,

@@ -28,7 +28,8 @@ from pathlib import Path
 from command_center import config
 from command_center.schema import BUILD_ORDER, DATASETS, EXTRA_COLUMNS, RAW_ENUM_COLUMNS, raw_column
 
-SCHEMA_VERSION_BASE = "3"  # 2: the staging layer; 3: <enum>_raw columns (values as imported)
+# 2: the staging layer; 3: <enum>_raw columns (values as imported); 4: roll-ups (rollups.py)
+SCHEMA_VERSION_BASE = "4"
 
 SYSTEM_TABLES = {
     "quarantine": (
@@ -107,8 +108,8 @@ def create_tables(con) -> None:
 
 
 def upgrade(warehouse: Path) -> bool:
-    """Bring a warehouse written by an older version up to ``SCHEMA_VERSION`` (new tables and
-    the staging layer; no row is touched), by the same copy-and-swap as every writer. Returns
+    """Bring a warehouse written by an older version up to ``SCHEMA_VERSION`` (new tables, the
+    staging layer and the roll-ups; no row of a dataset is touched), by the same copy-and-swap as every writer. Returns
     True when it had to."""
     import duckdb
 
@@ -135,6 +136,9 @@ def upgrade(warehouse: Path) -> bool:
         try:
             con = duckdb.connect(str(tmp))
             create_tables(con)
+            from command_center.rollups import build_rollups
+
+            build_rollups(con)  # a warehouse of an older version has none, or older ones
             con.execute("checkpoint")
             con.close()
             swap_in(tmp, warehouse)

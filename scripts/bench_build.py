@@ -78,6 +78,25 @@ def _import_file(exports: Path, out: Path, n: int = 1000) -> Path:
     return path
 
 
+def _utf8_copies(files: list[Path], scratch: Path) -> list[str]:
+    """The CSVs as DuckDB can read them: GBK exports (small ones: 纠纷, 防台转移) transcoded to
+    UTF-8 first, outside the timed read (DuckDB reads UTF-8 and UTF-16 only)."""
+    sys.path.insert(0, str(ROOT))
+    from command_center.ingest.reading import detect_encoding
+
+    out = []
+    for f in files:
+        enc = detect_encoding(f)
+        if enc.startswith("utf-8"):
+            out.append(str(f))
+            continue
+        scratch.mkdir(parents=True, exist_ok=True)
+        copy = scratch / f.name
+        copy.write_text(f.read_text(encoding=enc), encoding="utf-8")
+        out.append(str(copy))
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scale", choices=sorted(SCALES), default="2M")
@@ -103,7 +122,8 @@ def main() -> None:
     t_build, m_build, lines = _child(_CHILD, [root, "build", "--exports", str(exports),
                                               "--warehouse", str(warehouse)], env)
     print("\n".join(line for line in lines if "用时" in line or "仓库" in line))
-    csvs = sorted(str(f) for f in exports.rglob("*.csv") if not f.name.startswith("_"))
+    csvs = _utf8_copies(sorted(f for f in exports.rglob("*.csv") if not f.name.startswith("_")),
+                        a.out / "floor_csv")
     floor_db = a.out / "floor.duckdb"
     floor_db.unlink(missing_ok=True)
     t_floor, m_floor, floor_out = _child(_FLOOR, [str(floor_db), *csvs], env)

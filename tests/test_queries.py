@@ -59,6 +59,9 @@ EXAMPLES = {
     # queries/data/unmapped_values (vocab.mapped_values()) and the 原始类别/原始来源 toggle
     "mapped": ["incidents.category.市容环卫"],
     "raw": True,
+    # queries reading the roll-ups (command_center/rollups.py): their build day, the model's key
+    "rollup_before": dt.datetime(2026, 11, 1),
+    "model_key": "no-such-model",
 }
 
 

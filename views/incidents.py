@@ -7,7 +7,7 @@ from html import escape
 import plotly.graph_objects as go
 import streamlit as st
 
-from command_center import config, headline
+from command_center import config, headline, rollups
 from command_center.formatting import fmt_count
 from command_center.maps import base, layers
 from command_center.ui import charts, filters
@@ -46,7 +46,7 @@ st.title("警情事件")
 g = filters.current()
 period = g.period
 
-subcats = run_query("incidents/subcategories_by_category")
+subcats = rollups.subcategories(run_query)
 sub_map: dict[str, list[str]] = {}
 for cat, sub in zip(subcats["category"], subcats["subcategory"], strict=True):
     sub_map.setdefault(cat, []).append(sub)
@@ -66,11 +66,11 @@ st.caption(f"{period.label()} · {scope}" + (f" · {narrowing}" if narrowing els
 
 # ---------------------------------------------------------------- headline figures
 cover = headline.coverage(run_query)
-now = q("incidents/totals").iloc[0]
-ya = q("incidents/totals", g.with_period(period.year_ago())).iloc[0] if cover.incidents(
-    period.year_ago()) else {}
-prev = q("incidents/totals", g.with_period(period.previous())).iloc[0] if cover.incidents(
-    period.previous()) else {}
+# this period, 同比 and 环比 in one query; a comparison window the data does not cover: {}
+now, prev, ya = headline.incident_rows(
+    run_query, [period, period.previous(), period.year_ago()], g.communities, **page_params)
+ya = ya if cover.incidents(period.year_ago()) else {}
+prev = prev if cover.incidents(period.previous()) else {}
 total = int(now["incident_count"])
 
 
@@ -103,7 +103,7 @@ choice = ctl.segmented_control("统计粒度", list(inc.GRAINS), format_func=inc
                                default="auto", key=inc.GRAIN, bind="query-params",
                                required=True, label_visibility="collapsed")
 grain = inc.auto_grain(period.days) if choice in (None, "auto") else choice
-trend = q("incidents/incidents_by_period", grain=grain)
+trend = rollups.incident_trend(run_query, **g.params(), **page_params, grain=grain)
 fig = go.Figure()
 fig.add_scatter(x=trend["bucket_on"], y=trend["year_ago_count"], name="去年同期", mode="lines",
                 line=dict(color=GREY, dash="dash"),

@@ -24,6 +24,7 @@ from command_center.ingest.load import cleanup, load_file, log_import, merge_sta
 from command_center.ingest.mapping import SiteMapping, read_source_toml
 from command_center.ingest.report import BuildReport, DatasetReport, ImportReport
 from command_center.ingest.upsert import archived_files
+from command_center.rollups import build_rollups
 from command_center.schema import BUILD_ORDER, DATASETS
 from command_center.warehouse import (
     SCHEMA_VERSION,
@@ -83,6 +84,7 @@ def build_warehouse(
                 for name in BUILD_ORDER:
                     report.datasets[name] = _build_dataset(con, name, exports_dir / name, geo,
                                                            now, say, imports_dir / name)
+                build_rollups(con)
                 set_meta(con, build_id=report.build_id, built_at=report.built_at,
                          updated_at=report.built_at, schema_version=SCHEMA_VERSION,
                          exports_dir=str(exports_dir))

@@ -39,6 +39,7 @@ from command_center.ingest.mapping import (
     read_source_toml,
 )
 from command_center.ingest.report import ImportReport
+from command_center.rollups import build_rollups
 from command_center.schema import DATASETS
 from command_center.warehouse import (
     SCHEMA_VERSION,
@@ -116,7 +117,13 @@ def _import_locked(plan, ds, file: Path, label: str, crs: str, site: SiteMapping
             try:
                 report = load_file(con, plan, crs=crs, geo=geo, file_label=label,
                                    now=now, timezone=site.timezone)
+                if base_id:  # the roll-ups' partitions the file touches, old and new
+                    delta.touched_partitions(con, ds)
                 merge_staged(con, ds, report)
+                if base_id:
+                    delta.refresh_rollups(con, ds.name)
+                else:
+                    build_rollups(con)
             finally:
                 cleanup(con)
             report.check()
