@@ -136,3 +136,16 @@ def hbars(items: list[tuple[str, float, str]], color: str) -> str:
         for k, v, text in items
     ) + "</div>"
 
+
+
+def hour_columns(box: str, title: str, unit: str, by_hour: pd.DataFrame, count_col: str) -> None:
+    """Today's counts by hour as HTML columns, each as high as its share of the busiest hour."""
+    top = max(int(by_hour[count_col].max() or 0), 1)
+    cols = "".join(
+        f'<div class="c"><span class="n">{int(n) or ""}</span>'
+        f'<div style="height:{n / top * 85:.1f}%"></div>'
+        f"<span>{int(hour)}</span></div>"
+        for n, hour in zip(by_hour[count_col], by_hour["hour"], strict=True)
+    )
+    html(f'<div class="wall-box" data-box="{box}"><h3>{title}'
+         f'<small>单位：{unit} · 横轴：时</small></h3><div class="wall-cols">{cols}</div></div>')
