@@ -252,18 +252,8 @@ def _where(ds: Dataset, q: Question, personal_ok: bool, params: dict) -> str:
         if f.op == "empty":
             empty = f"({col} is null" + (f" or trim({col}) = ''" if c.type == "VARCHAR" else "") + ")"
             parts.append(empty if f.value else f"not {empty}")
-        elif f.op == "range":
-            lo, hi = f.value
-            if lo is not None:
-                parts.append(f"cast({col} as timestamp) >= {p(_at(lo))}")
-            if hi is not None:
-                parts.append(f"cast({col} as timestamp) < {p(_at(hi) + dt.timedelta(days=1))}")
-        elif f.op == "between":
-            lo, hi = f.value
-            if lo is not None:
-                parts.append(f"{col} >= {p(float(lo))}")
-            if hi is not None:
-                parts.append(f"{col} <= {p(float(hi))}")
+        elif f.op in ("range", "between"):
+            parts.extend(f"{sql}{p(v)}" for sql, v in _bounds(col, f.op, *f.value))
         elif f.op == "in":
             values = list(f.value)
             if c.kind == "bool":
@@ -274,6 +264,21 @@ def _where(ds: Dataset, q: Question, personal_ok: bool, params: dict) -> str:
         elif f.op == "contains":
             parts.append(f"contains(lower(cast({col} as varchar)), lower({p(str(f.value))}))")
     return " and ".join(parts) or "true"
+
+
+def _bounds(col: str, op: str, lo, hi) -> list[tuple[str, object]]:
+    """``(sql, value)`` per bound given: ``range`` dates with the end day included,
+    ``between`` numbers in ``[lo, hi]``."""
+    if op == "range":
+        col = f"cast({col} as timestamp)"
+        lo = None if lo is None else _at(lo)
+        hi = None if hi is None else _at(hi) + dt.timedelta(days=1)
+        upper = "<"
+    else:
+        lo = None if lo is None else float(lo)
+        hi = None if hi is None else float(hi)
+        upper = "<="
+    return [(f"{col} {cmp} ", v) for cmp, v in ((">=", lo), (upper, hi)) if v is not None]
 
 
 def _at(d) -> dt.datetime:
@@ -403,6 +408,15 @@ def map_columns(ds: Dataset) -> tuple[Column | None, Column | None, Column | Non
     return com, (lon if lat else None), (lat if lon else None)
 
 
+def _located(q: Question) -> tuple[Dataset, Column, Column]:
+    """The question's dataset with its longitude and latitude columns (refused without)."""
+    ds = dataset(q.dataset)
+    _, lon, lat = map_columns(ds)
+    if lon is None:
+        raise ExploreError(f"数据集“{ds.title}”没有经纬度字段")
+    return ds, lon, lat
+
+
 def build_by_community(q: Question, *, personal_ok: bool = False) -> tuple[str, dict]:
     """The question's measure per community (for the choropleth): ``community_code``, ``value``.
     The question's own dimensions and top-N do not apply: one value per community."""
@@ -417,10 +431,7 @@ def build_cells(q: Question, *, personal_ok: bool = False, cell_deg: float = CEL
                 limit: int = CELLS_MAX) -> tuple[str, dict]:
     """Records with a location counted in square cells of ``cell_deg`` degrees (WGS-84):
     ``west, south, east, north, n``, the fullest cells first, at most ``limit``."""
-    ds = dataset(q.dataset)
-    _, lon, lat = map_columns(ds)
-    if lon is None:
-        raise ExploreError(f"数据集“{ds.title}”没有经纬度字段")
+    ds, lon, lat = _located(q)
     params: dict = {}
     where = _where(ds, q, personal_ok, params)
     params["cell_deg"] = float(cell_deg)
@@ -439,10 +450,7 @@ def build_points(q: Question, *, personal_ok: bool = False,
                  limit: int = POINTS_MAX) -> tuple[str, dict]:
     """Located records for the map (few only): key, ``lon``, ``lat``, the main time and the
     first category column (for the tooltip), by key, at most ``limit``."""
-    ds = dataset(q.dataset)
-    _, lon, lat = map_columns(ds)
-    if lon is None:
-        raise ExploreError(f"数据集“{ds.title}”没有经纬度字段")
+    ds, lon, lat = _located(q)
     params: dict = {}
     where = _where(ds, q, personal_ok, params)
     extra = [c for c in (time_column(ds), next((c for c in ds.columns if c.kind == "enum"), None))
