@@ -207,14 +207,7 @@ for name in fcols:
 by = [d for d in (by1, by2) if d]
 by = list(dict.fromkeys(by))
 url_want = url.want(ds_name, by, measure, int(top), show, win, chosen, map_mode)
-for key in url.URL_KEYS:
-    have = st.query_params.get_all(key)
-    value = url_want.get(key)
-    if value is None:
-        if have:
-            del st.query_params[key]
-    elif have != (value if isinstance(value, list) else [value]):
-        st.query_params[key] = value
+filters.sync_url(url_want, url.URL_KEYS)
 
 # ---------------------------------------------------------------- 我的查询
 me = current.viewer()
