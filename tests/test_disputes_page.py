@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from command_center.formatting import fmt_count, fmt_pct
+from tests.every_page import open_page
 from tests.test_incidents_page import (
     END,
     NOW,
@@ -25,7 +26,6 @@ from tests.test_incidents_page import (
     fmt_change,
     metric,
     one,
-    open_page,
 )
 
 TODAY = NOW.date()
@@ -45,11 +45,7 @@ OPEN_AT = (f"received_at < ? and (status in ('已受理', '调处中') "
 
 
 def dispute_page(fixture_warehouse, **global_filters):
-    at = open_page(fixture_warehouse, **global_filters)
-    at.switch_page("views/disputes.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page("views/disputes.py", state=global_filters)
 
 
 @pytest.fixture(scope="module")
