@@ -1,6 +1,6 @@
 """数据探索: any dataset, filtered on any column, grouped by up to two dimensions, one measure.
 
-UI only: the question is built into SQL by ``queries/explore.py`` (identifiers from the schema,
+UI only: the question is built into SQL by ``command_center/explore/`` (identifiers from the schema,
 values as parameters) and run on the viewer's scoped connection; the question lives in the URL
 (``command_center/ui/explore_url.py``). The sidebar's period is the default time window on the
 dataset's main time column (it can be switched off); other time columns have their own filters.
@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from command_center import config, explore_store
+from command_center import explore as ex
 from command_center.access import current
 from command_center.formatting import fmt_count
 from command_center.maps import base, layers
@@ -28,7 +29,6 @@ from command_center.ui.export import download_buttons
 from command_center.ui.maps import show_map
 from command_center.ui.tables import records_table
 from queries import console
-from queries import explore as ex
 
 OP_NAMES = {"range": "时间范围", "between": "数值范围", "in": "取值", "contains": "包含文字",
             "empty": "是否为空"}
