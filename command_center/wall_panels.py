@@ -110,7 +110,7 @@ def _disputes_panel(now, cfg, tick, typhoon, risk) -> None:
         items = [(str(r.dispute_type), float(r.open_count), f"{int(r.open_count)} 件")
                  for r in by_type.head(15).itertuples()]
         html(f'<div class="wall-box" data-box="dispute_types"><h3>在办矛盾纠纷（按类型）'
-              f"<small>已受理 + 调处中</small></h3>"
+              f" <small>已受理 + 调处中</small></h3>"
               f"{hbars(items, DISPUTE_COLOR) if items else '暂无在办纠纷'}</div>")
     with right:
         overdue = by_type[by_type["overdue_count"] > 0].sort_values("overdue_count",
@@ -154,7 +154,7 @@ def _typhoon_standby(now: dt.datetime) -> None:
                     f"{fmt_count(num(by_level.loc[lv, 'sum']))} 人") for lv in levels],
                   SHELTER_COLOR)
     html(f'<div class="wall-box wall-standby" data-box="typhoon">'
-          f'<h3>当前无生效的台风预警<small>防台准备</small></h3>'
+          f'<h3>当前无生效的台风预警 <small>防台准备</small></h3>'
           f'<div class="wall-standby-tiles">{tiles_html}</div>'
           f'<h3 style="margin-top:2vh">避灾安置场所容量（按级别）</h3>{bars}</div>')
 
