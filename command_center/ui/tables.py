@@ -110,8 +110,10 @@ def paged_records(*, total: int, page_key: str, page_size: int, caption: str,
     if int(st.session_state.get(page_key) or 1) > pages:
         st.session_state[page_key] = pages
     r1, r2, r3, r4 = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
-    page_no = r1.number_input(f"页码（共 {pages} 页）", min_value=1, max_value=pages, value=1,
-                              step=1, key=page_key, bind="query-params")
+    # no value=: the default is min_value (1); a value as well as the clamp's Session State
+    # write made Streamlit log "created with a default value but also set via Session State"
+    page_no = r1.number_input(f"页码（共 {pages} 页）", min_value=1, max_value=pages, step=1,
+                              key=page_key, bind="query-params")
     r2.caption(f"共 {fmt_count(total)} 条，每页 {page_size} 条，{caption}")
     records_table(display(fetch(page_size, (int(page_no) - 1) * page_size)), key=table_key,
                   height=420)
