@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from command_center import config
 from command_center.access import store
+from command_center.sqlite_store import open_store
 
 SCHEMA = """
 create table if not exists saved_queries (
@@ -51,17 +51,9 @@ def path() -> Path:
 
 @contextlib.contextmanager
 def _connect():
-    p = path()
-    p.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(p, timeout=10)
-    con.row_factory = sqlite3.Row
-    try:
-        con.execute("pragma busy_timeout=10000")
-        con.executescript(SCHEMA)
-        with con:
-            yield con
-    finally:
-        con.close()
+    """A connection in one transaction (committed on success, rolled back on error)."""
+    with open_store(path(), SCHEMA, wal=False) as con, con:
+        yield con
 
 
 def save(owner: str, name: str, query: str, shared: bool) -> Saved:

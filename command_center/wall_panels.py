@@ -16,6 +16,7 @@ from command_center.wall_map import legend_bar, map_layers, show_map
 from command_center.wall_render import (
     change_span,
     hbars,
+    hour_columns,
     html,
     latest_list,
     num,
@@ -89,16 +90,8 @@ def _incidents_panel(now, cfg, tick, typhoon, risk) -> None:
     with left:
         _kpi_tiles(now, None, risk)
     with center, st.container(key="wall_bars"):
-        by_hour = run_query("wall/incidents_by_hour", start=start, now=now)
-        top = max(int(by_hour["incident_count"].max() or 0), 1)
-        cols = "".join(
-            f'<div class="c"><span class="n">{int(r.incident_count) or ""}</span>'
-            f'<div style="height:{r.incident_count / top * 85:.1f}%"></div>'
-            f"<span>{int(r.hour)}</span></div>"
-            for r in by_hour.itertuples()
-        )
-        html(f'<div class="wall-box" data-box="by_hour"><h3>今日警情时段分布'
-              f'<small>单位：起 · 横轴：时</small></h3><div class="wall-cols">{cols}</div></div>')
+        hour_columns("by_hour", "今日警情时段分布", "起",
+                     run_query("wall/incidents_by_hour", start=start, now=now), "incident_count")
         by_cat = run_query("wall/incidents_by_category", start=start, now=now)
         items = [(str(r.category), float(r.incident_count), f"{int(r.incident_count)} 起")
                  for r in by_cat.head(9).itertuples()]
@@ -117,7 +110,7 @@ def _disputes_panel(now, cfg, tick, typhoon, risk) -> None:
         items = [(str(r.dispute_type), float(r.open_count), f"{int(r.open_count)} 件")
                  for r in by_type.head(15).itertuples()]
         html(f'<div class="wall-box" data-box="dispute_types"><h3>在办矛盾纠纷（按类型）'
-              f"<small>已受理 + 调处中</small></h3>"
+              f" <small>已受理 + 调处中</small></h3>"
               f"{hbars(items, DISPUTE_COLOR) if items else '暂无在办纠纷'}</div>")
     with right:
         overdue = by_type[by_type["overdue_count"] > 0].sort_values("overdue_count",
@@ -161,7 +154,7 @@ def _typhoon_standby(now: dt.datetime) -> None:
                     f"{fmt_count(num(by_level.loc[lv, 'sum']))} 人") for lv in levels],
                   SHELTER_COLOR)
     html(f'<div class="wall-box wall-standby" data-box="typhoon">'
-          f'<h3>当前无生效的台风预警<small>防台准备</small></h3>'
+          f'<h3>当前无生效的台风预警 <small>防台准备</small></h3>'
           f'<div class="wall-standby-tiles">{tiles_html}</div>'
           f'<h3 style="margin-top:2vh">避灾安置场所容量（按级别）</h3>{bars}</div>')
 
@@ -234,16 +227,9 @@ def _patrols_panel(now, cfg, tick, typhoon, risk) -> None:
               unit="个", sub=f"本月{f('patrols_done').label} "
                             f"{fmt_count(done_month.get('done_count') or 0)} 次")
     with center, st.container(key="wall_bars"):
-        by_hour = run_query("wall/patrols_by_hour", start=today_start(now), now=now)
-        top = max(int(by_hour["task_count"].max() or 0), 1)
-        cols = "".join(
-            f'<div class="c"><span class="n">{int(r.task_count) or ""}</span>'
-            f'<div style="height:{r.task_count / top * 85:.1f}%"></div>'
-            f"<span>{int(r.hour)}</span></div>"
-            for r in by_hour.itertuples()
-        )
-        html(f'<div class="wall-box" data-box="patrols_by_hour"><h3>今日签到巡逻任务时段分布'
-              f'<small>单位：次 · 横轴：时</small></h3><div class="wall-cols">{cols}</div></div>')
+        hour_columns("patrols_by_hour", "今日签到巡逻任务时段分布", "次",
+                     run_query("wall/patrols_by_hour", start=today_start(now), now=now),
+                     "task_count")
         cov = run_query("patrols/coverage_by_community", **month.params(), communities=[],
                         patrol_types=[])
         items = [(str(r.community_name), float(r.patrol_hours),

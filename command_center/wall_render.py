@@ -121,7 +121,8 @@ def change_span(key: str, now_value, before) -> str:
 
 def side_box(box: str, title: str, rows_html: str, note: str = "") -> None:
     with st.container(key="wall_side"):
-        small = f"<small>{escape(note)}</small>" if note else ""
+        # a space before the note: its text must not run into the title (最新警情 第1/2页)
+        small = f" <small>{escape(note)}</small>" if note else ""
         html(f'<div class="wall-box" data-box="{box}"><h3>{escape(title)}{small}</h3>'
               f'<table class="wall-list">{rows_html}</table></div>')
 
@@ -136,3 +137,16 @@ def hbars(items: list[tuple[str, float, str]], color: str) -> str:
         for k, v, text in items
     ) + "</div>"
 
+
+
+def hour_columns(box: str, title: str, unit: str, by_hour: pd.DataFrame, count_col: str) -> None:
+    """Today's counts by hour as HTML columns, each as high as its share of the busiest hour."""
+    top = max(int(by_hour[count_col].max() or 0), 1)
+    cols = "".join(
+        f'<div class="c"><span class="n">{int(n) or ""}</span>'
+        f'<div style="height:{n / top * 85:.1f}%"></div>'
+        f"<span>{int(hour)}</span></div>"
+        for n, hour in zip(by_hour[count_col], by_hour["hour"], strict=True)
+    )
+    html(f'<div class="wall-box" data-box="{box}"><h3>{title} '
+         f'<small>单位：{unit} · 横轴：时</small></h3><div class="wall-cols">{cols}</div></div>')

@@ -86,3 +86,12 @@ def wh(fixture_warehouse):
     con = duckdb.connect(str(fixture_warehouse), read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture()
+def base_wh(tmp_path) -> Path:
+    """A warehouse of the test's own to import into: the 102 communities and two social
+    organizations (``fixtures_ingest.helpers.base_warehouse``), in ``tmp_path``."""
+    from fixtures_ingest.helpers import base_warehouse
+
+    return base_warehouse(tmp_path)

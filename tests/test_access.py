@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import sqlite3
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -33,14 +32,6 @@ def _new_lines(before: int) -> list[dict]:
 
 def _mark() -> int:
     return len(audit.entries())
-
-
-@pytest.fixture()
-def wh(fixture_warehouse):
-    con = duckdb.connect(str(fixture_warehouse), read_only=True,
-                         config={"enable_external_access": False, "threads": 2})
-    yield con
-    con.close()
 
 
 # ------------------------------------------------------------------ accounts and lock-out

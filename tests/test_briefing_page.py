@@ -10,20 +10,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from command_center.periods import Period
+from tests.every_page import open_page
 
 OCT = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))  # last complete month on 11-20
 NOW = dt.datetime(2026, 11, 20, 12, 30)  # tests/conftest.py FIXTURE_NOW (CC_CLOCK_NOW)
 
 
 def _app(query: dict | None = None) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=120)
-    for k, v in (query or {}).items():
-        app.query_params[k] = v
-    app.run()
-    app.switch_page("views/briefing.py")
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return open_page("views/briefing.py", query=query)
 
 
 def _texts(app) -> list[str]:

@@ -6,7 +6,7 @@ import os
 import shutil
 
 import pytest
-from fixtures_ingest.helpers import GEO, base_warehouse, communities, file_hash, query, write_csv
+from fixtures_ingest.helpers import GEO, communities, file_hash, query, write_csv
 
 from command_center import delta
 from command_center.ingest.build import build_warehouse
@@ -23,8 +23,8 @@ def rows(ids, status="处置中"):
 
 
 @pytest.fixture()
-def wh(tmp_path):
-    return base_warehouse(tmp_path)
+def wh(base_wh):
+    return base_wh
 
 
 def imp(tmp_path, wh, name, body):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from command_center.formatting import fmt_count, fmt_pct
+from tests.every_page import open_page
 from tests.test_incidents_page import (
     END,
     NOW,
@@ -25,7 +26,6 @@ from tests.test_incidents_page import (
     fmt_change,
     metric,
     one,
-    open_page,
 )
 
 TODAY = NOW.date()
@@ -45,11 +45,7 @@ OPEN_AT = (f"received_at < ? and (status in ('已受理', '调处中') "
 
 
 def dispute_page(fixture_warehouse, **global_filters):
-    at = open_page(fixture_warehouse, **global_filters)
-    at.switch_page("views/disputes.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page("views/disputes.py", state=global_filters)
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +220,18 @@ def test_org_filter(fixture_warehouse, wh):
     assert not at.exception
     assert metric(at, "纠纷受理").value == fmt_count(
         count(wh, START, END, "mediator_org_id = ?", (org,)))
+
+
+def test_page_number_past_the_end_is_clamped_without_a_widget_warning(
+        fixture_warehouse, caplog, monkeypatch):
+    """A page number beyond the last page (an old link, a narrower filter) shows the last page,
+    and Streamlit logs no "created with a default value but also set via Session State"."""
+    from streamlit.elements.lib import policies
+
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)  # warns once a process
+    with caplog.at_level("WARNING"):
+        at = dispute_page(fixture_warehouse, dsp_page=100_000)
+    box = at.number_input(key="dsp_page")
+    pages = int(box.max)
+    assert 1 < pages < 100_000 and box.value == pages
+    assert not [r for r in caplog.records if "default value" in r.getMessage()]

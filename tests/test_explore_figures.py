@@ -8,12 +8,12 @@ import datetime as dt
 
 import pytest
 
+from command_center import explore as ex
 from command_center import headline
+from command_center.explore import Question
 from command_center.figures import FIGURES
 from command_center.periods import resolve
-from queries import explore as ex
 from queries import run_query_uncached
-from queries.explore import Question
 from tests.test_explore_page import open_page, table
 
 NOW = dt.datetime(2026, 11, 20, 12, 30)

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from command_center import explore as ex
+from command_center.explore import Filter, Question
 from command_center.ui import explore_url as url
-from queries import explore as ex
-from queries.explore import Filter, Question
 from tests.test_explore_page import ASCII_WORD, open_page, qp
 
 NOW = dt.datetime(2026, 11, 20, 12, 30)

@@ -8,9 +8,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from command_center import explore as ex
 from command_center.access import current
 from command_center.schema import DATASETS
-from queries import explore as ex
 from tests.signing_in import sign_in
 
 NOW = dt.datetime(2026, 11, 20, 12, 30)  # tests/conftest.py FIXTURE_NOW

@@ -16,7 +16,6 @@ import pytest
 from fixtures_ingest.helpers import (
     GEO,
     ROOT,
-    base_warehouse,
     communities,
     file_hash,
     query,
@@ -29,11 +28,6 @@ from command_center.ingest import limits as L
 from command_center.ingest.build import build_warehouse
 from command_center.ingest.preview import preview_file
 from command_center.ingest.upsert import import_file
-
-
-@pytest.fixture()
-def wh(tmp_path):
-    return base_warehouse(tmp_path)
 
 
 def run(path, wh, dataset="incidents", **kw):
@@ -86,29 +80,29 @@ def bomb_xlsx(path: Path, rows: int, *, dimension: bool = True) -> Path:
     return path
 
 
-def test_xlsx_zip_bomb_of_ten_million_rows_is_refused_before_parsing(tmp_path, wh):
+def test_xlsx_zip_bomb_of_ten_million_rows_is_refused_before_parsing(tmp_path, base_wh):
     f = bomb_xlsx(tmp_path / "bomb.xlsx", 10_000_000)
     assert f.stat().st_size < 8 << 20  # a few MB on disk
     with zipfile.ZipFile(f) as z:
         assert sum(i.file_size for i in z.infolist()) > 800 << 20  # ~ 850 MB inflated
-    before = file_hash(wh)
+    before = file_hash(base_wh)
     with pytest.raises(IngestError, match="解压后过大"):
-        run(f, wh)
-    assert file_hash(wh) == before
+        run(f, base_wh)
+    assert file_hash(base_wh) == before
     with pytest.raises(IngestError, match="解压后过大"):
         preview_file(f)
 
 
-def test_xlsx_with_too_many_rows_is_refused_from_its_dimension_and_rows(tmp_path, wh,
+def test_xlsx_with_too_many_rows_is_refused_from_its_dimension_and_rows(tmp_path, base_wh,
                                                                           monkeypatch):
     # a 626 KB-class file: under the uncompressed limit, but a million rows
     f = bomb_xlsx(tmp_path / "rows.xlsx", 1_000_000)
     assert f.stat().st_size < 1 << 20
     with pytest.raises(IngestError, match="行数过多"):
-        run(f, wh)
+        run(f, base_wh)
     g = bomb_xlsx(tmp_path / "nodim.xlsx", 400_000, dimension=False)  # no dimension: rows count
     with pytest.raises(IngestError, match="行数过多"):
-        run(g, wh)
+        run(g, base_wh)
 
 
 def test_hostile_xlsx_exits_2_in_chinese_without_traceback(tmp_path, fixture_warehouse):
@@ -125,47 +119,47 @@ def test_hostile_xlsx_exits_2_in_chinese_without_traceback(tmp_path, fixture_war
     assert not list(tmp_path.glob(".w.duckdb.*"))  # no hidden warehouse copy left
 
 
-def test_hundred_thousand_column_csv_is_refused(tmp_path, wh):
+def test_hundred_thousand_column_csv_is_refused(tmp_path, base_wh):
     header = ["事件编号", "上报时间"] + [f"x{i}" for i in range(100_000)]
     f = write_csv(tmp_path / "wide.csv", [header, ["E1", "2026-07-01 08:00"]])
     with pytest.raises(IngestError, match="列数过多"):
-        run(f, wh)
+        run(f, base_wh)
 
 
-def test_csv_line_count_and_file_size_limits(tmp_path, wh, monkeypatch):
+def test_csv_line_count_and_file_size_limits(tmp_path, base_wh, monkeypatch):
     f = write_csv(tmp_path / "long.csv", [["事件编号", "上报时间"]] +
                   [[f"E{i}", "2026-07-01 08:00"] for i in range(200)])
     small = L.Limits(max_file_bytes=1 << 30, max_xlsx_uncompressed_bytes=1 << 30,
                      max_excel_rows=100, max_rows=100, max_columns=500, max_cell_chars=65536)
     monkeypatch.setattr(L, "limits", lambda: small)
     with pytest.raises(IngestError, match="行数过多"):
-        run(f, wh)
+        run(f, base_wh)
     tiny = L.Limits(**{**small.__dict__, "max_rows": 10**6, "max_file_bytes": 100})
     monkeypatch.setattr(L, "limits", lambda: tiny)
     with pytest.raises(IngestError, match="文件过大"):
-        run(f, wh)
+        run(f, base_wh)
 
 
-def test_csv_cell_over_128_kb_quarantines_its_row_only(tmp_path, wh):
+def test_csv_cell_over_128_kb_quarantines_its_row_only(tmp_path, base_wh):
     big = "很长" * 70_000  # 140,000 characters, over 128 KB
     f = write_csv(tmp_path / "cell.csv", [
         ["事件编号", "上报时间", "事件描述"],
         ["E1", "2026-07-01 08:00", big],
         ["E2", "2026-07-01 09:00", "正常"],
     ])
-    r = run(f, wh)
+    r = run(f, base_wh)
     assert (r.read, r.loaded, r.quarantined) == (2, 1, 1)
     assert any("单元格过长" in k for k in r.reasons)
-    stored = query(wh, "select raw_json from quarantine where file = 'cell.csv'")[0][0]
+    stored = query(base_wh, "select raw_json from quarantine where file = 'cell.csv'")[0][0]
     assert len(stored) < 3000  # cut in the quarantine copy
     # and through the CLI: exit 0 with the report, no _csv.Error traceback
     p = subprocess.run([sys.executable, "-m", "command_center", "import", "--dataset",
-                        "incidents", str(f), "--warehouse", str(wh)],
+                        "incidents", str(f), "--warehouse", str(base_wh)],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0 and "Traceback" not in p.stderr
 
 
-def test_cli_unexpected_error_is_chinese_and_exit_2(tmp_path, wh, monkeypatch):
+def test_cli_unexpected_error_is_chinese_and_exit_2(tmp_path, base_wh, monkeypatch):
     from command_center import cli
     from command_center.ingest import upsert
 
@@ -176,7 +170,7 @@ def test_cli_unexpected_error_is_chinese_and_exit_2(tmp_path, wh, monkeypatch):
     f = write_csv(tmp_path / "a.csv", [["事件编号", "上报时间"], ["E1", "2026-07-01"]])
     err = io.StringIO()
     monkeypatch.setattr(sys, "stderr", err)
-    assert cli.main(["import", "--dataset", "incidents", str(f), "--warehouse", str(wh)]) == 2
+    assert cli.main(["import", "--dataset", "incidents", str(f), "--warehouse", str(base_wh)]) == 2
     assert "导入失败" in err.getvalue() and "/srv/secret" not in err.getvalue()
 
 
@@ -230,18 +224,18 @@ def test_upload_preview_is_masked_by_content_and_header(tmp_path):
     assert "139****5678" in frame.to_csv()
 
 
-def test_quarantine_is_stored_masked_and_records_export_masked(tmp_path, wh):
+def test_quarantine_is_stored_masked_and_records_export_masked(tmp_path, base_wh):
     from command_center.ui.export import csv_bytes, xlsx_bytes
     from command_center.ui.upload import quarantine_frame
 
-    r = run(_personal_file(tmp_path), wh)
+    r = run(_personal_file(tmp_path), base_wh)
     assert (r.loaded, r.quarantined) == (1, 1)
-    stored = query(wh, "select raw_json from quarantine")[0][0]
+    stored = query(base_wh, "select raw_json from quarantine")[0][0]
     assert not _leaks(stored) and "139****5678" in stored
     # the records as a page would fetch and export them
     from queries import run_query_uncached
 
-    df = run_query_uncached("incidents/incident_records", warehouse=wh, **_records_params())
+    df = run_query_uncached("incidents/incident_records", warehouse=base_wh, **_records_params())
     assert len(df) == 1
     body = csv_bytes(df, {"时间": "x"}).decode("utf-8")
     assert not _leaks(body) and "报警人李*" in body
@@ -252,7 +246,7 @@ def test_quarantine_is_stored_masked_and_records_export_masked(tmp_path, wh):
     import command_center.config as config
 
     real = config.warehouse_path
-    config.warehouse_path = lambda: wh
+    config.warehouse_path = lambda: base_wh
     try:
         q = quarantine_frame("incidents", [], 100)
         qx = xlsx_bytes(q, {})
@@ -316,7 +310,7 @@ def test_markdown_is_escaped():
 
 
 # ------------------------------------------------------------------ silent damage
-def test_gbk_file_with_a_utf8_row_is_read_without_mojibake(tmp_path, wh):
+def test_gbk_file_with_a_utf8_row_is_read_without_mojibake(tmp_path, base_wh):
     c = communities()
     lines = ["事件编号,上报时间,所属社区,事件描述",
              f"G1,2026-07-01 08:00,{c[0]['community_name']},盗窃电动车"]
@@ -324,56 +318,56 @@ def test_gbk_file_with_a_utf8_row_is_read_without_mojibake(tmp_path, wh):
         f"G2,2026-07-01 09:00,{c[1]['community_name']},邻里纠纷调解".encode() + b"\r\n"
     f = tmp_path / "mixed.csv"
     f.write_bytes(data)
-    r = run(f, wh)
+    r = run(f, base_wh)
     assert r.loaded == 2
     assert any("UTF-8" in n for n in r.notes)
-    assert query(wh, "select summary from incidents where incident_id = 'G2'")[0][0] == "邻里纠纷调解"
+    assert query(base_wh, "select summary from incidents where incident_id = 'G2'")[0][0] == "邻里纠纷调解"
 
 
-def test_partial_communities_file_changes_only_its_columns(tmp_path, wh):
+def test_partial_communities_file_changes_only_its_columns(tmp_path, base_wh):
     code = communities()[0]["community_code"]
-    before = query(wh, "select floating_population, households, grid_count, population "
+    before = query(base_wh, "select floating_population, households, grid_count, population "
                        "from communities where community_code = ?", [code])[0]
     assert None not in before
     f = write_csv(tmp_path / "part.csv", [["社区编码", "社区名称", "户籍人口"],
                                           [code, communities()[0]["community_name"], 12345]])
-    r = run(f, wh, dataset="communities")
+    r = run(f, base_wh, dataset="communities")
     assert (r.updated, r.unchanged) == (1, 0)
-    after = query(wh, "select floating_population, households, grid_count, population "
+    after = query(base_wh, "select floating_population, households, grid_count, population "
                       "from communities where community_code = ?", [code])[0]
     assert after == (*before[:3], 12345)
 
 
-def test_plausibility_ranges_quarantine_or_warn(tmp_path, wh):
+def test_plausibility_ranges_quarantine_or_warn(tmp_path, base_wh):
     c = communities()[0]["community_name"]
     f = write_csv(tmp_path / "evac.csv", [
         ["转移记录编号", "台风编号", "转移人数", "所属社区"],
         ["R1", "2106", "-5", c], ["R2", "2106", "-999999999", c], ["R3", "2106", "1000000000", c],
         ["R4", "2106", "3.7", c], ["R5", "2106", "4", c],
     ])
-    r = run(f, wh, dataset="evacuations")
+    r = run(f, base_wh, dataset="evacuations")
     assert (r.read, r.loaded, r.quarantined) == (5, 1, 4)
     assert r.reasons["转移人数不是整数"] == 1
     assert sum(n for k, n in r.reasons.items() if k.startswith("转移人数超出合理范围")) == 3
     g = write_csv(tmp_path / "inc.csv", [
         ["事件编号", "上报时间", "所属社区"],
         ["T1", "2099-12-31 08:00", c], ["T2", "1900-01-01 08:00", c], ["T3", "2026-07-01", c]])
-    r = run(g, wh)
+    r = run(g, base_wh)
     assert (r.loaded, r.quarantined) == (1, 2)
     assert all(k.startswith("上报时间超出合理范围") for k in r.reasons)
     code = communities()[0]["community_code"]
     h = write_csv(tmp_path / "comm.csv", [["社区编码", "社区名称", "户籍人口"],
                                           [code, communities()[0]["community_name"], "-100"]])
-    r = run(h, wh, dataset="communities")
+    r = run(h, base_wh, dataset="communities")
     assert r.loaded == 1 and any(k.startswith("户籍人口超出合理范围") for k in r.warnings)
 
 
-def test_nul_in_keys_duplicate_headers_and_formula_cells_are_reported(tmp_path, wh):
+def test_nul_in_keys_duplicate_headers_and_formula_cells_are_reported(tmp_path, base_wh):
     c = communities()[0]["community_name"]
     f = write_csv(tmp_path / "nul.csv", [["事件编号", "上报时间", "所属社区", "所属社区"],
                                          ["N\x001", "2026-07-01 08:00", c, "别的"]])
-    r = run(f, wh)
-    assert query(wh, "select count(*) from incidents where incident_id = 'N1'")[0][0] == 1
+    r = run(f, base_wh)
+    assert query(base_wh, "select count(*) from incidents where incident_id = 'N1'")[0][0] == 1
     assert any("控制字符" in k for k in r.warnings)
     assert any("表头重复" in n for n in r.notes)
     # an xlsx formula without a cached value
@@ -384,7 +378,7 @@ def test_nul_in_keys_duplicate_headers_and_formula_cells_are_reported(tmp_path, 
     ws["C2"] = "=A1&B1"  # openpyxl writes no cached value
     x = tmp_path / "formula.xlsx"
     wb.save(x)
-    r = run(x, wh)
+    r = run(x, base_wh)
     assert any("公式单元格没有保存计算结果" in n and "C2" in n for n in r.notes)
 
 

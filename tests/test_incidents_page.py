@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from command_center.formatting import fmt_count, fmt_pct
 from command_center.periods import resolve
+from tests.every_page import open_page
 
 
 def fmt_change(current, previous) -> str:
@@ -39,22 +40,14 @@ OPEN_AT = ("(status in ('待受理', '处置中') or (status in ('已办结', '�
 CLOSED_AT = "(status = '已办结' and (closed_at < ? or closed_at is null))"
 
 
-def open_page(fixture_warehouse, **global_filters) -> AppTest:
-    """The page after app.py's first run. The global (sidebar) filters are set before that
-    run: after ``switch_page`` AppTest's tree no longer holds the sidebar widgets."""
-    at = AppTest.from_file("../app.py", default_timeout=120)
-    for key, value in global_filters.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page("views/incidents.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+def incidents_page(fixture_warehouse, **global_filters) -> AppTest:
+    """The page with the global (sidebar) filters set before app.py's first run."""
+    return open_page("views/incidents.py", state=global_filters)
 
 
 @pytest.fixture(scope="module")
 def inc_page(fixture_warehouse):
-    return open_page(fixture_warehouse)
+    return incidents_page(fixture_warehouse)
 
 
 def arr(v) -> list:
@@ -210,7 +203,7 @@ def test_records_masked_with_chinese_headers(inc_page, wh):
 
 
 def test_page_filters_narrow_every_figure(fixture_warehouse, wh):
-    at = open_page(fixture_warehouse)
+    at = incidents_page(fixture_warehouse)
     at.multiselect(key="inc_category").set_value(["交通"])
     at.slider(key="inc_hours").set_value((8, 20))
     at.run()
@@ -226,7 +219,7 @@ def test_page_filters_narrow_every_figure(fixture_warehouse, wh):
 
 
 def test_text_search_is_literal(fixture_warehouse, wh):
-    at = open_page(fixture_warehouse)
+    at = incidents_page(fixture_warehouse)
     word = one(wh, "select split_part(address, '社区', 2) from incidents "
                    "where reported_at >= ? and reported_at < ? limit 1", [START, END])[:3]
     at.text_input(key="inc_q").input(word).run()
@@ -239,7 +232,7 @@ def test_text_search_is_literal(fixture_warehouse, wh):
 
 
 def test_year_period_uses_week_grain(fixture_warehouse, wh):
-    at = open_page(fixture_warehouse, period="year")
+    at = incidents_page(fixture_warehouse, period="year")
     assert not at.exception
     spec = charts(at)["inc_trend"]
     current = spec["data"][1]
@@ -254,7 +247,7 @@ def test_year_period_uses_week_grain(fixture_warehouse, wh):
 def test_community_filter(fixture_warehouse, wh):
     code = one(wh, "select community_code from incidents where reported_at >= ? "
                    "and reported_at < ? group by 1 order by count(*) desc limit 1", [START, END])
-    at = open_page(fixture_warehouse, communities=[code])
+    at = incidents_page(fixture_warehouse, communities=[code])
     assert not at.exception
     n = count(wh, START, END, "community_code = ?", (code,))
     assert metric(at, "本期警情").value == fmt_count(n)

@@ -8,9 +8,9 @@ import duckdb
 import pytest
 from fixtures_ingest.helpers import GEO, communities, query, write_communities, write_csv
 
+from command_center.delta import open_snapshot
 from command_center.ingest.build import build_warehouse
 from command_center.schema import BUILD_ORDER, DATASETS, EXTRA_COLUMNS, RAW_ENUM_COLUMNS
-from command_center.delta import open_snapshot
 from command_center.warehouse import dataset_freshness, warehouse_version
 
 HEADERS = ["接警单编号", "报警时间", "报警方式", "警情类别", "警情细类", "处置状态", "所属社区",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -15,6 +14,7 @@ from command_center import headline
 from command_center.formatting import fmt_count
 from command_center.periods import Period, resolve
 from queries import run_query_uncached
+from tests.every_page import open_page
 
 FIXTURE_NOW = dt.datetime(2026, 11, 20, 12, 30)  # tests/conftest.py (CC_CLOCK_NOW)
 MONTH = resolve("month", FIXTURE_NOW)  # default preset 本月: 11-01 0:00 … 11-20 12:30
@@ -28,16 +28,6 @@ DISPUTE_OPEN_AT = ("(status in ('已受理', '调处中') or (status in "
                    "('调解成功', '调解不成功', '已转诉讼', '已撤回') and closed_at >= ?))")
 
 
-@pytest.fixture()
-def wh(fixture_warehouse):
-    """Independent read-only connection. Same config as the query runner's: DuckDB refuses a
-    second in-process connection to one file with a different configuration."""
-    con = duckdb.connect(str(fixture_warehouse), read_only=True,
-                         config={"enable_external_access": False, "threads": 2})
-    yield con
-    con.close()
-
-
 def _run(warehouse):
     return lambda name, **kw: run_query_uncached(name, warehouse, **kw)
 
@@ -48,12 +38,7 @@ def _count(wh, sql: str, *params) -> int:
 
 @pytest.fixture(scope="module")
 def at(fixture_warehouse):
-    app = AppTest.from_file("../app.py", default_timeout=90)
-    app.run()
-    app.switch_page("views/overview.py")
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return open_page("views/overview.py", timeout=90)
 
 
 def _metric(app, label: str, nth: int = 0):

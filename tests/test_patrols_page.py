@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from command_center.formatting import fmt_count
 from command_center.periods import resolve
+from tests.every_page import open_page
 from tests.test_incidents_page import arr, fmt_change, metric
 
 NOW = dt.datetime(2026, 11, 20, 12, 30)
@@ -23,20 +24,13 @@ PREV_START, PREV_END = MONTH.previous().start_at, MONTH.previous().end_before
 DONE_BY = "status = '已完成' and ended_at < ?"
 
 
-def open_page(**state) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=120)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page("views/patrols.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+def patrols_page(**state) -> AppTest:
+    return open_page("views/patrols.py", state=state)
 
 
 @pytest.fixture(scope="module")
 def page(fixture_warehouse):
-    return open_page()
+    return patrols_page()
 
 
 def done(wh, start, end, what="count(*)"):
@@ -96,7 +90,7 @@ def test_tables(page, wh):
 
 
 def test_type_filter(fixture_warehouse, wh):
-    at = open_page(pt_types=["护校"])
+    at = patrols_page(pt_types=["护校"])
     n = wh.execute(f"select count(*) from patrols where planned_start_at >= ? "
                    f"and planned_start_at < ? and {DONE_BY} and patrol_type = '护校'",
                    [START, END, END]).fetchone()[0]

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from command_center import risk
 from command_center.periods import Period, resolve
+from tests.every_page import open_page
 
 # CC_CLOCK_NOW of tests/conftest.py (not imported from there: a second import would run it again)
 FIXTURE_NOW = dt.datetime(2026, 11, 20, 12, 30)
@@ -58,14 +59,7 @@ def wh(fixture_warehouse, tmp_path):
 
 
 def _page(**query) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=90)
-    for k, v in query.items():
-        app.query_params[k] = v
-    app.run()
-    app.switch_page("views/risk.py")
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return open_page("views/risk.py", query=query, timeout=90)
 
 
 @pytest.fixture()

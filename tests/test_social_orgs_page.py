@@ -7,13 +7,13 @@ import datetime as dt
 import json
 import re
 
-import duckdb
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from command_center.formatting import fmt_count, fmt_pct
 from command_center.periods import Period
+from tests.every_page import open_page
 
 NOW = dt.datetime(2026, 11, 20, 12, 30)  # tests/conftest.py FIXTURE_NOW (CC_CLOCK_NOW)
 # default preset 本月 at the pinned clock: 11-01 0:00 until now
@@ -21,26 +21,9 @@ MONTH = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 20), NOW)
 YEAR = Period(dt.date(2026, 1, 1), dt.date(2026, 11, 20), NOW)
 
 
-@pytest.fixture()
-def wh(fixture_warehouse):
-    """Independent read-only connection, configured like the query runner's (DuckDB refuses a
-    second in-process connection to one file with another configuration)."""
-    con = duckdb.connect(str(fixture_warehouse), read_only=True,
-                         config={"enable_external_access": False, "threads": 2})
-    yield con
-    con.close()
-
-
 def _open(state: dict | None = None) -> AppTest:
     """The page, with widget values (global or page filters, by key) set before it runs."""
-    app = AppTest.from_file("../app.py", default_timeout=90)
-    for k, v in (state or {}).items():
-        app.session_state[k] = v
-    app.run()
-    app.switch_page("views/social_orgs.py")
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return open_page("views/social_orgs.py", state=state, timeout=90)
 
 
 @pytest.fixture(scope="module")

@@ -18,28 +18,13 @@ from streamlit.testing.v1 import AppTest
 from command_center import config
 from command_center import typhoon as ty
 from command_center.formatting import fmt_count, fmt_pct
+from tests.every_page import open_page
 
 MOVED = "status in ('已转移', '已返回')"
 
 
-@pytest.fixture()
-def wh(fixture_warehouse):
-    """Independent read-only connection, configured like the query runner's."""
-    con = duckdb.connect(str(fixture_warehouse), read_only=True,
-                         config={"enable_external_access": False, "threads": 2})
-    yield con
-    con.close()
-
-
 def _open(state: dict | None = None) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=90)
-    for k, v in (state or {}).items():
-        app.session_state[k] = v
-    app.run()
-    app.switch_page("views/typhoon.py")
-    app.run()
-    assert not app.exception, [e.message for e in app.exception]
-    return app
+    return open_page("views/typhoon.py", state=state, timeout=90)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from fixtures_ingest.helpers import GEO, base_warehouse, query, write_csv
+from fixtures_ingest.helpers import GEO, query, write_csv
 
 from command_center import typhoon as ty
 from command_center.ingest import cma
@@ -26,26 +26,21 @@ CMA_TEXT = """66666 0000 3 0009 1909 0 6 Lekima  20190815
 """
 
 
-@pytest.fixture()
-def wh(tmp_path):
-    return base_warehouse(tmp_path)
-
-
 def run(path, wh):
     report = import_file("typhoon_tracks", path, crs=None, warehouse=wh, geo_dir=GEO)
     assert report.read == report.loaded + report.quarantined
     return report
 
 
-def test_cma_best_track_file(tmp_path, wh):
+def test_cma_best_track_file(tmp_path, base_wh):
     f = tmp_path / "CH2019BST.txt"
     f.write_text(CMA_TEXT, encoding="ascii")
     assert cma.is_cma(f)
-    r = run(f, wh)
+    r = run(f, base_wh)
     assert (r.read, r.loaded, r.quarantined) == (6, 5, 1)
     assert dict(r.reasons) == {"时间无法识别": 1}  # the line with a letter O in its latitude
     got = {x[0]: x[1:] for x in query(
-        wh, "select track_id, typhoon_id, observed_at, lat, lon, pressure_hpa, wind_ms, grade "
+        base_wh, "select track_id, typhoon_id, observed_at, lat, lon, pressure_hpa, wind_ms, grade "
             "from typhoon_tracks")}
     # 2019-08-09 00 UTC is 08:00 in 龙港; 0.1° units; the CMA grade digits
     assert got["1909-2019080908"] == ("1909", dt.datetime(2019, 8, 9, 8), 24.0, 126.0, 925,
@@ -55,11 +50,11 @@ def test_cma_best_track_file(tmp_path, wh):
     # a storm without an international number keeps its Chinese number; grade 9 → 其他
     assert got["0011-2019081514"][-1] == "其他"
     assert got["0011-2019081508"][-1] == "热带风暴"
-    q = query(wh, "select reason, row_number from quarantine where dataset = 'typhoon_tracks'")
+    q = query(base_wh, "select reason, row_number from quarantine where dataset = 'typhoon_tracks'")
     assert q == [("时间无法识别", 4)]
 
 
-def test_track_table_with_chinese_headers(tmp_path, wh):
+def test_track_table_with_chinese_headers(tmp_path, base_wh):
     f = write_csv(tmp_path / "路径.csv", [
         ["台风编号", "时间", "纬度", "经度", "中心气压", "最大风速", "强度等级"],
         ["201909", "2019-08-09 20:00", "25.5", "124.0", "915", "62", "超强台风"],
@@ -67,14 +62,14 @@ def test_track_table_with_chinese_headers(tmp_path, wh):
         ["1909", "2019-08-10 08:00", "28.3", "121.3", "950", "38", "TY"],
         ["1909", "", "28.3", "121.3", "950", "38", "TY"],  # no time
     ])
-    r = run(f, wh)
+    r = run(f, base_wh)
     assert (r.read, r.loaded, r.quarantined) == (4, 3, 1)
-    got = dict(query(wh, "select track_id, grade from typhoon_tracks"))
+    got = dict(query(base_wh, "select track_id, grade from typhoon_tracks"))
     # the key is made from the number (201909 → 1909) and the hour
     assert got == {"1909-2019080920": "超强台风", "1909-2019081002": "强台风",
                    "1909-2019081008": "台风"}
     # far outside the county: no county check, no community, no centroid
-    assert query(wh, "select count(*) from typhoon_tracks where location_is_approx") == [(0,)]
+    assert query(base_wh, "select count(*) from typhoon_tracks where location_is_approx") == [(0,)]
 
 
 def test_sample_writes_tracks(fixture_warehouse):

@@ -216,6 +216,9 @@ def test_wall_page_figures_match_the_warehouse(fixture_warehouse):
     finally:
         con.close()
     assert "龙港市" in page and "最新警情" in page
+    # the page note reads apart from the title (it ran together: 最新警情第1/2页)
+    assert re.search(r"最新警情 <small>第\d+/\d+页</small>", page)
+    assert all(" <small>" in h3 for h3 in re.findall(r"<h3>(.*?)</h3>", page) if "<small>" in h3)
     for reported_at, community, name, phone in latest:
         assert f"{reported_at:%H:%M}</td>" in page and community in page
         if name:

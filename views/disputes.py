@@ -17,13 +17,11 @@ from command_center.ui import charts, filters
 from command_center.ui import dispute_filters as dsp
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
-from command_center.ui.tables import for_display, paged_records, records_table
-from queries import run_query, run_query_uncached
+from command_center.ui.tables import for_display, records_table, topic_records
+from queries import run_query
 
-PAGE_SIZE = 50
 POINTS_MAX = 3000
 LIST_MAX = 500  # rows of the overdue and repeat lists
-EXPORT_MAX = 200_000
 AMOUNT_BANDS = {0: "无金额", 1: "1万元以下", 2: "1万–5万元", 3: "5万–10万元", 4: "10万–50万元",
                 5: "50万元以上"}
 BLUE, GREEN, GREY, RED = charts.BLUE, charts.GREEN, charts.GREY, charts.RED
@@ -274,19 +272,8 @@ show_map(fmap, key="dsp_map_view", height=520, returned_objects=())
 
 # ---------------------------------------------------------------- records
 st.subheader("纠纷记录")
-export_filters = {
-    "数据": "矛盾纠纷",
-    "时间范围（受理时间）": period.label(),
-    "社区": scope,
-    **sel.describe(org_names),
-    "导出时间": config.now().strftime("%Y-%m-%d %H:%M"),
-    "说明": "当事人姓名已脱敏",
-}
-stem = f"矛盾纠纷_{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-paged_records(
-    total=total, page_key=dsp.PAGE, page_size=PAGE_SIZE, caption="按受理时间倒序；当事人姓名已脱敏。",
-    fetch=lambda limit, offset: q("disputes/dispute_records", limit=limit, offset=offset),
-    fetch_all=lambda limit: run_query_uncached(
-        "disputes/dispute_records", **g.params(), **page_params, limit=limit, offset=0),
-    display=for_display, table_key="dsp_records", export_filters=export_filters, file_stem=stem,
-    sheet="矛盾纠纷", export_max=EXPORT_MAX)
+topic_records(
+    "disputes/dispute_records", {**g.params(), **page_params}, dataset="矛盾纠纷",
+    period=period, scope=scope, filters=sel.describe(org_names), total=total,
+    page_key=dsp.PAGE, table_key="dsp_records", caption="按受理时间倒序；当事人姓名已脱敏。",
+    note="当事人姓名已脱敏", period_label="时间范围（受理时间）")

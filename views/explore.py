@@ -1,6 +1,6 @@
 """数据探索: any dataset, filtered on any column, grouped by up to two dimensions, one measure.
 
-UI only: the question is built into SQL by ``queries/explore.py`` (identifiers from the schema,
+UI only: the question is built into SQL by ``command_center/explore/`` (identifiers from the schema,
 values as parameters) and run on the viewer's scoped connection; the question lives in the URL
 (``command_center/ui/explore_url.py``). The sidebar's period is the default time window on the
 dataset's main time column (it can be switched off); other time columns have their own filters.
@@ -8,34 +8,25 @@ dataset's main time column (it can be switched off); other time columns have the
 
 from __future__ import annotations
 
-import datetime as dt
-import urllib.parse
-from html import escape
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from command_center import config, explore_store
+from command_center import config
+from command_center import explore as ex
 from command_center.access import current
 from command_center.formatting import fmt_count
-from command_center.maps import base, layers
 from command_center.privacy import html_text, md
 from command_center.schema import DATASETS
-from command_center.ui import charts, filters
+from command_center.ui import charts, explore_form, filters
 from command_center.ui import explore_url as url
+from command_center.ui.explore_form import NONE_DIM, TOPS, K, keep
+from command_center.ui.explore_map import draw_map
+from command_center.ui.explore_saved import saved_queries
 from command_center.ui.export import download_buttons
-from command_center.ui.maps import show_map
+from command_center.ui.sql_console import sql_console
 from command_center.ui.tables import records_table
-from queries import console
-from queries import explore as ex
 
-OP_NAMES = {"range": "时间范围", "between": "数值范围", "in": "取值", "contains": "包含文字",
-            "empty": "是否为空"}
-TOPS = [0, 5, 10, 20, 50]
-NONE_DIM = ""
-K = "ex_"  # widget keys
-MIN_DATE = dt.date(1949, 1, 1)  # the earliest date a time filter offers (schema: valid from)
 NOCFG = charts.NOCFG
 
 st.title("数据探索")
@@ -46,66 +37,12 @@ names = filters.community_options()
 
 
 # ---------------------------------------------------------------- seed from the link, once
-def _apply(found: dict) -> None:
-    """Put a question's parts (``explore_url.read``) into the widgets' state."""
-    if found.get("ds") in DATASETS:
-        st.session_state[K + "ds"] = found["ds"]
-    by = found.get("by")
-    if by is not None:  # [] : grouped by nothing
-        st.session_state[K + "by1"] = by[0] if by else NONE_DIM
-        st.session_state[K + "by2"] = by[1] if len(by) > 1 else NONE_DIM
-    for key in ("m", "top", "show", "map", "win"):
-        if key in found:
-            st.session_state[K + key] = found[key]
-    fl = found.get("f", [])
-    if fl:
-        st.session_state[K + "fcols"] = list(dict.fromkeys(f.column for f in fl))
-        for f in fl:
-            st.session_state[f"{K}fo_{f.column}"] = f.op
-            if f.op == "between":
-                st.session_state[f"{K}fv_{f.column}_between_lo"] = f.value[0]
-                st.session_state[f"{K}fv_{f.column}_between_hi"] = f.value[1]
-            elif f.op == "in":
-                st.session_state[f"{K}fv_{f.column}_in"] = list(f.value)
-            elif f.op == "empty":
-                st.session_state[f"{K}fv_{f.column}_empty"] = "1" if f.value else "0"
-            elif f.op == "range":
-                lo, hi = (min(max(d, MIN_DATE), config.today())
-                          for d in (f.value[0] or period.start, f.value[1] or period.end))
-                st.session_state[f"{K}fv_{f.column}_range"] = (min(lo, hi), max(lo, hi))
-            else:
-                st.session_state[f"{K}fv_{f.column}_{f.op}"] = f.value
-
-
-def _seed() -> None:
-    if st.session_state.get("_explore_seeded"):
-        return
-    st.session_state["_explore_seeded"] = True
-    qp = st.query_params
-    _apply(url.read(qp.get, qp.get_all))
-
-
-def _open_saved(query: str) -> None:
-    """Button callback: the saved question replaces the one on the page (before widgets)."""
-    for key in [k for k in st.session_state if str(k).startswith(K)
-                and not str(k).startswith(K + "sql") and not str(k).startswith(K + "saved")]:
-        del st.session_state[key]
-    parsed = urllib.parse.parse_qs(query)
-    _apply(url.read(lambda k: (parsed.get(k) or [None])[0], lambda k: parsed.get(k, [])))
-
-
-def _keep(key: str, options: list, default) -> None:
-    """A remembered choice that the (new) dataset does not offer falls back to the default."""
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = default
-
-
-_seed()
+explore_form.seed_from_link(period)
 
 # ---------------------------------------------------------------- the question
 c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
 ds_names = list(DATASETS)
-_keep(K + "ds", ds_names, "incidents")
+keep(K + "ds", ds_names, "incidents")
 ds_name = c1.selectbox("数据集", ds_names, format_func=lambda n: DATASETS[n].title, key=K + "ds")
 ds = ex.dataset(ds_name)
 dims = ex.dimensions(ds, personal_ok)
@@ -113,25 +50,25 @@ meas = ex.measures(ds, personal_ok)
 dim_codes = list(dims)
 first_dim = ("category" if "category" in dims else
              next((d for d in dim_codes if "." not in d), dim_codes[0] if dim_codes else NONE_DIM))
-_keep(K + "by1", [NONE_DIM, *dim_codes], first_dim)
+keep(K + "by1", [NONE_DIM, *dim_codes], first_dim)
 by1 = c2.selectbox("分组维度一", [NONE_DIM, *dim_codes], key=K + "by1",
                    format_func=lambda d: dims.get(d, "不分组"))
-_keep(K + "by2", [NONE_DIM, *dim_codes], NONE_DIM)
+keep(K + "by2", [NONE_DIM, *dim_codes], NONE_DIM)
 by2 = c3.selectbox("分组维度二", [NONE_DIM, *dim_codes], key=K + "by2",
                    format_func=lambda d: dims.get(d, "不分组"))
-_keep(K + "m", list(meas), "count")
+keep(K + "m", list(meas), "count")
 measure = c4.selectbox("统计", list(meas), format_func=meas.get, key=K + "m")
 
 c1, c2, c3 = st.columns([2, 4, 2], vertical_alignment="bottom")
-_keep(K + "top", TOPS, 10)
+keep(K + "top", TOPS, 10)
 top = c1.selectbox("前N项（其余合并为“其他”）", TOPS, key=K + "top",
                    format_func=lambda n: "全部" if n == 0 else f"前 {n} 项")
-_keep(K + "show", list(url.SHOWS), "bar")
+keep(K + "show", list(url.SHOWS), "bar")
 show = c2.segmented_control("展示方式", list(url.SHOWS), format_func=url.SHOWS.get,
                             key=K + "show", required=True) or "bar"
 map_mode = url.DEFAULTS["map"]
 if show == "map":
-    _keep(K + "map", list(url.MAPS), url.DEFAULTS["map"])
+    keep(K + "map", list(url.MAPS), url.DEFAULTS["map"])
     map_mode = st.segmented_control("地图方式", list(url.MAPS), format_func=url.MAPS.get,
                                     key=K + "map", required=True) or url.DEFAULTS["map"]
 tc = ex.time_column(ds)
@@ -150,104 +87,15 @@ fcols = st.multiselect("筛选字段", col_names, format_func=labels.get, key=K 
                        placeholder="选择要筛选的字段（可多选）")
 window = (period.start_at, period.end_before) if (win and tc is not None) else None
 base_q = ex.Question(ds_name, window=window, communities=g.communities)
-chosen: list[ex.Filter] = []
-for name in fcols:
-    col = ds.column(name)
-    ops = list(ex.filter_ops(col, personal_ok))
-    okey = f"{K}fo_{name}"
-    _keep(okey, ops, ops[0])
-    a, b = st.columns([1, 4], vertical_alignment="bottom")
-    op = a.selectbox(f"{labels[name]}：方式", ops, format_func=OP_NAMES.get, key=okey)
-    vkey = f"{K}fv_{name}_{op}"
-    if op == "range":
-        if vkey not in st.session_state:
-            st.session_state[vkey] = (period.start, period.end)
-        got = b.date_input(f"{labels[name]}：起止日期", key=vkey, format="YYYY-MM-DD",
-                           min_value=MIN_DATE, max_value=config.today())
-        if isinstance(got, tuple | list) and len(got) == 2:
-            chosen.append(ex.Filter(name, op, (got[0], got[1])))
-    elif op == "between":
-        lo_col, hi_col = b.columns(2)
-        for end in ("_lo", "_hi"):  # a value from the link lives in session state
-            st.session_state.setdefault(vkey + end, None)
-            if col.kind == "int" and st.session_state[vkey + end] is not None:
-                st.session_state[vkey + end] = int(round(st.session_state[vkey + end]))
-        step = {"step": 1} if col.kind == "int" else {}  # whole numbers read 2, not 2.00
-        lo = lo_col.number_input(f"{labels[name]}：最小值", key=vkey + "_lo", placeholder="不限",
-                                 **step)
-        hi = hi_col.number_input(f"{labels[name]}：最大值", key=vkey + "_hi", placeholder="不限",
-                                 **step)
-        if lo is not None or hi is not None:
-            chosen.append(ex.Filter(name, op, (lo, hi)))
-    elif op == "in":
-        sql, params = ex.build_values(base_q, name, personal_ok=personal_ok)
-        values = ex.run(sql, params)
-        counts = dict(zip(values[name].astype(str), values["n"], strict=True))
-        picked = [v for v in st.session_state.get(vkey, []) if isinstance(v, str)]
-        options = list(dict.fromkeys([*counts, *picked]))
-        st.session_state[vkey] = picked
-
-        def fmt(v, counts=counts, kind=col.kind):
-            text = names.get(v, v) if kind == "community" else v
-            return f"{text}（{fmt_count(counts.get(v, 0))}）"
-        sel = b.multiselect(f"{labels[name]}：取值（括号内为记录数）", options, key=vkey,
-                            format_func=fmt, placeholder="选择取值（可多选）")
-        if sel:
-            chosen.append(ex.Filter(name, op, tuple(sel)))
-    elif op == "contains":
-        text = b.text_input(f"{labels[name]}：包含文字", key=vkey, placeholder="输入要包含的文字")
-        if text.strip():
-            chosen.append(ex.Filter(name, op, text.strip()))
-    else:
-        _keep(vkey, ["1", "0"], "1")
-        v = b.segmented_control(f"{labels[name]}：是否为空", ["1", "0"], key=vkey, required=True,
-                                format_func={"1": "为空", "0": "不为空"}.get)
-        chosen.append(ex.Filter(name, op, (v or "1") == "1"))
-
+chosen = explore_form.filter_widgets(ds, fcols, labels, base_q, period=period,
+                                     personal_ok=personal_ok, names=names)
 by = [d for d in (by1, by2) if d]
 by = list(dict.fromkeys(by))
 url_want = url.want(ds_name, by, measure, int(top), show, win, chosen, map_mode)
-for key in url.URL_KEYS:
-    have = st.query_params.get_all(key)
-    value = url_want.get(key)
-    if value is None:
-        if have:
-            del st.query_params[key]
-    elif have != (value if isinstance(value, list) else [value]):
-        st.query_params[key] = value
+filters.sync_url(url_want, url.URL_KEYS)
 
 # ---------------------------------------------------------------- 我的查询
-me = current.viewer()
-with st.expander("我的查询（保存当前查询，或打开已保存的查询）"):
-    saved = explore_store.visible(me.username) if me else []
-    a, b, c = st.columns([4, 1, 1], vertical_alignment="bottom")
-    by_id = {x.id: x for x in saved}
-    pick = a.selectbox("已保存的查询", list(by_id), key=K + "saved_pick",
-                       format_func=lambda i: (f"{by_id[i].name}" + (
-                           "（我的" + ("，已共享）" if by_id[i].shared else "）")
-                           if me and by_id[i].owner == me.username
-                           else f"（{by_id[i].owner} 共享）")),
-                       placeholder="还没有保存的查询" if not saved else "选择一个查询")
-    b.button("打开", key=K + "saved_open", disabled=pick is None, width="stretch",
-             on_click=_open_saved, args=(by_id[pick].query if pick in by_id else "",))
-    if c.button("删除", key=K + "saved_delete", width="stretch",
-                disabled=pick is None or not me or by_id[pick].owner != me.username):
-        explore_store.delete(pick, me.username)
-        st.rerun()
-    a, b, c = st.columns([4, 1, 1], vertical_alignment="bottom")
-    new_name = a.text_input("查询名称", key=K + "saved_name", max_chars=explore_store.MAX_NAME,
-                            placeholder="为当前查询起个名字")
-    shared = b.checkbox("共享给其他用户", key=K + "saved_shared")
-    if c.button("保存当前查询", key=K + "saved_save", width="stretch", disabled=me is None):
-        try:
-            explore_store.save(me.username, new_name,
-                               urllib.parse.urlencode(url_want, doseq=True), shared)
-        except ValueError as err:
-            st.error(str(err))
-        else:
-            st.success(f"已保存“{md(new_name.strip())}”。")
-    st.caption("保存的是数据集、分组、统计、筛选条件和展示方式；时间范围和社区取侧栏当前的选择。"
-               "共享的查询其他用户也能打开，各自只看到自己权限范围内的数据。")
+saved_queries(url_want, period)
 
 # ---------------------------------------------------------------- run
 q = ex.Question(ds_name, dims=tuple(by), measure=measure, filters=tuple(chosen),
@@ -382,72 +230,12 @@ if truncated:
                "请减少分组维度或增加筛选条件。")
 
 # ---------------------------------------------------------------- show
-def draw_map() -> None:
-    """The question on the county map: its measure per community (choropleth) or its located
-    records counted in a grid; single points on top when there are few. Everything is computed
-    in SQL by the builder and bounded (communities, at most CELLS_MAX cells, POINTS_MAX points)."""
-    com, lon, _ = ex.map_columns(ds)
-    if com is None and lon is None:
-        st.info(f"“{ds.title}”没有社区或位置字段，不能以地图显示，请选择其他展示方式。")
-        return
-    mode = map_mode if (com is not None and lon is not None) else (
-        "community" if com is not None else "grid")
-    fmap = base.county_map()
-    legend: list = []
-    notes: list[str] = []
-    if mode == "community":
-        by_com = ex.run(*ex.build_by_community(q, personal_ok=personal_ok))
-        values = {str(c): float(v) for c, v in zip(by_com[com.name], by_com["value"], strict=True)
-                  if pd.notna(v)}
-        digits = 0 if whole else 2
-        breaks = base.class_breaks(list(values.values()), digits=digits)
-
-        def tip(p: dict) -> str:
-            v = p.get("value")
-            return (f"<b>{escape(str(p['community_name']))}</b><br>{escape(m_label)}："
-                    + ("无记录" if v is None else escape(value_text(v))))
-        base.community_layer(values, name=f"社区{m_label}", tooltip=tip,
-                             breaks=breaks).add_to(fmap)
-        legend.append((f"各社区{m_label}", [
-            (c, "无记录" if t == "无数据" else t)
-            for c, t in base.breaks_legend_items(breaks, digits=digits)], "square"))
-        notes.append(f"社区按“{m_label}”着色（按所属社区汇总，不按分组维度）")
-    if lon is not None and mode == "grid":
-        cells = ex.run(*ex.build_cells(q, personal_ok=personal_ok))
-        layer, items = layers.density_layer(
-            cells, name="网格密度（约500米）", show=True, palette=base.SEQUENTIAL,
-            count_col="n", tip="该网格记录 {n} 条")
-        layer.add_to(fmap)
-        legend.append(("网格记录数（条）", items, "square"))
-        notes.append("网格约500米见方，按有经纬度的记录计数")
-    if lon is not None and total <= ex.POINTS_MAX:
-        pts = ex.run(*ex.build_points(q, personal_ok=personal_ok))
-        enum = next((c for c in ds.columns if c.kind == "enum"), None)
-
-        def point_tip(r: dict) -> str:
-            parts = [f"<b>{escape(ds.column(ds.key).header)}：{escape(str(r[ds.key]))}</b>"]
-            if tc is not None and pd.notna(r.get(tc.name)):
-                parts.append(f"{escape(tc.header)}：{pd.Timestamp(r[tc.name]):%Y-%m-%d %H:%M}")
-            if enum is not None:
-                v = r.get(enum.name)
-                parts.append(f"{escape(enum.header)}：{escape(str(v)) if pd.notna(v) else '—'}")
-            return "<br>".join(parts)
-        layers.points_layer(pts, name="单条记录", color=charts.BLUE, radius=4,
-                            line_color="#ffffff", tooltip=point_tip).add_to(fmap)
-        legend.append(("点位", [(charts.BLUE, "单条记录")], "circle"))
-        notes.append(f"记录不超过 {fmt_count(ex.POINTS_MAX)} 条，叠加显示单条点位")
-    elif lon is not None:
-        notes.append(f"记录超过 {fmt_count(ex.POINTS_MAX)} 条，不显示单条点位")
-    fmap.get_root().add_child(layers.legend_panel(legend))
-    st.caption("；".join(notes) + "。")
-    show_map(fmap, key="ex_map_view", height=560, returned_objects=())
-
-
 pivot = None
 if total == 0:
     st.info("没有符合条件的记录。可放宽时间范围或清除筛选条件。")
 elif show == "map":
-    draw_map()
+    draw_map(q, map_mode=map_mode, m_label=m_label, whole=whole, total=total,
+             personal_ok=personal_ok, value_text=value_text)
 elif not by:
     st.metric(m_label, value_text(value.iloc[0]))
 elif show in ("table", "pivot"):
@@ -522,35 +310,4 @@ if total > ex.EXPORT_MAX:
                f"{fmt_count(ex.EXPORT_MAX)} 条。")
 
 # ---------------------------------------------------------------- read-only SQL console
-viewer = current.viewer()
-if viewer is not None and viewer.role.sql and viewer.scope is None:
-    st.subheader("SQL 查询（只读）")
-    st.caption(f"一次一条查询语句（SELECT 或 WITH 开头），最长 {console.SECONDS:.0f} 秒，最多返回 "
-               f"{console.ROW_LIMIT:,} 行；不能修改数据，不能读取文件或外部地址；姓名、电话已脱敏；"
-               "每条语句记入审计日志。")
-    with st.expander("可查询的表与字段"):
-        records_table(pd.DataFrame({
-            "表名": list(DATASETS), "数据集": [d.title for d in DATASETS.values()],
-            "字段": ["、".join(f"{c.name}（{c.header}）" for c in d.columns)
-                   for d in DATASETS.values()]}), key="ex_sql_tables", height=300)
-    text = st.text_area("查询语句", key="ex_sql", height=120,
-                        placeholder="输入一条查询语句")
-    if st.button("执行查询", key="ex_sql_run"):
-        try:
-            df, cut = console.run(text)
-        except console.ConsoleError as err:
-            st.session_state["ex_sql_result"] = (None, str(err))
-            current.record("sql_query", target="SQL 查询",
-                           detail={"语句": text.strip()[:2000], "结果": f"失败：{err}"})
-        else:
-            note = (f"共 {len(df):,} 行" + (f"（只显示前 {console.ROW_LIMIT:,} 行）" if cut else ""))
-            st.session_state["ex_sql_result"] = (df, note)
-            current.record("sql_query", target="SQL 查询",
-                           detail={"语句": text.strip()[:2000], "结果": note}, rows=len(df))
-    if (res := st.session_state.get("ex_sql_result")) is not None:
-        df, note = res
-        if df is None:
-            st.error(note)
-        else:
-            st.caption(note)
-            records_table(df, key="ex_sql_table", height=360)
+sql_console()

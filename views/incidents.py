@@ -14,12 +14,10 @@ from command_center.ui import charts, filters
 from command_center.ui import incident_filters as inc
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
-from command_center.ui.tables import for_display, paged_records
-from queries import run_query, run_query_uncached
+from command_center.ui.tables import topic_records
+from queries import run_query
 
-PAGE_SIZE = 50
 POINTS_MAX = 3000  # individual points on the map only up to this many incidents
-EXPORT_MAX = 200_000
 CELL_DEG = 0.005  # map grid cell, about 500 m
 AGE_BUCKETS = {1: "24小时内", 2: "1–3天", 3: "3–7天", 4: "7–30天", 5: "30天以上"}
 GRAIN_AXIS = {"day": "日期", "week": "周（起始日）", "month": "月份"}
@@ -263,19 +261,7 @@ show_map(fmap, key="inc_map_view", height=560, returned_objects=())
 
 # ---------------------------------------------------------------- records
 st.subheader("警情记录")
-export_filters = {
-    "数据": "警情事件",
-    "时间范围": period.label(),
-    "社区": scope,
-    **sel.describe(),
-    "导出时间": config.now().strftime("%Y-%m-%d %H:%M"),
-    "说明": "姓名、电话已脱敏",
-}
-stem = f"警情事件_{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-paged_records(
-    total=total, page_key=inc.PAGE, page_size=PAGE_SIZE, caption="按上报时间倒序；姓名、电话已脱敏。",
-    fetch=lambda limit, offset: q("incidents/incident_records", limit=limit, offset=offset),
-    fetch_all=lambda limit: run_query_uncached(
-        "incidents/incident_records", **g.params(), **page_params, limit=limit, offset=0),
-    display=for_display, table_key="inc_records", export_filters=export_filters, file_stem=stem,
-    sheet="警情事件", export_max=EXPORT_MAX)
+topic_records(
+    "incidents/incident_records", {**g.params(), **page_params}, dataset="警情事件",
+    period=period, scope=scope, filters=sel.describe(), total=total, page_key=inc.PAGE,
+    table_key="inc_records", caption="按上报时间倒序；姓名、电话已脱敏。", note="姓名、电话已脱敏")

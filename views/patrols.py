@@ -17,11 +17,9 @@ from command_center.ui import charts, filters
 from command_center.ui.incident_filters import GRAINS, WEEKDAYS, auto_grain
 from command_center.ui.kpi import kpi
 from command_center.ui.maps import show_map
-from command_center.ui.tables import for_display, paged_records, records_table
-from queries import run_query, run_query_uncached
+from command_center.ui.tables import records_table, topic_records
+from queries import run_query
 
-PAGE_SIZE = 50
-EXPORT_MAX = 200_000
 CELL_DEG = 0.005  # map grid cell, about 500 m
 GAP_ROWS = 10
 GRAIN_AXIS = {"day": "日期", "week": "周（起始日）", "month": "月份"}
@@ -194,19 +192,8 @@ show_map(fmap, key="pt_map_view", height=520, returned_objects=())
 
 # ---------------------------------------------------------------- records
 st.subheader("巡逻任务记录")
-export_filters = {
-    "数据": "平安乐巡",
-    "时间范围": period.label(),
-    "社区": scope,
-    **({"任务类型": "、".join(types)} if types else {}),
-    "导出时间": config.now().strftime("%Y-%m-%d %H:%M"),
-}
-stem = f"平安乐巡_{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-paged_records(
-    total=int(now["task_count"]), page_key="pt_page", page_size=PAGE_SIZE,
-    caption="按计划开始时间倒序；状态为期末时的状态。",
-    fetch=lambda limit, offset: q("patrols/patrol_records", limit=limit, offset=offset),
-    fetch_all=lambda limit: run_query_uncached(
-        "patrols/patrol_records", **g.params(), **page_params, limit=limit, offset=0),
-    display=for_display, table_key="pt_records", export_filters=export_filters, file_stem=stem,
-    sheet="平安乐巡", export_max=EXPORT_MAX)
+topic_records(
+    "patrols/patrol_records", {**g.params(), **page_params}, dataset="平安乐巡",
+    period=period, scope=scope, filters={"任务类型": "、".join(types)} if types else {},
+    total=int(now["task_count"]), page_key="pt_page", table_key="pt_records",
+    caption="按计划开始时间倒序；状态为期末时的状态。")

@@ -8,10 +8,10 @@ mode lets the app's sessions read while the command line writes.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from pathlib import Path
 
 from command_center import config
+from command_center.sqlite_store import open_store
 
 SCHEMA = """
 create table if not exists users (
@@ -54,21 +54,14 @@ def path() -> Path:
 
 @contextlib.contextmanager
 def connect():
-    """A connection in one transaction (committed on success, rolled back on error)."""
-    p = path()
-    p.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(p, timeout=10, isolation_level=None)
-    con.row_factory = sqlite3.Row
-    try:
-        con.execute("pragma journal_mode=wal")
-        con.execute("pragma busy_timeout=10000")
-        con.executescript(SCHEMA)
-        con.execute("begin immediate")
-        yield con
-        con.execute("commit")
-    except BaseException:
-        if con.in_transaction:
-            con.execute("rollback")
-        raise
-    finally:
-        con.close()
+    """A connection in one transaction (committed on success, rolled back on error), holding
+    the write lock from the start (``begin immediate``)."""
+    with open_store(path(), SCHEMA, isolation_level=None) as con:
+        try:
+            con.execute("begin immediate")
+            yield con
+            con.execute("commit")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("rollback")
+            raise

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from command_center import config
+from command_center.sqlite_store import open_store
 
 SCHEMA = """
 create table if not exists alerts (
@@ -102,20 +103,13 @@ def _stamp(t: dt.datetime) -> str:
 @contextlib.contextmanager
 def connect(path: Path):
     """A connection with the schema in place; committed on leaving, rolled back on error."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(path, timeout=30)
-    con.row_factory = sqlite3.Row
-    try:
-        con.execute("pragma journal_mode = wal")
-        con.executescript(SCHEMA)
-        yield con
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    finally:
-        con.close()
+    with open_store(path, SCHEMA, timeout=30) as con:
+        try:
+            yield con
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from queries.explore import OPS, Filter
+from command_center.explore import OPS, Filter
 
 NO_BY = "-"  # by=- : grouped by nothing (no ``by`` at all is the dataset's default grouping)
 URL_KEYS = ("ds", "by", "m", "top", "show", "map", "win", "f")

@@ -95,7 +95,13 @@ def _write_url(filters: Filters) -> None:
         want["range"] = f"{filters.period.start}..{filters.period.end}"
     if filters.communities:
         want["communities"] = list(filters.communities)
-    for key in URL_KEYS:
+    sync_url(want, URL_KEYS)
+
+
+def sync_url(want: dict[str, str | list[str]], keys) -> None:
+    """Set the URL's ``keys`` to ``want`` (a key missing from it is removed), touching only
+    those that differ (each change to ``st.query_params`` is a message to the browser)."""
+    for key in keys:
         have = st.query_params.get_all(key)
         value = want.get(key)
         if value is None:

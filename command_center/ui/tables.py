@@ -8,9 +8,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from command_center import privacy
+from command_center import config, privacy
 from command_center.formatting import PLACEHOLDER, fmt_count
 from command_center.labels import chinese_columns
+from queries import run_query, run_query_uncached
 
 
 def mask_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -109,8 +110,10 @@ def paged_records(*, total: int, page_key: str, page_size: int, caption: str,
     if int(st.session_state.get(page_key) or 1) > pages:
         st.session_state[page_key] = pages
     r1, r2, r3, r4 = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
-    page_no = r1.number_input(f"页码（共 {pages} 页）", min_value=1, max_value=pages, value=1,
-                              step=1, key=page_key, bind="query-params")
+    # no value=: the default is min_value (1); a value as well as the clamp's Session State
+    # write made Streamlit log "created with a default value but also set via Session State"
+    page_no = r1.number_input(f"页码（共 {pages} 页）", min_value=1, max_value=pages, step=1,
+                              key=page_key, bind="query-params")
     r2.caption(f"共 {fmt_count(total)} 条，每页 {page_size} 条，{caption}")
     records_table(display(fetch(page_size, (int(page_no) - 1) * page_size)), key=table_key,
                   height=420)
@@ -121,6 +124,34 @@ def paged_records(*, total: int, page_key: str, page_size: int, caption: str,
     if too_many:
         st.warning(f"所选记录共 {fmt_count(total)} 条，超过单次导出上限 {fmt_count(export_max)} 条，"
                    "请缩小时间范围或增加筛选条件后再导出。")
+
+
+RECORDS_PAGE_SIZE = 50
+RECORDS_EXPORT_MAX = 200_000
+
+
+def topic_records(query: str, params: dict, *, dataset: str, period, scope: str,
+                  filters: dict[str, str], total: int, page_key: str, table_key: str,
+                  caption: str, note: str | None = None, period_label: str = "时间范围") -> None:
+    """A topic page's record list (``paged_records``) from one named records query run with
+    ``params`` (the page's filters) plus ``limit``/``offset``; the export carries the dataset,
+    the period, the communities, the page's own ``filters`` and the time of export, and is
+    named ``<dataset>_<start>-<end>``."""
+    export_filters = {
+        "数据": dataset,
+        period_label: period.label(),
+        "社区": scope,
+        **filters,
+        "导出时间": config.now().strftime("%Y-%m-%d %H:%M"),
+        **({"说明": note} if note else {}),
+    }
+    paged_records(
+        total=total, page_key=page_key, page_size=RECORDS_PAGE_SIZE, caption=caption,
+        fetch=lambda limit, offset: run_query(query, **params, limit=limit, offset=offset),
+        fetch_all=lambda limit: run_query_uncached(query, **params, limit=limit, offset=0),
+        display=for_display, table_key=table_key, export_filters=export_filters,
+        file_stem=f"{dataset}_{period.start:%Y%m%d}-{period.end:%Y%m%d}", sheet=dataset,
+        export_max=RECORDS_EXPORT_MAX)
 
 
 def for_display(df: pd.DataFrame) -> pd.DataFrame:

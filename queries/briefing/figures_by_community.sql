@@ -2,17 +2,13 @@
 -- the period, the comparison period (环比) and a year earlier (同比), the rate per 1,000
 -- residents, disputes received, and disputes open and past their deadline at the period's end
 -- (staging: disputes_at($end) is_open / is_overdue, the registry's 期末在办 / 期末超期)
-with incident_counts as (
+with
+-- @include briefing/_incidents_in_windows
+incident_counts as (
     select
         community_code,
-        count(*) filter (where reported_at >= $start and reported_at < $end) as incident_count,
-        count(*) filter (where reported_at >= $prev_start and reported_at < $prev_end)
-            as previous_count,
-        count(*) filter (where reported_at >= $ya_start and reported_at < $ya_end)
-            as year_ago_count
-    from incidents_at($end)
-    where reported_at >= least($start, $prev_start, $ya_start)
-      and reported_at < greatest($end, $prev_end, $ya_end)
+        -- @include briefing/_incident_window_counts
+    from incidents_in_windows
     group by community_code
 ),
 

@@ -7,7 +7,6 @@ import json
 from functools import cache
 from pathlib import Path
 
-import duckdb
 import shapely
 from shapely.geometry import shape
 
