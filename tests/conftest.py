@@ -12,6 +12,7 @@ import atexit
 import datetime as dt
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,13 @@ import pytest
 
 from tests.signing_in import sign_in
 
+# pytest imports this file as ``conftest``; a test that imports it again (``from tests.conftest
+# import X``) would run it a second time: a second fixture folder, and CC_PATHS_WAREHOUSE moved
+# under every later test. Refuse that at once instead of failing dozens of tests later.
+_OTHER_NAME = "tests.conftest" if __name__ == "conftest" else "conftest"
+if getattr(sys.modules.get(_OTHER_NAME), "FIXTURE_END", None) is not None:
+    raise ImportError("tests/conftest.py was imported a second time: copy the constant you "
+                      "need into the test module instead")
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 # one folder per test session: parallel runs must not rebuild each other's fixture

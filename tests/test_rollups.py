@@ -13,11 +13,14 @@ from command_center import risk, risk_store, rollups
 from command_center.figures import value_text
 from command_center.periods import Period, resolve
 from queries import run_query_uncached
-from tests.conftest import FIXTURE_NOW
 
 NONE = {"sources": [], "categories": [], "subcategories": [], "severities": [], "statuses": [],
         "weekdays": [], "min_hour": 0, "max_hour": 23, "q": None, "communities": []}
 DAY = dt.timedelta(days=1)
+
+# CC_CLOCK_NOW of tests/conftest.py (not imported from there: a second import would run it
+# again, with a second fixture folder and warehouse path)
+FIXTURE_NOW = dt.datetime(2026, 11, 20, 12, 30)
 
 
 def run(wh_path, name, **params):
