@@ -15,7 +15,13 @@ import folium
 import pandas as pd
 
 from command_center import risk
-from command_center.maps.base import NO_DATA, communities_geojson, community_layer
+from command_center.maps.base import (
+    NO_DATA,
+    communities_geojson,
+    community_layer,
+    county_map,
+    legend,
+)
 
 
 def risk_tooltip(row: dict, names: dict[str, str] | None = None) -> str:
@@ -61,3 +67,13 @@ def risk_layer(scores: pd.DataFrame, *, name: str = "四色预警", show: bool =
     if len(rows) < len(communities_geojson()["features"]):
         items.append((NO_DATA, "未在筛选范围内"))
     return layer, items
+
+
+def risk_map(scores: pd.DataFrame, *, legend_title: str = "四色预警") -> folium.Map:
+    """The 四色预警 page's map: the county, communities by level, one legend (a builder for
+    ``cached_payload``: everything it draws comes from its arguments)."""
+    m = county_map()
+    layer, items = risk_layer(scores)
+    layer.add_to(m)
+    m.add_child(legend(legend_title, items))
+    return m
