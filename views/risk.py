@@ -17,7 +17,7 @@ from command_center import config, risk
 from command_center.access import current
 from command_center.formatting import PLACEHOLDER
 from command_center.maps.layers import community_from_tooltip
-from command_center.maps.risk_layer import risk_map
+from command_center.maps.risk_layer import map_frame, risk_map
 from command_center.privacy import md
 from command_center.ui import charts, filters
 from command_center.ui.export import download_buttons
@@ -83,7 +83,7 @@ for col, lv in zip(cols, levels, strict=True):
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.subheader("社区风险分布")
-    clicked = show_map(cached_payload(risk_map, now, legend_title="预警等级（风险分）"),
+    clicked = show_map(cached_payload(risk_map, map_frame(now), legend_title="预警等级（风险分）"),
                        key="risk_map", height=560)
     tip = (clicked or {}).get("last_object_clicked_tooltip")
     if tip and tip != st.session_state.get("_risk_last_tip"):

@@ -97,7 +97,7 @@ def county_map(*, dark: bool = False, boundary: bool = True) -> folium.Map:
     bg = "#0b1626" if dark else "#f4f6f9"
     m.get_root().header.add_child(
         Element(f"<style>.leaflet-container{{background:{bg};font-family:'Noto Sans CJK SC',"
-                "'Microsoft YaHei',sans-serif;}}</style>")
+                "'Microsoft YaHei',sans-serif;}</style>")
     )
     if boundary:
         folium.GeoJson(

@@ -77,3 +77,13 @@ def risk_map(scores: pd.DataFrame, *, legend_title: str = "四色预警") -> fol
     layer.add_to(m)
     m.add_child(legend(legend_title, items))
     return m
+
+
+def map_frame(scores: pd.DataFrame) -> pd.DataFrame:
+    """The columns of ``scores`` the map draws, floats to 6 decimals: scores as of now move by
+    a last bit from one rerun to the next, and the map (1 decimal) should not be rebuilt for
+    that (``cached_payload`` keys on the data)."""
+    keep = [c for c in scores.columns
+            if c in ("community_code", "community_name", "level", "color", "score")
+            or c.endswith("_points")]
+    return scores[keep].round(6)
