@@ -138,5 +138,6 @@ def test_digest_reads_content_and_refuses_what_it_cannot_read():
     assert digest(CELLS) != digest(CELLS.iloc[::-1])
     assert digest(CELLS) != digest(CELLS.rename(columns={"north": "n"}))
     assert digest(1) != digest("1") and digest(None) != digest("None")
+    assert digest(pd.NA) != digest(None) and digest(pd.NaT) == digest(pd.NaT)
     with pytest.raises(TypeError):
         digest(object())

@@ -137,7 +137,7 @@ def _feed(h, value) -> None:
         for v in items:
             _feed(h, v)
         h.update(b"]")
-    elif value is None or isinstance(value, str | bool | int | float | np.generic | dt.date
+    elif value is None or value is pd.NA or isinstance(value, str | bool | int | float | np.generic | dt.date
                                       | dt.datetime | dt.timedelta | pd.Timestamp):
         h.update(repr((type(value).__name__, value)).encode())
         h.update(b"\x00")
