@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from html import escape
 
 import folium
 import pandas as pd
 import streamlit as st
 from branca.element import Element, MacroElement, Template
-from streamlit_folium import st_folium
 
 from command_center import wall as w
 from command_center.maps.base import communities_geojson, county_map, display_geojson, display_xy
 from command_center.maps.layers import SHELTER_COLOR, shelters_layer, typhoon_track_layer
-from command_center.maps.offline import make_offline
+from command_center.maps.render import cached_layers, cached_payload
+from command_center.ui.maps import mount
 from command_center.wall_css import DISPUTE_COLOR, EVAC_COLOR, INCIDENT_COLOR, MAP_CELL_DEG
 from command_center.wall_render import html, num, today_start
 from queries import run_query
@@ -139,8 +140,49 @@ def _points_layer(df: pd.DataFrame, value_col: str, name: str, color: str, tip,
     return group
 
 
+@dataclass(frozen=True)
+class WallLayers:
+    """The wall's data layers as the script the component adds to the constant base map."""
+
+    script: str
+
+
+def _layers(levels: dict, colors: dict, counts: dict, names: dict, cells: pd.DataFrame,
+            disputes: pd.DataFrame, shelters: pd.DataFrame, evac: pd.DataFrame | None,
+            track: pd.DataFrame | None, landfall_at
+            ) -> tuple[list[folium.FeatureGroup], list[tuple[str, str, str]]]:
+    """The data layers and their legend, from query results only (a ``cached_layers``
+    builder: the arguments are the cache key)."""
+    layers = [_community_layer(levels, colors, counts, names)]
+    legend: list[tuple[str, str, str]] = [("sq", c, f"{lv}色社区")
+                                          for lv, c in reversed(colors.items())]
+    layers.append(_points_layer(cells, "incident_count", "今日警情", INCIDENT_COLOR,
+                                lambda r: f"今日警情 {int(r.incident_count)} 起", 4.0))
+    legend.append(("dot", INCIDENT_COLOR, "今日警情"))
+    layers.append(_points_layer(disputes, "dispute_count", "在办纠纷", DISPUTE_COLOR,
+                                lambda r: f"在办矛盾纠纷 {int(r.dispute_count)} 件", 2.2))
+    legend.append(("dot", DISPUTE_COLOR, "在办纠纷"))
+    layers.append(shelters_layer(shelters, name="避灾场所", show=True))
+    legend.append(("dot", SHELTER_COLOR, "避灾场所"))
+    if evac is not None:
+        layers.append(_points_layer(
+            evac, "persons_pending", "应转未转", EVAC_COLOR,
+            lambda r: (f"{escape(str(r.community_name))}：应转移 {int(num(r.persons_planned))} 人，"
+                       f"已转移 {int(num(r.persons_moved))} 人，应转未转 "
+                       f"{int(num(r.persons_pending))} 人"), 1.6))
+        legend.append(("dot", EVAC_COLOR, "应转未转人员"))
+    if track is not None:
+        track_layer, grades = typhoon_track_layer(track, name="台风路径", dark=True,
+                                                  landfall_at=landfall_at)
+        if grades:
+            layers.append(track_layer)
+            legend += [("dot", c, f"台风路径·{g}") for c, g in grades]
+    return layers, legend
+
+
 def map_layers(now: dt.datetime, cfg: w.WallConfig, typhoon: dict,
-                risk: tuple) -> tuple[list[folium.FeatureGroup], list[tuple[str, str, str]]]:
+               risk: tuple) -> tuple[WallLayers, list[tuple[str, str, str]]]:
+    """Query the wall's layers; build and render them only when their data changed."""
     # the layers follow the clock only every map_interval_seconds (imports: at once)
     t = w.minute_floor(now, cfg.map_refresh_seconds)
     start = today_start(t)
@@ -149,43 +191,24 @@ def map_layers(now: dt.datetime, cfg: w.WallConfig, typhoon: dict,
     counts = dict(zip(per_comm["community_code"], per_comm["incident_count"].astype(int),
                       strict=True))
     names = dict(zip(per_comm["community_code"], per_comm["community_name"], strict=True))
-    layers = [_community_layer(levels, colors, counts, names)]
-    legend: list[tuple[str, str, str]] = [("sq", c, f"{lv}色社区")
-                                          for lv, c in reversed(colors.items())]
     cells = run_query("wall/incidents_by_cell", start=start, now=t, cell_deg=MAP_CELL_DEG)
-    layers.append(_points_layer(cells, "incident_count", "今日警情", INCIDENT_COLOR,
-                                lambda r: f"今日警情 {int(r.incident_count)} 起", 4.0))
-    legend.append(("dot", INCIDENT_COLOR, "今日警情"))
     disputes = run_query("wall/open_disputes_by_cell", now=t, cell_deg=MAP_CELL_DEG)
-    layers.append(_points_layer(disputes, "dispute_count", "在办纠纷", DISPUTE_COLOR,
-                                lambda r: f"在办矛盾纠纷 {int(r.dispute_count)} 件", 2.2))
-    legend.append(("dot", DISPUTE_COLOR, "在办纠纷"))
-    layers.append(shelters_layer(run_query("wall/shelters_by_site"), name="避灾场所", show=True))
-    legend.append(("dot", SHELTER_COLOR, "避灾场所"))
+    shelters = run_query("wall/shelters_by_site")
+    evac = track = landfall = None
     if typhoon:
         evac = run_query("wall/evacuations_by_community", typhoon_id=typhoon["typhoon_id"])
-        layers.append(_points_layer(
-            evac, "persons_pending", "应转未转", EVAC_COLOR,
-            lambda r: (f"{escape(str(r.community_name))}：应转移 {int(num(r.persons_planned))} 人，"
-                       f"已转移 {int(num(r.persons_moved))} 人，应转未转 "
-                       f"{int(num(r.persons_pending))} 人"), 1.6))
-        legend.append(("dot", EVAC_COLOR, "应转未转人员"))
         track = run_query("typhoon/track", typhoon_id=typhoon["typhoon_id"])
-        track_layer, grades = typhoon_track_layer(track, name="台风路径", dark=True,
-                                                  landfall_at=typhoon.get("landfall_at"))
-        if grades:
-            layers.append(track_layer)
-            legend += [("dot", c, f"台风路径·{g}") for c, g in grades]
-    for layer in layers:
-        make_offline(layer)
-    return layers, legend
+        landfall = typhoon.get("landfall_at")
+    script, legend = cached_layers(base_map, _layers, levels, colors, counts, names, cells,
+                                   disputes, shelters, evac, track, landfall)
+    return WallLayers(script), legend
 
 
-def show_map(layers: list[folium.FeatureGroup]) -> None:
-    m = make_offline(base_map())
+def show_map(layers: WallLayers) -> None:
+    """The constant base map (rendered once per process) with this refresh's layers."""
     with st.container(key="wall_map"):
-        st_folium(m, key="wall_map_view", height=640, use_container_width=True,
-                  returned_objects=[], feature_group_to_add=layers)
+        mount(cached_payload(base_map), key="wall_map_view", height=640, returned_objects=(),
+              feature_group=layers.script)
 
 
 def legend_bar(items: list[tuple[str, str, str]]) -> None:

@@ -18,7 +18,7 @@ from command_center.pages import PAGES
 from command_center.privacy import md
 from command_center.ui import charts, filters
 from command_center.ui.kpi import kpi
-from command_center.ui.maps import show_map
+from command_center.ui.maps import cached_payload, show_map
 from command_center.ui.tables import records_table
 from queries import run_query
 
@@ -121,8 +121,8 @@ patrol_cells = run_query("patrols/patrols_by_cell", start=period.start_at, end=p
 
 map_col, panel = st.columns([3, 1], gap="medium")
 with map_col:
-    m = layers.overview_map(comm_figures, cells, disputes, orgs_pts, shelters, selected=selected,
-                            patrols=patrol_cells)
+    m = cached_payload(layers.overview_map, comm_figures, cells, disputes, orgs_pts, shelters,
+                       selected=selected, patrols=patrol_cells)
     clicked = show_map(m, key="ov_map", height=MAP_HEIGHT)
     notes = ["社区边界为示例数据", f"警情密度按约 500 米网格汇总（{fmt_count(len(cells))} 个网格）"]
     if len(disputes):

@@ -16,13 +16,12 @@ import streamlit as st
 from command_center import config, risk
 from command_center.access import current
 from command_center.formatting import PLACEHOLDER
-from command_center.maps.base import county_map, legend
 from command_center.maps.layers import community_from_tooltip
-from command_center.maps.risk_layer import risk_layer
+from command_center.maps.risk_layer import map_frame, risk_map
 from command_center.privacy import md
 from command_center.ui import charts, filters
 from command_center.ui.export import download_buttons
-from command_center.ui.maps import show_map
+from command_center.ui.maps import cached_payload, show_map
 from command_center.ui.tables import uniform_numbers
 
 # one colour per indicator in the contribution bars (ColorBrewer Set2 + Dark2, print safe)
@@ -84,11 +83,8 @@ for col, lv in zip(cols, levels, strict=True):
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.subheader("社区风险分布")
-    m = county_map()
-    layer, items = risk_layer(now)
-    layer.add_to(m)
-    m.add_child(legend("预警等级（风险分）", items))
-    clicked = show_map(m, key="risk_map", height=560)
+    clicked = show_map(cached_payload(risk_map, map_frame(now), legend_title="预警等级（风险分）"),
+                       key="risk_map", height=560)
     tip = (clicked or {}).get("last_object_clicked_tooltip")
     if tip and tip != st.session_state.get("_risk_last_tip"):
         st.session_state["_risk_last_tip"] = tip

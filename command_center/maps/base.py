@@ -97,7 +97,7 @@ def county_map(*, dark: bool = False, boundary: bool = True) -> folium.Map:
     bg = "#0b1626" if dark else "#f4f6f9"
     m.get_root().header.add_child(
         Element(f"<style>.leaflet-container{{background:{bg};font-family:'Noto Sans CJK SC',"
-                "'Microsoft YaHei',sans-serif;}}</style>")
+                "'Microsoft YaHei',sans-serif;}</style>")
     )
     if boundary:
         folium.GeoJson(
@@ -107,20 +107,20 @@ def county_map(*, dark: bool = False, boundary: bool = True) -> folium.Map:
                                       "fill": False},
             control=False,
         ).add_to(m)
-    _metric_scale().add_to(m)
-    _focus_without_scroll().add_to(m)
+    _MetricScale().add_to(m)
+    _FocusWithoutScroll().add_to(m)
     m.fit_bounds([[s, w], [n, e]], padding=(8, 8))
     return m
 
 
-def _focus_without_scroll() -> MacroElement:
+class _FocusWithoutScroll(MacroElement):
     """Leaflet focuses the map container on mousedown (keyboard navigation). Inside the
     component iframe that focus scrolls the PAGE to bring the iframe into view when it is not
     wholly visible, so the polygon under the pointer moves between mousedown and mouseup: the
     browser then sends the click to their common parent (the SVG ``<g>``) and Leaflet never
     sees a click on the community. Focus with ``preventScroll`` instead (keyboard kept)."""
-    macro = MacroElement()
-    macro._template = Template(
+
+    _template = Template(
         "{% macro script(this, kwargs) %}"
         "(function(m){ var kb = m.keyboard; if (!kb) { return; }"
         " L.DomEvent.off(m._container, 'mousedown', kb._onMouseDown, kb);"
@@ -129,12 +129,10 @@ def _focus_without_scroll() -> MacroElement:
         "})({{ this._parent.get_name() }});"
         "{% endmacro %}"
     )
-    return macro
 
 
-def _metric_scale() -> MacroElement:
-    macro = MacroElement()
-    macro._template = Template(
+class _MetricScale(MacroElement):
+    _template = Template(
         "{% macro script(this, kwargs) %}"
         "(function(){ var sc = L.control.scale({imperial: false});"
         # Leaflet writes 'm' / 'km': write 米 / 公里
@@ -144,7 +142,18 @@ def _metric_scale() -> MacroElement:
         " sc.addTo({{ this._parent.get_name() }}); })();"
         "{% endmacro %}"
     )
-    return macro
+
+
+class HtmlBox(MacroElement):
+    """Fixed HTML over the map (legends). One template for all: the HTML is data, so it is
+    neither compiled per map nor read as Jinja."""
+
+    _template = Template("{% macro html(this, kwargs) %}{{ this.box_html }}{% endmacro %}")
+
+    def __init__(self, box_html: str):
+        super().__init__()
+        self._name = "HtmlBox"
+        self.box_html = box_html
 
 
 def class_breaks(values: Sequence[float], k: int = 5, digits: int = 2) -> list[float]:
@@ -225,12 +234,7 @@ def legend(title: str, items: Sequence[tuple[str, str]], *, dark: bool = False,
         f"background:{bg};color:{fg};padding:8px 10px;border-radius:6px;font-size:13px;"
         f'line-height:1.6;box-shadow:0 1px 4px rgba(0,0,0,.3)"><b>{escape(title)}</b>{rows}</div>'
     )
-    macro = MacroElement()
-    macro._template = Template(
-        "{% macro html(this, kwargs) %}" + html.replace("{", "{{ '{' }}").replace("}", "{{ '}' }}")
-        + "{% endmacro %}"
-    )
-    return macro
+    return HtmlBox(html)
 
 
 def breaks_legend_items(breaks: Sequence[float], palette: Sequence[str] = SEQUENTIAL,

@@ -16,13 +16,13 @@ from html import escape
 
 import folium
 import pandas as pd
-from branca.element import MacroElement, Template
 
 from command_center.formatting import fmt_count
 from command_center.maps.base import (
     BLUES,
     GREENS,
     NO_DATA,
+    HtmlBox,
     breaks_legend_items,
     class_breaks,
     color_for,
@@ -236,7 +236,7 @@ def shelters_layer(df: pd.DataFrame, *, name: str = LAYER_NAMES["shelters"],
 
 
 def legend_panel(sections: Iterable[tuple[str, Sequence[tuple[str, str]], str]], *,
-                 dark: bool = False) -> MacroElement:
+                 dark: bool = False) -> HtmlBox:
     """One Chinese legend box for several layers: (title, [(colour, label)], shape) per
     section, shape "square" (areas) or "circle" (points)."""
     parts = []
@@ -257,12 +257,7 @@ def legend_panel(sections: Iterable[tuple[str, Sequence[tuple[str, str]], str]],
         f"color:{fg};padding:6px 10px;border-radius:6px;font-size:12px;line-height:1.5;"
         f'max-height:80%;overflow:auto;box-shadow:0 1px 4px rgba(0,0,0,.3)">{"".join(parts)}</div>'
     )
-    macro = MacroElement()
-    macro._template = Template(
-        "{% macro html(this, kwargs) %}" + html.replace("{", "{{ '{' }}").replace("}", "{{ '}' }}")
-        + "{% endmacro %}"
-    )
-    return macro
+    return HtmlBox(html)
 
 
 def risk_legend_items() -> list[tuple[str, str]]:

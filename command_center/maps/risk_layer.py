@@ -15,7 +15,13 @@ import folium
 import pandas as pd
 
 from command_center import risk
-from command_center.maps.base import NO_DATA, communities_geojson, community_layer
+from command_center.maps.base import (
+    NO_DATA,
+    communities_geojson,
+    community_layer,
+    county_map,
+    legend,
+)
 
 
 def risk_tooltip(row: dict, names: dict[str, str] | None = None) -> str:
@@ -61,3 +67,23 @@ def risk_layer(scores: pd.DataFrame, *, name: str = "四色预警", show: bool =
     if len(rows) < len(communities_geojson()["features"]):
         items.append((NO_DATA, "未在筛选范围内"))
     return layer, items
+
+
+def risk_map(scores: pd.DataFrame, *, legend_title: str = "四色预警") -> folium.Map:
+    """The 四色预警 page's map: the county, communities by level, one legend (a builder for
+    ``cached_payload``: everything it draws comes from its arguments)."""
+    m = county_map()
+    layer, items = risk_layer(scores)
+    layer.add_to(m)
+    m.add_child(legend(legend_title, items))
+    return m
+
+
+def map_frame(scores: pd.DataFrame) -> pd.DataFrame:
+    """The columns of ``scores`` the map draws, floats to 6 decimals: scores as of now move by
+    a last bit from one rerun to the next, and the map (1 decimal) should not be rebuilt for
+    that (``cached_payload`` keys on the data)."""
+    keep = [c for c in scores.columns
+            if c in ("community_code", "community_name", "level", "color", "score")
+            or c.endswith("_points")]
+    return scores[keep].round(6)
