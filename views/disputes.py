@@ -16,6 +16,7 @@ from command_center.periods import Period
 from command_center.ui import charts, filters
 from command_center.ui import dispute_filters as dsp
 from command_center.ui.kpi import kpi
+from command_center.ui.map_section import shade_communities
 from command_center.ui.maps import show_map
 from command_center.ui.tables import for_display, records_table, topic_records
 from queries import run_query
@@ -241,17 +242,13 @@ st.caption("社区按当前在办纠纷数着色（不限受理时间）；"
               else "在办纠纷较多，仅显示社区聚合。"))
 fmap = base.county_map()
 rows = {r["community_code"]: r for r in open_now.to_dict("records")}
-values = {c: float(r["open_count"]) for c, r in rows.items()}
-breaks = base.class_breaks([v for v in values.values() if v > 0], digits=0)
-base.community_layer(
-    values, name="社区在办纠纷", breaks=breaks, palette=base.BLUES,
+sections = [shade_communities(
+    fmap, open_now, "open_count", name="社区在办纠纷", unit="件", palette=base.BLUES,
     tooltip=lambda p: (f"<b>{escape(p['community_name'])}</b><br>在办纠纷 "
                        f"{fmt_count((rows.get(p['community_code']) or {}).get('open_count', 0))}"
                        f" 件，其中超期 "
                        f"{fmt_count((rows.get(p['community_code']) or {}).get('overdue_count', 0))}"
-                       " 件"),
-).add_to(fmap)
-sections = [("社区在办纠纷（件）", base.breaks_legend_items(breaks, base.BLUES)[:-1], "square")]
+                       " 件"))]
 if show_points:
     pts = q_now("disputes/open_dispute_points", limit=POINTS_MAX)
     layers.points_layer(

@@ -9,10 +9,11 @@ import streamlit as st
 
 from command_center import config, headline, rollups
 from command_center.formatting import fmt_count
-from command_center.maps import base, layers
+from command_center.maps import layers
 from command_center.ui import charts, filters
 from command_center.ui import incident_filters as inc
 from command_center.ui.kpi import kpi
+from command_center.ui.map_section import count_map, layer_choice
 from command_center.ui.maps import show_map
 from command_center.ui.tables import topic_records
 from queries import run_query
@@ -219,33 +220,15 @@ with c2:
 st.caption("每千人警情 = 所选时间范围内警情数 ÷ 户籍人口 × 1000（不折算年率）。点击柱条可筛选到该社区。")
 
 # ---------------------------------------------------------------- map
-st.subheader("地图")
-m1, m2 = st.columns([2, 3], vertical_alignment="center")
-shading = m1.segmented_control("地图图层", ["grid", "community"],
-                               format_func={"grid": "网格聚合", "community": "社区着色"}.get,
-                               default="grid", key="inc_map", bind="query-params", required=True)
+shading, m2 = layer_choice("inc_map", grid="网格聚合", community="社区着色")
 show_points = total <= POINTS_MAX
 m2.caption(f"共 {fmt_count(total)} 起；" + (
     "数量不超过3,000起，叠加显示单条点位（悬停查看时间、类别、状态、地址）。" if show_points
     else "超过3,000起，仅显示聚合结果；缩小筛选范围后可显示单条点位。"))
-fmap = base.county_map()
-legend_sections = []
-if shading == "community":
-    values = {c: float(n) for c, n in zip(by_com["community_code"], by_com["incident_count"],
-                                          strict=True)}
-    breaks = base.class_breaks([v for v in values.values() if v > 0], digits=0)
-    base.community_layer(
-        values, name="社区警情数", breaks=breaks,
-        tooltip=lambda p: f"<b>{escape(p['community_name'])}</b><br>"
-                          f"警情 {fmt_count(p['value'] or 0)} 起",
-    ).add_to(fmap)
-    legend_sections.append(("社区警情数（起）", base.breaks_legend_items(breaks)[:-1], "square"))
-else:
-    cells = q("incidents/incidents_by_cell", cell_deg=CELL_DEG)
-    layer, items = layers.density_layer(cells, name="网格聚合（约500米）", show=True,
-                                        palette=base.SEQUENTIAL)
-    layer.add_to(fmap)
-    legend_sections.append(("网格警情数（起）", items, "square"))
+fmap, legend_sections = count_map(
+    shading, by_com, "incident_count", name="社区警情数", unit="起", hover="警情",
+    cells=lambda: q("incidents/incidents_by_cell", cell_deg=CELL_DEG),
+    grid_name="网格聚合（约500米）", grid_legend="网格警情数（起）")
 if show_points and total:
     pts = q("incidents/incident_points", limit=POINTS_MAX)
     layers.points_layer(

@@ -4,7 +4,6 @@ ranking, coverage against incident hot spots, map of check-ins, records and expo
 from __future__ import annotations
 
 import math
-from html import escape
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -16,6 +15,7 @@ from command_center.schema import PATROL_TYPES
 from command_center.ui import charts, filters
 from command_center.ui.incident_filters import GRAINS, WEEKDAYS, auto_grain
 from command_center.ui.kpi import kpi
+from command_center.ui.map_section import count_map, layer_choice
 from command_center.ui.maps import show_map
 from command_center.ui.tables import records_table, topic_records
 from queries import run_query
@@ -161,32 +161,13 @@ records_table(teams.drop(columns=["team_id"]).rename(columns={"participant_count
 st.caption("按本期已完成巡逻任务数排序，前20支队伍；队伍类型：社区乐巡、家长护校、社会组织、企业。")
 
 # ---------------------------------------------------------------- map
-st.subheader("地图")
-m1, m2 = st.columns([2, 3], vertical_alignment="center")
-shading = m1.segmented_control("地图图层", ["grid", "community"],
-                               format_func={"grid": "签到密度", "community": "社区覆盖"}.get,
-                               default="grid", key="pt_map", bind="query-params", required=True)
+shading, m2 = layer_choice("pt_map", grid="签到密度", community="社区覆盖")
 m2.caption("签到密度：本期已签到任务的签到点按约500米网格聚合；社区覆盖：各社区本期巡逻时长。")
-fmap = base.county_map()
-legend_sections = []
-if shading == "community":
-    values = {c: float(h) for c, h in zip(cov["community_code"], cov["patrol_hours"],
-                                          strict=True)}
-    breaks = base.class_breaks([v for v in values.values() if v > 0], digits=0)
-    base.community_layer(
-        values, name="社区巡逻时长", breaks=breaks, palette=base.GREENS,
-        tooltip=lambda p: f"<b>{escape(p['community_name'])}</b><br>"
-                          f"巡逻 {fmt_count(p['value'] or 0)} 小时",
-    ).add_to(fmap)
-    legend_sections.append(("社区巡逻时长（小时）",
-                            base.breaks_legend_items(breaks, base.GREENS)[:-1], "square"))
-else:
-    grid = q("patrols/patrols_by_cell", cell_deg=CELL_DEG)
-    layer, items = layers.density_layer(grid, name="签到密度（约500米）", show=True,
-                                        palette=base.GREENS, count_col="task_count",
-                                        tip="该网格本期签到 {n} 次")
-    layer.add_to(fmap)
-    legend_sections.append(("网格签到次数", items, "square"))
+fmap, legend_sections = count_map(
+    shading, cov, "patrol_hours", name="社区巡逻时长", unit="小时", hover="巡逻",
+    cells=lambda: q("patrols/patrols_by_cell", cell_deg=CELL_DEG), palette=base.GREENS,
+    grid_name="签到密度（约500米）", grid_legend="网格签到次数", count_col="task_count",
+    tip="该网格本期签到 {n} 次")
 fmap.get_root().add_child(layers.legend_panel(legend_sections))
 show_map(fmap, key="pt_map_view", height=520, returned_objects=())
 

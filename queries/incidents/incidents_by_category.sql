@@ -2,12 +2,9 @@
 -- the source system wrote it (category_raw; a row imported before it was kept: the canonical)
 with
 -- @include incidents/_selection
-final as (
-    select
-        coalesce(case when $raw then coalesce(category_raw, category) else category end, '未知')
-            as category,
-        count(*) as incident_count
+valued as (
+    select case when $raw then coalesce(category_raw, category) else category end as value
     from selection
-    group by 1
-)
-select * from final order by incident_count desc, category
+),
+-- @include incidents/_value_counts
+select value as category, incident_count from final order by incident_count desc, category

@@ -2,12 +2,9 @@
 -- the source as the source system wrote it (source_raw; older rows: the canonical)
 with
 -- @include incidents/_selection
-final as (
-    select
-        coalesce(case when $raw then coalesce(source_raw, source) else source end, '未知')
-            as source,
-        count(*) as incident_count
+valued as (
+    select case when $raw then coalesce(source_raw, source) else source end as value
     from selection
-    group by 1
-)
-select * from final order by incident_count desc, source
+),
+-- @include incidents/_value_counts
+select value as source, incident_count from final order by incident_count desc, source

@@ -21,12 +21,7 @@ progress as (
 
 final as (
     select
-        t.typhoon_id,
-        t.name_cn,
-        t.response_level,
-        t.warning_start_at,
-        t.warning_end_at,
-        t.landfall_at,
+        t.*,
         coalesce(p.persons_planned, 0) as persons_planned,
         coalesce(p.persons_moved, 0) as persons_moved,
         coalesce(p.persons_pending, 0) as persons_pending,

@@ -9,12 +9,8 @@
 -- widened a short view to the model's minimum window (risk.scored_window). Records are read
 -- through the staging macros (queries/_staging.sql) as of the window's end: nothing stamped
 -- later is counted, and a dispute's state (open, overdue) is its state at that moment.
-with periods as (
-    select
-        unnest(range(1, len($period_starts) + 1)) as period_no,
-        unnest($period_starts)::timestamp as period_start,
-        unnest($period_ends)::timestamp as period_end
-),
+with
+-- @include risk/_periods
 
 spans as (
     select
@@ -78,20 +74,17 @@ incident_weighted as (
       and i.community_code is not null
 ),
 
--- incidents reported in the window [period_start, period_end), to the moment
-incident_now as (
-    select s.period_no, d.community_code, sum(d.weighted) as weighted
+-- incidents reported in the window [period_start, period_end) and in the same window a year
+-- earlier [yoy_start, yoy_end), to the moment: one join over [yoy_start, period_end)
+incident_sums as (
+    select
+        s.period_no,
+        d.community_code,
+        sum(d.weighted) filter (where d.reported_at >= s.period_start) as weighted,
+        sum(d.weighted) filter (where d.reported_at < s.yoy_end) as weighted_yoy
     from spans as s
     join incident_weighted as d
-      on d.reported_at >= s.period_start and d.reported_at < s.period_end
-    group by all
-),
-
-incident_yoy as (
-    select s.period_no, d.community_code, sum(d.weighted) as weighted
-    from spans as s
-    join incident_weighted as d
-      on d.reported_at >= s.yoy_start and d.reported_at < s.yoy_end
+      on d.reported_at >= s.yoy_start and d.reported_at < s.period_end
     group by all
 ),
 
@@ -168,13 +161,13 @@ raw as (
         c.area_name,
         coalesce(n.weighted, 0) as weighted_incidents,
         -- no data a year earlier (the window starts before the first incident): null, 0 points
-        case when s.yoy_start >= ds.first_at then coalesce(y.weighted, 0) end
+        case when s.yoy_start >= ds.first_at then coalesce(n.weighted_yoy, 0) end
             as weighted_incidents_yoy,
         coalesce(n.weighted, 0) * 1000.0 / nullif(c.population, 0) * 365.0 / s.days
             as incident_rate,
         case when s.yoy_start >= ds.first_at then
-            (coalesce(n.weighted, 0) - coalesce(y.weighted, 0))
-            / (coalesce(y.weighted, 0) + $risk_yoy_smoothing) end as incident_yoy,
+            (coalesce(n.weighted, 0) - coalesce(n.weighted_yoy, 0))
+            / (coalesce(n.weighted_yoy, 0) + $risk_yoy_smoothing) end as incident_yoy,
         case when pk.open_disputes
             then coalesce(b.open_count, 0) * 1000.0 / nullif(c.population, 0)
             else coalesce(b.open_count, 0) end as open_disputes,
@@ -194,8 +187,8 @@ raw as (
     cross join communities as c
     cross join per_1000 as pk
     cross join data_start as ds
-    left join incident_now as n on n.period_no = s.period_no and n.community_code = c.community_code
-    left join incident_yoy as y on y.period_no = s.period_no and y.community_code = c.community_code
+    left join incident_sums as n
+      on n.period_no = s.period_no and n.community_code = c.community_code
     left join dispute_backlog as b
       on b.period_no = s.period_no and b.community_code = c.community_code
     left join repeat_counts as r

@@ -1,16 +1,11 @@
 -- 四色预警 scores of closed months stored when the warehouse was written
 -- (command_center/risk_store.py, by risk/scores_by_community over the same window): the
 -- windows asked for that are stored under the model's key, numbered like the live query's
-with wanted as (
-    select
-        unnest(range(1, len($period_starts) + 1)) as period_no,
-        unnest($period_starts)::timestamp as period_start,
-        unnest($period_ends)::timestamp as period_end
-),
-
+with
+-- @include risk/_periods
 final as (
     select w.period_no, s.* exclude (period_end, model_key)
-    from wanted as w
+    from periods as w
     join risk_scores_monthly as s
       on s.period_start = w.period_start and s.period_end = w.period_end
     where s.model_key = $model_key
