@@ -134,9 +134,9 @@ def main() -> None:
 
     con = duckdb.connect(str(warehouse), read_only=True)
     n = con.execute("select count(*) from incidents").fetchone()[0]
-    rows = sum(con.execute(f'select count(*) from "{t}"').fetchone()[0]
-               for (t,) in con.execute("select table_name from duckdb_tables() where "
-                                       "database_name = current_database()").fetchall())
+    from command_center.schema import DATASETS
+
+    rows = sum(con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in DATASETS)
     con.close()
     base_stat = os.stat(warehouse)
     t_import, m_import, _ = _child(_CHILD, [root, "import", "--dataset", "incidents",
@@ -149,7 +149,7 @@ def main() -> None:
 
     print()
     print(f"benchmark {dt.datetime.now():%Y-%m-%d %H:%M}, scale {a.scale}: {n:,} incidents, "
-          f"{rows:,} rows in all, warehouse {size:,.0f} MiB, {os.cpu_count()} cores")
+          f"{rows:,} rows in all datasets, warehouse {size:,.0f} MiB, {os.cpu_count()} cores")
     print("| step | wall | rows/s | peak RSS |")
     print("|---|---|---|---|")
     print(f"| sample | {t_sample:.1f} s | | {m_sample / gib:.2f} GiB |")
