@@ -30,12 +30,13 @@ from command_center.schema import DATASETS
 REPLACED_KEYS = "_replaced_keys"  # (dataset, key): base rows an import replaced
 REPLACED_QUARANTINE = "_replaced_quarantine"  # (dataset, file): quarantine re-done by an import
 REPLACED_PARTS = "_replaced_parts"  # (rollup, part): roll-up partitions an import recomputed
-STALE = "_stale_tables"  # (name): stored results an import made out of date (read live instead)
+# (name, since): stored results an import made out of date from ``since`` on (None: all of them)
+STALE = "_stale_tables"
 DELTA_TABLES = (
     f"create table if not exists {REPLACED_KEYS} (dataset varchar, key varchar)",
     f"create table if not exists {REPLACED_QUARANTINE} (dataset varchar, file varchar)",
     f"create table if not exists {REPLACED_PARTS} (rollup varchar, part date)",
-    f"create table if not exists {STALE} (name varchar)",
+    f"create table if not exists {STALE} (name varchar, since timestamp)",
 )
 # the datasets the four-color scores read: an import of one makes the stored scores stale
 RISK_SOURCES = ("communities", "incidents", "disputes", "typhoons", "evacuations")
@@ -140,16 +141,14 @@ def merged_sql(con, table: str, base: str, delta: str | None, fixed: bool = Fals
 
 
 def _stale_sql(con, table: str, base: str, delta: str | None, fixed: bool) -> str | None:
-    """A stored result an import made stale reads as empty (its users compute it live)."""
+    """Stored four-color scores read without the windows an import made stale: a row stamped
+    at ``since`` changes the scores of the windows ending after it (their users score those
+    live); ``since`` None (e.g. a communities import) makes every window stale."""
     if delta is None or table != rollups_risk_table():
         return None
-    stale = f"{_ident(delta)}.main.{STALE}"
-    if fixed:
-        return (f"select * from {_ident(base)}.main.{_ident(table)} "
-                f"where not exists (select 1 from {stale} where name = {sql_text(table)})")
-    if con.execute(f"select count(*) from {stale} where name = ?", [table]).fetchone()[0]:
-        return f"select * from {_ident(base)}.main.{_ident(table)} where false"
-    return f"select * from {_ident(base)}.main.{_ident(table)}"
+    return (f"select * from {_ident(base)}.main.{_ident(table)} w where not exists ("
+            f"select 1 from {_ident(delta)}.main.{STALE} s where s.name = {sql_text(table)} "
+            "and (s.since is null or w.period_end > s.since))")
 
 
 def rollups_risk_table() -> str:
@@ -263,6 +262,12 @@ def touched_partitions(con, ds) -> None:
 
     con.execute("create or replace temp table _touched (rollup varchar, part date)")
     key = _ident(ds.key)
+    # the earliest time among the file's rows, as stored now and as the file has them
+    when = _ident(ds.newest_record) if ds.newest_record and ds.name != "communities" else None
+    con.execute("create or replace temp table _touched_since as select " + (
+        f"least((select min({when}) from {_ident('all_' + ds.name)} "
+        f"where {key} in (select {key} from staged)), (select min({when}) from staged))"
+        if when else "cast(null as timestamp)") + " as since")
     for r in ROLLUPS.values():
         if r.dataset != ds.name:
             continue
@@ -275,7 +280,8 @@ def touched_partitions(con, ds) -> None:
 def refresh_rollups(con, dataset: str) -> None:
     """After an import's merge into the delta: the touched partitions of the dataset's
     roll-ups computed again over base + delta and kept in the delta (readers take them instead
-    of the base's), and the stored four-color scores marked stale when the dataset feeds them."""
+    of the base's), and the stored four-color scores of the windows ending after the file's
+    earliest row marked stale when the dataset feeds them."""
     from command_center.rollups import ROLLUPS, rollup_select
 
     for r in ROLLUPS.values():
@@ -290,9 +296,10 @@ def refresh_rollups(con, dataset: str) -> None:
         con.execute(f"insert into {REPLACED_PARTS} select rollup, part from _touched "
                     f"where rollup = ?", [r.name])
     con.execute("drop table if exists _touched")
-    if dataset in RISK_SOURCES and not con.execute(
-            f"select count(*) from {STALE} where name = ?", [rollups_risk_table()]).fetchone()[0]:
-        con.execute(f"insert into {STALE} values (?)", [rollups_risk_table()])
+    if dataset in RISK_SOURCES:  # the stored scores of windows ending after the file's rows
+        con.execute(f"insert into {STALE} select ?, cast(since as timestamp) from _touched_since",
+                    [rollups_risk_table()])
+    con.execute("drop table if exists _touched_since")
 
 
 def remove(warehouse: Path) -> None:

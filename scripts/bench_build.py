@@ -64,16 +64,20 @@ def _child(code: str, args: list[str], env: dict) -> tuple[float, float, list[st
 
 
 def _import_file(exports: Path, out: Path, n: int = 1000) -> Path:
-    """``n`` incidents copied from the export with new ids: a day's file from the 110 system."""
+    """The newest ``n`` incidents of the export with new ids: the day's file from the 110
+    system (an import of recent records, as every day brings)."""
+    from collections import deque
+
     src = exports / "incidents" / "incidents.csv"
     path = out / f"import_{n}.csv"
-    with open(src, encoding="utf-8-sig", newline="") as fh, \
-            open(path, "w", encoding="utf-8-sig", newline="") as dst:
-        reader, writer = csv.reader(fh), csv.writer(dst)
-        writer.writerow(next(reader))
-        for i, row in enumerate(reader):
-            if i >= n:
-                break
+    with open(src, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        last = deque(reader, maxlen=n)
+    with open(path, "w", encoding="utf-8-sig", newline="") as dst:
+        writer = csv.writer(dst)
+        writer.writerow(header)
+        for i, row in enumerate(last):
             row[0] = f"BENCH{i:06d}"
             writer.writerow(row)
     return path

@@ -125,3 +125,34 @@ def test_version_changes_with_the_delta(tmp_path, wh):
     v1 = warehouse_version(wh)
     imp(tmp_path, wh, "b.csv", rows(["E2"]))
     assert len({v0, v1, warehouse_version(wh)}) == 3
+
+
+def test_stored_scores_stay_for_windows_before_the_imported_rows(tmp_path, wh):
+    import datetime as dt
+
+    from command_center.rollups import RISK_TABLE
+
+    imp(tmp_path, wh, "a.csv", rows(["E1", "E2", "E3"]))
+    delta.compact(wh)  # July's incidents in the base; closed months scored and stored
+    stored = query(wh, f"select count(*), max(period_end) from {RISK_TABLE}")[0]
+    last_end = stored[1]
+    assert stored[0] > 0
+
+    def one(key, at):
+        c = communities()[0]
+        return [[key, f"{at:%Y-%m-%d %H:%M:%S}", "110", "刑事", "处置中", c["community_name"],
+                 c["inner_lon"], c["inner_lat"]]]
+
+    # rows after every stored window (the running month): no stored score changes
+    imp(tmp_path, wh, "now.csv", one("T1", last_end + dt.timedelta(minutes=1)))
+    assert query(wh, f"select count(*), max(period_end) from {RISK_TABLE}")[0] == stored
+    # a row inside the last stored month makes that window stale, and only windows after it
+    inside = last_end - dt.timedelta(days=15)
+    imp(tmp_path, wh, "late.csv", one("T2", inside))
+    ends = {r[0] for r in query(wh, f"select distinct period_end from {RISK_TABLE}")}
+    assert ends and max(ends) <= inside < last_end
+    kept = query(wh, f"select * from {RISK_TABLE} order by all")
+    delta.compact(wh)  # scored again over base + delta: the kept windows read the same
+    again = query(wh, f"select * from {RISK_TABLE} where period_end <= ? order by all",
+                  [inside])
+    assert again == kept
