@@ -135,6 +135,15 @@ class Compared:
                 NO_DATA if self.previous is None else self.previous.get(column))
 
 
+def windows(fetch_row, period: Period, covered) -> tuple:
+    """A page's own figures for ``period``, a year ago and the period before: (this period's
+    row, the year-ago row, the previous row), ``{}`` for a window the data does not reach
+    (``covered(period) -> bool``). ``fetch_row(period)`` is the page's totals query."""
+    ya, prev = period.year_ago(), period.previous()
+    return (fetch_row(period), fetch_row(ya) if covered(ya) else {},
+            fetch_row(prev) if covered(prev) else {})
+
+
 def comparisons(now, year_ago, previous, column: str, n_column: str | None = None) -> dict:
     """``kpi`` keyword arguments for a page's own rows (``{}`` for a window the data does not
     cover): the 同比/环比 values of ``column``, and the case counts in ``n_column``."""

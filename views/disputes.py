@@ -97,11 +97,8 @@ st.caption(f"按受理时间统计：{period.label()} · {scope}" + (f" · {narr
 
 # ---------------------------------------------------------------- headline figures
 cover = headline.coverage(run_query)
-now = q("disputes/totals").iloc[0]
-ya = q("disputes/totals", g.with_period(period.year_ago())).iloc[0] if cover.disputes(
-    period.year_ago()) else {}
-prev = q("disputes/totals", g.with_period(period.previous())).iloc[0] if cover.disputes(
-    period.previous()) else {}
+now, ya, prev = headline.windows(lambda p: q("disputes/totals", g.with_period(p)).iloc[0], period,
+                                cover.disputes)
 # what is open now: the same totals query as of this moment (the period's end is now when the
 # period includes today; for a past period the page still lists today's open cases)
 at_now = now if period.end_before >= now_at else q(

@@ -47,11 +47,8 @@ st.caption(f"{period.label()} · {scope}{narrowing} · 同比对照 {period.year
 
 # ---------------------------------------------------------------- headline figures
 cover = headline.coverage(run_query)
-now = q("patrols/totals").iloc[0]
-ya = q("patrols/totals", g.with_period(period.year_ago())).iloc[0] if cover.patrols(
-    period.year_ago()) else {}
-prev = q("patrols/totals", g.with_period(period.previous())).iloc[0] if cover.patrols(
-    period.previous()) else {}
+now, ya, prev = headline.windows(lambda p: q("patrols/totals", g.with_period(p)).iloc[0], period,
+                                cover.patrols)
 active = headline.patrols_active(run_query, config.now(), g.communities)  # 此刻, any period
 
 
