@@ -186,7 +186,9 @@ def _run(windows: list[Period], communities, warehouse, model: Model | None) -> 
     todo = [i for i in range(len(windows)) if i + 1 not in done]
     if not todo:
         return stored.reset_index(drop=True)
-    live = run(QUERY, **model.params(), **asked([windows[i] for i in todo]))
+    # whole days before the roll-ups' cut-off are counted from incidents_daily
+    live = run(QUERY, **model.params(), **asked([windows[i] for i in todo]),
+               rollup_before=rollups.built_before(run))
     if not done:
         return live
     live["period_no"] = [todo[n - 1] + 1 for n in live["period_no"].astype(int)]

@@ -62,7 +62,9 @@ def build(con, now: dt.datetime) -> None:
     windows = closed_windows(first, now.date().replace(day=1), model)
     if not windows:
         return
-    params = {**model.params(), "period_starts": [w.start_at for w in windows],
+    # from the records (rollup_before null): the stored scores are the plain reference
+    params = {**model.params(), "rollup_before": None,
+              "period_starts": [w.start_at for w in windows],
               "period_ends": [w.end_before for w in windows], "communities": []}
     con.execute(f"create table {TABLE} as "
                 f"with scored as ({sql_text(risk.QUERY)}) "

@@ -102,6 +102,13 @@ def create_tables(con) -> None:
         for c in columns:
             con.execute(f"alter table {_ident(name)} add column if not exists "
                         f"{_ident(raw_column(c))} varchar")
+    # the roll-ups' tables, empty until ``rollups.build_rollups`` fills them (queries may name
+    # them whatever the warehouse: without ``rollups_built_at`` they read the records)
+    from command_center.rollups import ROLLUPS, rollup_select
+
+    for r in ROLLUPS.values():
+        con.execute(f"create table if not exists {_ident(r.name)} as "
+                    f"{rollup_select(r.name, _ident(r.dataset), None)} limit 0")
     for sql in staging_statements():
         con.execute(sql)
     set_meta(con, schema_version=SCHEMA_VERSION)

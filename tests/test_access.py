@@ -388,7 +388,7 @@ def test_four_color_scores_are_county_wide_for_a_scoped_viewer(fixture_warehouse
     from command_center import risk
 
     model = risk.load_model()
-    params = {**model.params(), "period_starts": [MONTH.start_at],
+    params = {**model.params(), "rollup_before": None, "period_starts": [MONTH.start_at],
               "period_ends": [MONTH.end_before], "communities": []}
     county = run_query_uncached(risk.QUERY, fixture_warehouse, scope=None, **params)
     mine = run_query_uncached(risk.QUERY, fixture_warehouse, scope=MINE, **params)

@@ -172,7 +172,7 @@ def test_closed_months_scores_stored_equal_live(fixture_warehouse, wh):
     ws = [risk.scored_window(p, model=model, first_day=first) for p in periods]
     params = {**model.params(), "period_starts": [w.start_at for w in ws],
               "period_ends": [w.end_before for w in ws], "communities": []}
-    live = run(fixture_warehouse, risk.QUERY, **params)
+    live = run(fixture_warehouse, risk.QUERY, **params, rollup_before=None)
     got = risk._run(ws, [], fixture_warehouse, model)
     pd.testing.assert_frame_equal(got, live, check_dtype=False)
     # 11 closed months were read from the table, the running month computed
@@ -192,7 +192,8 @@ def test_another_model_scores_live(fixture_warehouse, tmp_path, monkeypatch):
                model_key=risk_store.model_key(model))
     assert read.empty
     live = run(fixture_warehouse, risk.QUERY, **model.params(), communities=[],
-               period_starts=[w.start_at for w in ws], period_ends=[w.end_before for w in ws])
+               period_starts=[w.start_at for w in ws], period_ends=[w.end_before for w in ws],
+               rollup_before=None)
     pd.testing.assert_frame_equal(risk._run(ws, [], fixture_warehouse, model), live,
                                   check_dtype=False)
 
@@ -208,3 +209,24 @@ def test_rollup_select_recomputes_chosen_partitions(wh):
             part.sort_values(key, na_position="first").reset_index(drop=True),
             full.sort_values(key, na_position="first").reset_index(drop=True),
             check_dtype=False)
+
+
+@pytest.mark.parametrize("cutoff", [None, dt.datetime(2026, 4, 10), dt.datetime(2026, 11, 20),
+                                    dt.datetime(2026, 12, 31)])
+def test_risk_scores_from_the_roll_up_equal_the_records(fixture_warehouse, cutoff):
+    """The four-color incident indicators read whole days from incidents_daily: the same scores
+    as from the records, for windows cut inside days (edge days from the records), a cut-off
+    inside the windows, and windows of a year and more (同比 windows overlapping)."""
+    model = risk.load_model()
+    windows = [
+        (dt.datetime(2026, 3, 15, 10, 30), dt.datetime(2026, 5, 2, 14, 0)),
+        (dt.datetime(2026, 11, 1), FIXTURE_NOW),
+        (dt.datetime(2026, 10, 1), dt.datetime(2026, 11, 1)),
+        (dt.datetime(2025, 1, 1), dt.datetime(2026, 4, 20, 9, 15)),
+    ]
+    params = {**model.params(), "communities": [],
+              "period_starts": [a for a, _ in windows], "period_ends": [b for _, b in windows]}
+    records = run(fixture_warehouse, risk.QUERY, **params, rollup_before=None)
+    rolled = run(fixture_warehouse, risk.QUERY, **params, rollup_before=cutoff)
+    assert len(records) == 4 * 102
+    pd.testing.assert_frame_equal(rolled, records, check_exact=False, rtol=1e-9)

@@ -62,29 +62,89 @@ bounds as (
     select min(yoy_start) as lo, max(period_end) as hi from spans
 ),
 
--- one scan of incidents (reported before the latest window's end): weighted, by moment
-incident_weighted as (
+-- incidents: whole days before $rollup_before (the roll-ups' cut-off, command_center/rollups.py;
+-- null: none) lying wholly inside a window are counted from incidents_daily; every other
+-- incident (after the cut-off, or on a day a window or its 同比 window cuts) from the records.
+-- Both give the same sums (tests/test_rollups.py): a rolled day inside a window is counted
+-- once, from the roll-up, and its records are left out for that window.
+cutoff as (
+    select coalesce($rollup_before::timestamp, '-infinity'::timestamp) as before
+),
+
+-- days a window or its 同比 window starts or ends inside (not at midnight)
+edge_days as (
+    select distinct cast(x as date) as d
+    from spans, unnest([period_start, period_end, yoy_start, yoy_end]) as t(x)
+    where x <> date_trunc('day', x)
+),
+
+incident_records as (
     select
         i.community_code,
         i.reported_at,
+        date_trunc('day', i.reported_at) + interval 1 day <= (select before from cutoff)
+            as day_rolled,
         coalesce(cw.category_weight, $risk_other_weight) as weighted
     from incidents_at((select hi from bounds)) as i
     left join category_weights as cw on i.category = cw.category
     where i.reported_at >= (select lo from bounds)
       and i.community_code is not null
+      and (i.reported_at >= (select before from cutoff)
+           or cast(i.reported_at as date) in (select d from edge_days))
+),
+
+incident_days as (
+    select
+        r.community_code,
+        cast(r.day as timestamp) as day_start,
+        sum(r.incident_count * coalesce(cw.category_weight, $risk_other_weight)) as weighted
+    from incidents_daily as r
+    left join category_weights as cw on r.category = cw.category
+    where $rollup_before is not null
+      and cast(r.day as timestamp) + interval 1 day <= (select before from cutoff)
+      and cast(r.day as timestamp) >= date_trunc('day', (select lo from bounds))
+      and r.community_code is not null
+    group by all
 ),
 
 -- incidents reported in the window [period_start, period_end) and in the same window a year
--- earlier [yoy_start, yoy_end), to the moment: one join over [yoy_start, period_end)
-incident_sums as (
+-- earlier [yoy_start, yoy_end), to the moment
+incident_pieces as (
     select
         s.period_no,
         d.community_code,
-        sum(d.weighted) filter (where d.reported_at >= s.period_start) as weighted,
-        sum(d.weighted) filter (where d.reported_at < s.yoy_end) as weighted_yoy
+        d.weighted,
+        d.reported_at >= s.period_start and d.reported_at < s.period_end
+            and not (d.day_rolled and date_trunc('day', d.reported_at) >= s.period_start
+                     and date_trunc('day', d.reported_at) + interval 1 day <= s.period_end)
+            as in_period,
+        d.reported_at >= s.yoy_start and d.reported_at < s.yoy_end
+            and not (d.day_rolled and date_trunc('day', d.reported_at) >= s.yoy_start
+                     and date_trunc('day', d.reported_at) + interval 1 day <= s.yoy_end)
+            as in_yoy
     from spans as s
-    join incident_weighted as d
+    join incident_records as d
       on d.reported_at >= s.yoy_start and d.reported_at < s.period_end
+    union all
+    select
+        s.period_no,
+        r.community_code,
+        r.weighted,
+        r.day_start >= s.period_start and r.day_start + interval 1 day <= s.period_end,
+        r.day_start >= s.yoy_start and r.day_start + interval 1 day <= s.yoy_end
+    from spans as s
+    join incident_days as r
+      on r.day_start >= s.yoy_start and r.day_start < s.period_end
+),
+
+incident_sums as (
+    select
+        period_no,
+        community_code,
+        sum(weighted) filter (where in_period) as weighted,
+        sum(weighted) filter (where in_yoy) as weighted_yoy
+    from incident_pieces
+    where in_period or in_yoy
     group by all
 ),
 
