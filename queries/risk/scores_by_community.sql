@@ -67,10 +67,6 @@ bounds as (
 -- incident (after the cut-off, or on a day a window or its 同比 window cuts) from the records.
 -- Both give the same sums (tests/test_rollups.py): a rolled day inside a window is counted
 -- once, from the roll-up, and its records are left out for that window.
-cutoff as (
-    select coalesce($rollup_before::timestamp, '-infinity'::timestamp) as before
-),
-
 -- days a window or its 同比 window starts or ends inside (not at midnight)
 edge_days as (
     select distinct cast(x as date) as d
@@ -78,19 +74,25 @@ edge_days as (
     where x <> date_trunc('day', x)
 ),
 
+-- the records still needed, filtered before anything is joined to them; the bounds are written
+-- as expressions of the parameters (not read from a CTE) so the scan skips whole row groups:
+-- from a year before the earliest window to the latest window's end (= bounds lo, hi)
 incident_records as (
     select
         i.community_code,
         i.reported_at,
-        date_trunc('day', i.reported_at) + interval 1 day <= (select before from cutoff)
-            as day_rolled,
+        date_trunc('day', i.reported_at) + interval 1 day
+            <= coalesce($rollup_before::timestamp, '-infinity'::timestamp) as day_rolled,
         coalesce(cw.category_weight, $risk_other_weight) as weighted
-    from incidents_at((select hi from bounds)) as i
+    from (
+        select community_code, reported_at, category
+        from incidents_at(list_max($period_ends)::timestamp)
+        where reported_at >= list_min($period_starts)::timestamp - interval 1 year
+          and community_code is not null
+          and (reported_at >= coalesce($rollup_before::timestamp, '-infinity'::timestamp)
+               or cast(reported_at as date) in (select d from edge_days))
+    ) as i
     left join category_weights as cw on i.category = cw.category
-    where i.reported_at >= (select lo from bounds)
-      and i.community_code is not null
-      and (i.reported_at >= (select before from cutoff)
-           or cast(i.reported_at as date) in (select d from edge_days))
 ),
 
 incident_days as (
@@ -101,8 +103,8 @@ incident_days as (
     from incidents_daily as r
     left join category_weights as cw on r.category = cw.category
     where $rollup_before is not null
-      and cast(r.day as timestamp) + interval 1 day <= (select before from cutoff)
-      and cast(r.day as timestamp) >= date_trunc('day', (select lo from bounds))
+      and cast(r.day as timestamp) + interval 1 day <= $rollup_before::timestamp
+      and r.day >= cast(list_min($period_starts)::timestamp - interval 1 year as date)
       and r.community_code is not null
     group by all
 ),
