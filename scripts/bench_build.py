@@ -6,7 +6,7 @@ files (the floor), and a 1,000-row import into the built warehouse.
 Each step runs in a child process; wall time and the child's peak memory (max RSS, from
 getrusage) are printed as a table. ``--scale`` sets the incidents of the sample (2M ≈ 0.7M a
 year over the sample's span; patrols grow with them). The warehouse it writes
-(``<out>/warehouse.duckdb``, default data/bench) is the one ``make bench-pages`` uses.
+(``<out>/warehouse.duckdb``; make uses data/bench/<scale>) is the one ``make bench-pages`` uses.
 """
 
 from __future__ import annotations

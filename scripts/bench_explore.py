@@ -1,6 +1,6 @@
 """Time 数据探索 questions through the builder (queries/explore.py) on a given warehouse.
 
-    python scripts/bench_explore.py --warehouse data/bench/warehouse.duckdb [--runs 5]
+    python scripts/bench_explore.py --warehouse data/bench/2M/warehouse.duckdb [--runs 5]
 
 Each question is built into SQL and run on the county-wide connection (as an unscoped viewer),
 uncached: the first run (cold: the first question also opens the warehouse) and the median of the

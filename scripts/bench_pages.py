@@ -1,6 +1,6 @@
 """Time a page's server-side runs with AppTest against a given warehouse, signed in.
 
-    python scripts/bench_pages.py views/overview.py --warehouse data/bench/warehouse.duckdb \
+    python scripts/bench_pages.py views/overview.py --warehouse data/bench/2M/warehouse.duckdb \
         --runs 5 [--today 2026-11-20] [--query ov_community=330383001030]
 
 The page runs through app.py (login check, navigation, global filters) as in the browser, minus
