@@ -87,7 +87,7 @@ def _utf8_copies(files: list[Path], scratch: Path) -> list[str]:
     """The CSVs as DuckDB can read them: GBK exports (small ones: 纠纷, 防台转移) transcoded to
     UTF-8 first, outside the timed read (DuckDB reads UTF-8 and UTF-16 only)."""
     sys.path.insert(0, str(ROOT))
-    from command_center.ingest.reading import detect_encoding
+    from command_center.ingest.detect import detect_encoding
 
     out = []
     for f in files:

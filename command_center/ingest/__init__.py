@@ -2,16 +2,25 @@
 
 Modules, in the order a file goes through them:
 
-    reading.py   format, encoding and header-row detection; loads the cells as text into DuckDB
-    mapping.py   source header → warehouse column (schema headers, synonyms, site mapping files)
-    values.py    SQL expressions that parse each schema ``kind``; enum synonym tables
-    geo.py       coordinate conversion to WGS-84, point-in-county, point → community
-    validate.py  quarantine reasons and warnings (one SELECT per file, see ``load.py``)
-    load.py      one file → staged rows + quarantine rows + counts
-    build.py     full rebuild of the warehouse from an exports folder (atomic swap)
-    upsert.py    import one file into an existing warehouse by key (atomic swap)
-    preview.py   what the 数据管理 page shows before an import
-    report.py    the reports returned to the CLI and the page
+    reading.py    opens a file: limits, format, header row and first rows (CSV, CMA text)
+    detect.py     format and encoding detection, decoding text files
+    header_row.py finding the header row; cleaning the headers
+    excel.py      reading Excel sheets into Arrow tables of text cells
+    raw.py        the opened file (RawFile); loads its cells as text into DuckDB
+    mapping.py    source header → warehouse column (schema headers, synonyms, site mapping files)
+    plan.py       a file's columns → a Plan for one dataset
+    values.py     SQL expressions that parse each schema ``kind``; enum synonym tables
+    geo.py        coordinate conversion to WGS-84, point-in-county, point → community
+    lookups.py    community/organization lookups, the county's names and areas, points → _geo
+    selects.py    the generated SELECTs: parse every column, then check each row
+    validate.py   quarantine reasons and warnings (one SELECT per file, see ``selects.py``)
+    load.py       one file → staged rows + quarantine rows + counts
+    quarantine.py the quarantine store (cells as JSON, personal data masked)
+    merge.py      staged rows → the dataset's table by key; import log; temp cleanup
+    build.py      full rebuild of the warehouse from an exports folder (atomic swap)
+    upsert.py     import one file into an existing warehouse by key (atomic swap)
+    preview.py    what the 数据管理 page shows before an import
+    report.py     the reports returned to the CLI and the page
 
 Public entry points: :func:`command_center.ingest.build.build_warehouse`,
 :func:`command_center.ingest.upsert.import_file`,

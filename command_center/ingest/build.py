@@ -20,8 +20,10 @@ from command_center import delta
 from command_center.delta import writer_views
 from command_center.ingest import IngestError
 from command_center.ingest.geo import load_geo
-from command_center.ingest.load import cleanup, load_file, log_import, merge_staged, plan_file
+from command_center.ingest.load import load_file
 from command_center.ingest.mapping import SiteMapping, read_source_toml
+from command_center.ingest.merge import cleanup, log_import, merge_staged
+from command_center.ingest.plan import plan_file
 from command_center.ingest.report import BuildReport, DatasetReport, ImportReport
 from command_center.ingest.upsert import archived_files
 from command_center.rollups import build_rollups

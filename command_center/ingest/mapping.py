@@ -285,7 +285,7 @@ def column_headers_hint(dataset: Dataset, column: str, limit: int = 6) -> str:
 
 
 def no_header_message(exc, dataset: Dataset | None, site: SiteMapping | None = None) -> str:
-    """The refusal for a file without a recognisable header row (``reading.NoHeaderRow``):
+    """The refusal for a file without a recognisable header row (``header_row.NoHeaderRow``):
     the row most like a header, what of it was recognised, the required columns missing, and
     the ``_source.toml`` lines that would map the other cells, with the field names."""
     lines = [str(exc)]
@@ -329,7 +329,7 @@ def no_header_message(exc, dataset: Dataset | None, site: SiteMapping | None = N
 
 
 # Columns that name the district (区/县/县级市) or the street/town (街道/乡镇/片区) of a row.
-# They are no warehouse column: ``load.py`` checks them against the county (settings.toml
+# They are no warehouse column: ``selects.py`` checks them against the county (settings.toml
 # [county] name, the communities' area_name) and quarantines rows of another area.
 AREA_HEADERS = {
     "district": ("所属区县", "区县", "所属县区", "县区", "行政区划", "所属行政区划", "县(市、区)",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from command_center import config
 from command_center.ingest import IngestError
+from command_center.ingest.header_row import NoHeaderRow
 from command_center.ingest.mapping import (
     SiteMapping,
     all_known_headers,
@@ -27,7 +28,7 @@ from command_center.ingest.mapping import (
     read_global_mapping,
     read_source_toml,
 )
-from command_center.ingest.reading import NoHeaderRow, open_file
+from command_center.ingest.reading import open_file
 from command_center.schema import BUILD_ORDER, DATASETS
 
 

@@ -10,6 +10,7 @@ promises. Warnings are recognisable by their wording: they say what was done
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -164,3 +165,18 @@ class BuildReport:
             },
             "notes": self.notes,
         }
+
+
+class _Clock:
+    """Wall seconds per step in ``report.timings`` (CPU seconds under ``<step>_cpu``)."""
+
+    def __init__(self, sink: dict):
+        self.sink = sink
+        self.t = time.perf_counter()
+        self.c = time.process_time()
+
+    def __call__(self, step: str) -> None:
+        now, cpu = time.perf_counter(), time.process_time()
+        self.sink[step] = round(self.sink.get(step, 0.0) + now - self.t, 3)
+        self.sink[step + "_cpu"] = round(self.sink.get(step + "_cpu", 0.0) + cpu - self.c, 3)
+        self.t, self.c = now, cpu

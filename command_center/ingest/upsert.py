@@ -30,7 +30,7 @@ from pathlib import Path
 from command_center import delta
 from command_center.ingest import IngestError
 from command_center.ingest.geo import load_geo
-from command_center.ingest.load import cleanup, load_file, log_import, merge_staged, plan_file
+from command_center.ingest.load import load_file
 from command_center.ingest.mapping import (
     SiteMapping,
     check_crs,
@@ -38,6 +38,8 @@ from command_center.ingest.mapping import (
     read_global_mapping,
     read_source_toml,
 )
+from command_center.ingest.merge import cleanup, log_import, merge_staged
+from command_center.ingest.plan import plan_file
 from command_center.ingest.report import ImportReport
 from command_center.rollups import build_rollups
 from command_center.schema import DATASETS

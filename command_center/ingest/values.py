@@ -79,6 +79,10 @@ def q(s: str) -> str:
     return "'" + str(s).replace("'", "''") + "'"
 
 
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 # A cell needs the slow path (translate + trim with a character set) only when it holds a
 # full-width character or starts/ends with whitespace; DuckDB's translate() is slow on long
 # text, so the common clean cell costs one regex test.

@@ -1,0 +1,120 @@
+"""The merge: temp table ``staged`` upserted into the dataset's table by key (inserted /
+updated / unchanged), duplicate keys within a file, the ``import_log`` line, and the cleanup of
+every temp object a file leaves behind."""
+
+from __future__ import annotations
+
+from command_center.delta import note_replaced_keys
+from command_center.ingest import validate as R
+from command_center.ingest import values as V
+from command_center.ingest.report import ImportReport, _Clock
+from command_center.ingest.selects import _first
+from command_center.ingest.values import ident
+from command_center.schema import RAW_ENUM_COLUMNS, Dataset, raw_column
+from command_center.warehouse import table_columns
+
+
+def _mark_duplicates(con, ds: Dataset) -> None:
+    """Keep the last occurrence of a key in the file; earlier ones get 文件内编号重复."""
+    key = ident(ds.key)
+    dups = con.execute(
+        f"select count(*) - count(distinct {key}) from checked where _reason is null"
+    ).fetchone()[0]
+    if not dups:
+        return
+    con.execute(
+        f"""
+        update checked set _reason = {V.q(R.DUPLICATE)}
+        where _row in (
+            select _row from (
+                select _row, row_number() over (partition by {key} order by _row desc) as n
+                from checked where _reason is null
+            ) where n > 1
+        )
+        """
+    )
+
+
+def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
+    """Upsert temp table ``staged`` into the dataset table by key; fills the three counts."""
+    clock = _Clock(report.timings)
+    table, key = ident(dataset.table), ident(dataset.key)
+    stored = ident("all_" + dataset.table)  # what is stored now (base + delta in an import)
+    cols = [c for c, _ in table_columns(dataset.name)]
+    if con.execute(f"select count(*) from (select 1 from {stored} limit 1)").fetchone()[0] == 0:
+        report.inserted = report.loaded
+        # written once, in time order: pages' time windows then skip whole row groups
+        order = ", ".join(ident(c) for c in (dataset.newest_record, dataset.key) if c)
+        con.execute(f"insert into {table} select * from staged order by {order}")
+        _drop_staged(con)
+        clock("merge")
+        return
+    # an update changes only the columns the file has: a column it lacks keeps the stored
+    # value (filled from the file's derived value only where none is stored)
+    in_file = set(v for v in report.mapping.values() if v) | {dataset.key}
+    lon, lat = _first(dataset, "lon"), _first(dataset, "lat")
+    if lon and lon.name in in_file:
+        in_file |= {lat.name, "location_is_approx"}
+    in_file |= {raw_column(c) for c in RAW_ENUM_COLUMNS.get(dataset.name, ()) if c in in_file}
+    merged = ", ".join(
+        f"s.{ident(c)}" if c in in_file or c == dataset.key
+        else f"case when t.{key} is null then s.{ident(c)} "
+             f"else coalesce(t.{ident(c)}, s.{ident(c)}) end as {ident(c)}"
+        for c in cols)
+    if set(cols) - in_file:
+        con.execute(
+            f"create or replace temp table _merged as select {merged} "
+            f"from staged s left join {stored} t on t.{key} = s.{key}")
+        con.execute("create or replace temp view staged as select * from _merged")
+    same = " and ".join(f"s.{ident(c)} is not distinct from t.{ident(c)}" for c in cols)
+    con.execute(
+        f"""
+        create or replace temp table _cmp as
+        select s.{key} as k,
+               case when t.{key} is null then 'inserted'
+                    when {same} then 'unchanged' else 'updated' end as st
+        from staged s left join {stored} t on t.{key} = s.{key}
+        """
+    )
+    counts = dict(con.execute("select st, count(*) from _cmp group by st").fetchall())
+    report.inserted = counts.get("inserted", 0)
+    report.updated = counts.get("updated", 0)
+    report.unchanged = counts.get("unchanged", 0)
+    if report.updated:
+        con.execute(
+            f"delete from {table} where {key} in (select k from _cmp where st = 'updated')"
+        )
+        note_replaced_keys(con, dataset.name, "select k from _cmp where st = 'updated'")
+    if report.inserted or report.updated:
+        con.execute(
+            f"insert into {table} select s.* from staged s "
+            f"join _cmp c on c.k = s.{key} where c.st <> 'unchanged'"
+        )
+    con.execute("drop table if exists _cmp")
+    _drop_staged(con)
+    clock("merge")
+
+
+def _drop_staged(con) -> None:
+    con.execute("drop view if exists staged")
+    con.execute("drop table if exists _merged")
+    con.execute("drop table if exists checked")
+
+
+def log_import(con, report: ImportReport, now, archive: str | None = None) -> None:
+    con.execute(
+        "insert into import_log (imported_at, dataset, file, read, loaded, quarantined, "
+        "inserted, updated, unchanged, archive) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [now, report.dataset, report.file, report.read, report.loaded, report.quarantined,
+         report.inserted, report.updated, report.unchanged, archive],
+    )
+
+
+def cleanup(con) -> None:
+    """Drop every temp object a file left behind (also after an error)."""
+    con.execute("drop view if exists raw")
+    con.execute("drop view if exists staged")
+    con.execute("drop view if exists parsed")
+    for t in ("_cells", "_geo", "_geo_in", "checked", "_cmp", "_community_lookup", "_org_lookup",
+              "_centroids"):
+        con.execute(f"drop table if exists {t}")
