@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from command_center import risk
+from command_center import config, risk
 from command_center.alerts import rules as alert_rules
 from command_center.alerts import store
 from command_center.periods import resolve
@@ -246,6 +246,40 @@ def test_category_surge_and_minimum_count(crafted, tmp_path):
 
     gone = lifecycle(crafted, rules, "surge:消防救援", cleared)
     assert gone["link"] == "/incidents?period=today&inc_category=%E6%B6%88%E9%98%B2%E6%95%91%E6%8F%B4"
+
+
+def test_surge_from_an_import_into_the_delta(crafted, tmp_path, monkeypatch):
+    """An import lands in the delta beside the warehouse (command_center.delta): the alert
+    rules read it like every page does."""
+    from fixtures_ingest.helpers import GEO, write_csv
+
+    from command_center import delta
+    from command_center.ingest.upsert import import_file
+
+    monkeypatch.setenv("CC_ALERTS_RUN_AFTER_IMPORT", "false")  # this test runs the rules itself
+    config.settings.cache_clear()
+    try:
+        _surge_through_the_delta(crafted, tmp_path, import_file, write_csv, GEO, delta)
+    finally:
+        monkeypatch.undo()
+        config.settings.cache_clear()
+
+
+def _surge_through_the_delta(crafted, tmp_path, import_file, write_csv, geo, delta):
+    rules = rule_file(tmp_path, "surge", SURGE)
+    sql(crafted, "delete from incidents where community_code = ? and reported_at >= ?",
+        [OTHER, NOW - dt.timedelta(weeks=9)])
+    run(crafted, rules)
+    assert f"surge:{OTHER}" not in keys(active(crafted))
+    rows = [[f"D{m}", f"{NOW - dt.timedelta(minutes=m):%Y-%m-%d %H:%M:%S}", "110", "治安",
+             "处置中", OTHER] for m in range(1, 13)]
+    f = write_csv(tmp_path / "110.csv", [["事件编号", "上报时间", "事件来源", "事件类别",
+                                          "处置状态", "所属社区"], *rows])
+    report = import_file("incidents", f, crs=None, warehouse=crafted, geo_dir=geo)
+    assert report.inserted == 12 and delta.delta_path(crafted).is_file()
+    run(crafted, rules)
+    alert = next(a for a in active(crafted) if a["event_key"] == f"surge:{OTHER}")
+    assert "12 起" in alert["message"]
 
 
 # ------------------------------------------------------------------ data freshness
