@@ -18,7 +18,8 @@ Modules, in the order a file goes through them:
     quarantine.py the quarantine store (cells as JSON, personal data masked)
     merge.py      staged rows → the dataset's table by key; import log; temp cleanup
     build.py      full rebuild of the warehouse from an exports folder (atomic swap)
-    upsert.py     import one file into an existing warehouse by key (atomic swap)
+    upsert.py     import one file by key into the delta beside the warehouse
+                  (command_center/delta.py; a copy of the delta renamed over it)
     preview.py    what the 数据管理 page shows before an import
     report.py     the reports returned to the CLI and the page
 
