@@ -25,6 +25,7 @@ import contextlib
 import shutil
 from pathlib import Path
 
+from command_center.rollups import RISK_TABLE, ROLLUPS, build_rollups, rollup_select
 from command_center.schema import DATASETS
 
 REPLACED_KEYS = "_replaced_keys"  # (dataset, key): base rows an import replaced
@@ -100,7 +101,7 @@ def merged_sql(con, table: str, base: str, delta: str | None, fixed: bool = Fals
     if delta is not None and con.execute(
             "select count(*) from duckdb_tables() where database_name = ? and table_name = ?",
             [delta, STALE]).fetchone()[0]:
-        stale = _stale_sql(con, table, base, delta, fixed)
+        stale = _stale_sql(table, base, delta)
         if stale is not None:
             return stale
     if delta is None or not con.execute(
@@ -121,10 +122,8 @@ def merged_sql(con, table: str, base: str, delta: str | None, fixed: bool = Fals
         return (f"select w.* from {b} w anti join (select key from {replaced} "
                 f"where dataset = {sql_text(table)}) r on r.key = w.{key} "
                 f"union all by name select * from {d}")
-    from command_center import rollups
-
-    if table in rollups.ROLLUPS:
-        part = _ident(rollups.ROLLUPS[table].partition)
+    if table in ROLLUPS:
+        part = _ident(ROLLUPS[table].partition)
         return (f"select w.* from {b} w anti join (select part from {dl}.main.{REPLACED_PARTS} "
                 f"where rollup = {sql_text(table)}) r on r.part = w.{part} "
                 f"union all by name select * from {d}")
@@ -140,21 +139,15 @@ def merged_sql(con, table: str, base: str, delta: str | None, fixed: bool = Fals
     return f"select * from {b}"
 
 
-def _stale_sql(con, table: str, base: str, delta: str | None, fixed: bool) -> str | None:
+def _stale_sql(table: str, base: str, delta: str) -> str | None:
     """Stored four-color scores read without the windows an import made stale: a row stamped
     at ``since`` changes the scores of the windows ending after it (their users score those
     live); ``since`` None (e.g. a communities import) makes every window stale."""
-    if delta is None or table != rollups_risk_table():
+    if table != RISK_TABLE:
         return None
     return (f"select * from {_ident(base)}.main.{_ident(table)} w where not exists ("
             f"select 1 from {_ident(delta)}.main.{STALE} s where s.name = {sql_text(table)} "
             "and (s.since is null or w.period_end > s.since))")
-
-
-def rollups_risk_table() -> str:
-    from command_center.rollups import RISK_TABLE
-
-    return RISK_TABLE
 
 
 def attach_delta(con, warehouse: Path, base: str = "wh", alias: str = "dl") -> str | None:
@@ -256,13 +249,11 @@ def note_replaced_quarantine(con, dataset: str, file: str) -> None:
 
 
 def touched_partitions(con, ds) -> None:
-    """Before an import's merge: temp table ``_touched(rollup, part)``, the partitions of the
-    roll-ups of ``ds`` holding the file's rows, as stored now and as the file has them."""
-    from command_center.rollups import ROLLUPS
-
+    """Before an import's merge, over the file's rows as stored now and as the file has them:
+    temp table ``_touched(rollup, part)``, the partitions of the roll-ups of ``ds`` holding
+    them, and ``_touched_since(since)``, the earliest of their times."""
     con.execute("create or replace temp table _touched (rollup varchar, part date)")
     key = _ident(ds.key)
-    # the earliest time among the file's rows, as stored now and as the file has them
     when = _ident(ds.newest_record) if ds.newest_record and ds.name != "communities" else None
     con.execute("create or replace temp table _touched_since as select " + (
         f"least((select min({when}) from {_ident('all_' + ds.name)} "
@@ -282,8 +273,6 @@ def refresh_rollups(con, dataset: str) -> None:
     roll-ups computed again over base + delta and kept in the delta (readers take them instead
     of the base's), and the stored four-color scores of the windows ending after the file's
     earliest row marked stale when the dataset feeds them."""
-    from command_center.rollups import ROLLUPS, rollup_select
-
     for r in ROLLUPS.values():
         if r.dataset != dataset:
             continue
@@ -298,7 +287,7 @@ def refresh_rollups(con, dataset: str) -> None:
     con.execute("drop table if exists _touched")
     if dataset in RISK_SOURCES:  # the stored scores of windows ending after the file's rows
         con.execute(f"insert into {STALE} select ?, cast(since as timestamp) from _touched_since",
-                    [rollups_risk_table()])
+                    [RISK_TABLE])
     con.execute("drop table if exists _touched_since")
 
 
@@ -340,8 +329,6 @@ def compact_locked(warehouse: Path) -> bool:
             kept = dict(con.execute(
                 "select key, value from dl.meta where key <> 'base_build_id'").fetchall())
             con.execute("detach dl")
-            from command_center.rollups import build_rollups
-
             build_rollups(con)  # over the merged tables, as a build writes them
             W.set_meta(con, **kept, build_id=W.new_build_id())
             con.execute("checkpoint")
