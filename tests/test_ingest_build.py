@@ -166,3 +166,65 @@ def test_stale_temp_files_of_a_crashed_writer_are_removed(exports, tmp_path):
     other.write_bytes(b"not ours")
     build_warehouse(exports, wh, progress=None, geo_dir=GEO)
     assert not stale.exists() and other.exists()
+
+
+def _big_incidents(path, n: int, *, shuffled: bool) -> tuple[dict[int, str], list[str]]:
+    """An incidents CSV of ``n`` rows, large enough for DuckDB to read it in parallel pieces:
+    bad times at known lines, one key three times. Returns {line: reason} and the ids."""
+    import datetime as dt
+    import random
+
+    c = communities()
+    start = dt.datetime(2026, 1, 1)
+    order = list(range(n))
+    if shuffled:
+        random.Random(7).shuffle(order)
+    rows, bad, ids = [["事件编号", "上报时间", "处置状态", "所属社区", "经度", "纬度", "事发地址"]], {}, []
+    for line_index, i in enumerate(order):
+        line = line_index + 2  # the header is line 1
+        comm = c[i % len(c)]
+        when = f"{start + dt.timedelta(seconds=37 * i):%Y-%m-%d %H:%M:%S}"
+        key = f"R{i:07d}"
+        if line_index in (n // 5, n // 2, n - 3):  # the same key three times: the last wins
+            key, when = "DUP", f"{start:%Y-%m-%d %H:%M:%S}"
+            bad[line] = "文件内编号重复"
+        elif line_index % 37_813 == 11:
+            when = "不是时间"
+            bad[line] = "上报时间无法识别"
+        rows.append([key, when, "处置中", comm["community_name"], comm["inner_lon"],
+                     comm["inner_lat"], f"第{line}行"])
+        ids.append(key)
+    bad.pop(max(k for k, v in bad.items() if v == "文件内编号重复"))
+    write_csv(path, rows)
+    return bad, ids
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_a_large_file_keeps_row_numbers_and_is_stored_in_time_order(tmp_path, shuffled):
+    """A file DuckDB reads in parallel pieces: each quarantined row is named by its own line,
+    the last of a repeated key wins, and the table is written in (time, key) order whether
+    the file came in that order or not."""
+    exports = tmp_path / "exports"
+    write_communities(exports / "communities")
+    bad, ids = _big_incidents(exports / "incidents" / "incidents.csv", 400_000,
+                              shuffled=shuffled)
+    assert (exports / "incidents" / "incidents.csv").stat().st_size > 24 << 20
+    wh = tmp_path / "w.duckdb"
+    report = build_warehouse(exports, wh, progress=None, geo_dir=GEO)
+    inc = report.datasets["incidents"]
+    assert (inc.read, inc.quarantined) == (400_000, len(bad))
+    assert dict(query(wh, "select row_number, reason from quarantine")) == bad
+    # the last DUP line's row is the one kept
+    last_dup = max(line for line, key in enumerate(ids, start=2) if key == "DUP")
+    assert query(wh, "select address from incidents where incident_id = 'DUP'") == [
+        (f"第{last_dup}行",)]
+    con = duckdb.connect(str(wh), read_only=True)  # the table itself, in its stored order
+    try:
+        stored = con.execute("select reported_at, incident_id from incidents order by rowid"
+                             ).fetchall()
+    finally:
+        con.close()
+    assert stored == sorted(stored)
+    # every row's point was located in the pass: its community is the one it was written with
+    assert query(wh, "select count(*) from incidents where lon is null or community_code is null"
+                 ) == [(0,)]

@@ -189,14 +189,14 @@ def check_units(lon: np.ndarray, lat: np.ndarray, crs: str, geo: Geo, file: str)
 
 
 def locate(
-    row: np.ndarray,
     lon: np.ndarray,
     lat: np.ndarray,
     need_community: np.ndarray,
     crs: str,
     geo: Geo,
-) -> pa.Table:
-    """Convert to WGS-84, test the county, find the community where asked. One Arrow table."""
+) -> pa.StructArray:
+    """Convert to WGS-84, test the county, find the community where asked: a struct per
+    point (w_lon, w_lat, in_county, poly_community)."""
     lon = np.asarray(lon, dtype=np.float64)
     lat = np.asarray(lat, dtype=np.float64)
     if crs.upper().startswith("EPSG:") and len(lon):
@@ -211,12 +211,8 @@ def locate(
     ask = np.asarray(need_community, dtype=bool) & inside
     if ask.any():
         community[ask] = geo.community_of(lon[ask], lat[ask])
-    return pa.table(
-        {
-            "_row": pa.array(np.asarray(row, dtype=np.int64)),
-            "w_lon": pa.array(lon),
-            "w_lat": pa.array(lat),
-            "in_county": pa.array(inside),
-            "poly_community": pa.array(community.tolist(), pa.string()),
-        }
+    return pa.StructArray.from_arrays(
+        [pa.array(lon), pa.array(lat), pa.array(inside),
+         pa.array(community.tolist(), pa.string())],
+        names=["w_lon", "w_lat", "in_county", "poly_community"],
     )

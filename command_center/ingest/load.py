@@ -1,11 +1,12 @@
 """One export file → ``staged`` rows (warehouse columns) + quarantine rows + counts.
 
-Everything runs in DuckDB on the connection of the warehouse being written: the cells are
-loaded as text (``raw.load_raw``), one generated SELECT parses every column by its schema
-``kind`` (``selects.py``, ``values.py``), coordinates make one vectorized round trip through
-numpy/shapely (``lookups.py``, ``geo.locate``), and a second SELECT assigns the quarantine
-reason of each row (``validate.py``). Then :func:`merge.merge_staged` upserts the staged rows
-by key. This module holds :func:`load_file` and the notes and counts it adds to the report.
+Everything runs in DuckDB on the connection of the warehouse being written, in one pass over
+the file: the cells are read as text through the view ``raw`` (``raw.raw_view``; a CSV is read
+from the file itself), the view ``parsed`` parses every column by its schema ``kind``
+(``selects.py``, ``values.py``), and one statement writes temp table ``_checked``: final values,
+each point converted and located (``lookups.locate_function``) and the quarantine reason of
+each row (``validate.py``), in file order. Then :func:`merge.merge_staged` upserts the staged
+rows by key. This module holds :func:`load_file` and the notes and counts it adds to the report.
 """
 
 from __future__ import annotations
@@ -18,17 +19,23 @@ from command_center.ingest import validate as R
 from command_center.ingest import values as V
 from command_center.ingest.geo import Geo
 from command_center.ingest.lookups import (
-    _centroids_table,
-    _locate_points,
     area_stems,
+    centroid_functions,
+    locate_function,
     prepare_lookups,
 )
 from command_center.ingest.merge import _mark_duplicates
 from command_center.ingest.plan import Plan
 from command_center.ingest.quarantine import _store_quarantine
-from command_center.ingest.raw import RawFile, load_raw
+from command_center.ingest.raw import RawFile, csv_error, raw_view
 from command_center.ingest.report import ImportReport, _Clock
-from command_center.ingest.selects import _check_sql, _first, _local_tz, _parse_sql
+from command_center.ingest.selects import (
+    _check_sql,
+    _first,
+    _local_tz,
+    _parse_sql,
+    checked_view,
+)
 from command_center.ingest.values import ident
 from command_center.schema import Column, Dataset
 from command_center.warehouse import table_columns
@@ -81,17 +88,19 @@ def _same_name_same_season(con, report: ImportReport) -> None:
             "确属重复时请删除多余的一条后重新导入")
 
 
-def _headerless_cells(con, raw: RawFile, report: ImportReport) -> None:
-    """Cells under a column without a header (empty header cell, or right of the last
-    header) are not loaded: count them (a warning per row, a note with the cells)."""
+def _read_and_headerless(con, raw: RawFile, report: ImportReport) -> None:
+    """Rows read, and cells under a column without a header (empty header cell, or right of
+    the last header), which are not loaded: count them (a warning per row, a note)."""
+    report.read, x_cells, x_rows, n_cells, n_rows = con.execute(
+        "select count(*) filter (where not _empty), coalesce(sum(_xf), 0), "
+        "count(*) filter (where _xf > 0), coalesce(sum(_bf), 0), count(*) filter (where _bf > 0) "
+        "from _checked").fetchone()
+    if raw._arrow is None:
+        raw.extra_cells, raw.extra_rows = x_cells, x_rows
     cells, rows, where = raw.extra_cells, raw.extra_rows, []
     if raw.extra_cells:
         where.append(f"第 {len(raw.headers)} 列右侧")
     if raw.blank_columns:
-        filled = [f"(nullif(trim(c{i}), '') is not null)::int" for i in raw.blank_columns]
-        n_cells, n_rows = con.execute(
-            f"select coalesce(sum({' + '.join(filled)}), 0), "
-            f"count(*) filter (where {' + '.join(filled)} > 0) from raw").fetchone()
         if n_cells:
             cells += n_cells
             rows += n_rows  # a row may be counted twice when it has cells of both kinds
@@ -101,6 +110,23 @@ def _headerless_cells(con, raw: RawFile, report: ImportReport) -> None:
         report.notes.append(
             f"{'、'.join(where)}没有表头，其中 {cells:,} 个单元格有内容，未导入；"
             "如需导入，请在文件中补上表头后重新导入")
+
+
+def _reading(con, raw: RawFile, step) -> None:
+    """Run ``step`` (a query that reads the file); a CSV DuckDB's parallel reader can't split
+    is read again in one piece, and one it can't read at all is refused with the line where
+    it stopped."""
+    for parallel in (True, False):
+        try:
+            step()
+            return
+        except Exception as exc:
+            refused = csv_error(exc, raw)
+            if refused is None:
+                raise
+            if not parallel:
+                raise refused from None
+            raw_view(con, raw, parallel=False)
 
 
 # ------------------------------------------------------------------ one file
@@ -127,37 +153,31 @@ def load_file(
     )
     clock = _Clock(report.timings)
     report.notes.extend(raw.notes)
-    report.read = load_raw(con, raw, "raw")
-    _headerless_cells(con, raw, report)
-    clock("read")
+    raw_view(con, raw)
     communities_known = con.execute("select count(*) from all_communities").fetchone()[0] > 0
     prepare_lookups(con)
     comm = _first(ds, "community")
     if comm and not communities_known:
         report.notes.append("社区表为空：社区名称无法识别，仅接受 12 位社区编码")
-    # pass 1: parse
     parse_sql, warn1, strict = _parse_sql(plan, communities_known, now, timezone)
     if timezone and timezone != _local_tz():
         report.notes.append(f"文件中的时间按 {timezone} 时区读取，已换算为本地时间"
                             f"（{_local_tz()}）")
     con.execute(parse_sql)
-    clock("parse")
-    # pass 2: coordinates, vectorized (numpy/shapely) over chunks of rows: Python holds one
-    # chunk at a time whatever the file's size
     lon = _first(ds, "lon")
-    has_geo_table = False
-    if lon:
-        _locate_points(con, comm, crs, geo, file_label)
-        has_geo_table = True
-        _centroids_table(con, ds, geo)
+    if lon:  # points: converted, tested against the county and placed in the pass
+        _reading(con, raw, lambda: locate_function(con, crs, geo, file_label))
+        centroid_functions(con, ds, geo)
         report.notes.extend(geo.notes)
-        clock("geo")
-    # pass 3: reasons, final values, duplicates
     stems = area_stems(con) if plan.areas else []
     if "street" in plan.areas and not stems:
         report.notes.append("社区表没有所属片区（街道）名称，未检查街道/乡镇列")
-    check_sql, warn2 = _check_sql(plan, has_geo_table, warn1, strict, stems)
-    con.execute(check_sql)
+    check_sql, warn2 = _check_sql(plan, bool(lon), warn1, strict, stems)
+    clock("prepare")
+    # the pass: the file read, parsed, located and checked into one table, in file order
+    _reading(con, raw, lambda: con.execute(check_sql))
+    checked_view(con, plan)
+    _read_and_headerless(con, raw, report)
     _mark_duplicates(con, ds)
     clock("check")
 
@@ -206,10 +226,6 @@ def load_file(
         report.notes.append(f"此文件上次导入时隔离的 {replaced:,} 行已由本次结果替换")
     if report.quarantined:
         _store_quarantine(con, plan, file_label, now)
-    con.execute("drop view if exists raw")
-    con.execute("drop view if exists parsed")
-    for t in ("_cells", "_geo"):
-        con.execute(f"drop table if exists {t}")
     names = ", ".join(ident(c) for c, _ in table_columns(ds.name))
     con.execute(
         f"create or replace temp view staged as select {names} from checked "

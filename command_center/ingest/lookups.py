@@ -1,9 +1,10 @@
 """Lookups and coordinates for one file's rows, in the warehouse connection.
 
-Temp macro ``norm_comm`` and tables ``_community_lookup`` / ``_org_lookup`` (names and codes
-→ community code / organization id), the county's name as a prefix and its short form, the
-county's areas (``area_stems``), temp table ``_geo`` (each point converted to WGS-84, in the
-county or not, its community) and ``_centroids`` (a point for each community).
+Temp macro ``norm_comm``; functions ``cc_community`` / ``cc_org`` (names and codes → community
+code / organization id, from tables ``_community_lookup`` / ``_org_lookup``), ``cc_locate``
+(each point converted to WGS-84, in the county or not, its community) and
+``cc_centroid_lon``/``_lat`` (a point for each community); the county's name as a prefix and
+its short form, and the county's areas (``area_stems``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import re
 from command_center import config
 from command_center.ingest import values as V
 from command_center.ingest.geo import Geo, check_units, locate
-from command_center.ingest.values import ident
-from command_center.schema import Column, Dataset
+from command_center.schema import Dataset
 
 
 def _county_prefix() -> str:
@@ -23,7 +23,7 @@ def _county_prefix() -> str:
 
 
 def prepare_lookups(con) -> None:
-    """Temp macro ``norm_comm`` and lookup tables built from the warehouse's current tables."""
+    """Temp macro ``norm_comm`` and the lookup functions, from the warehouse's current tables."""
     prefix = V.q(_county_prefix())
     con.execute(
         "create or replace temp macro norm_comm(x) as "
@@ -51,48 +51,88 @@ def prepare_lookups(con) -> None:
         ) where k is not null group by k
         """
     )
+    from duckdb.sqltypes import VARCHAR
+
+    _lookup_function(con, "cc_community", "_community_lookup", "k", "code", VARCHAR)
+    _lookup_function(con, "cc_org", "_org_lookup", "k", "id", VARCHAR)
 
 
-GEO_CHUNK = 500_000  # rows converted and located per round trip
+UNITS_SAMPLE = 500_000  # points looked at to tell metres from degrees
+
+# DuckDB functions a file's pass calls (Arrow UDFs: a call per vector of rows, no Python loop
+# per row). Lookups are functions and not joins because the pass numbers rows by the order it
+# writes them in, which a join does not keep (a scan, projections and functions do).
+FUNCTIONS = ("cc_community", "cc_org", "cc_centroid_lon", "cc_centroid_lat", "cc_locate")
 
 
-def _locate_points(con, comm: Column | None, crs: str, geo: Geo, file_label: str) -> None:
-    """Temp table ``_geo`` (_row, w_lon, w_lat, in_county, poly_community) for the rows of
-    ``parsed`` with a point, made chunk by chunk (rows in file order, one chunk in Python)."""
-    need = f"p.{ident(comm.name)} is null" if comm else "false"
-    con.execute(
-        "create or replace temp table _geo_in as "
-        f"select _row, _src_lon, _src_lat, {need} as need from parsed p "
-        "where _src_lon is not null")
-    con.execute("create or replace temp table _geo (_row bigint, w_lon double, w_lat double, "
-                "in_county boolean, poly_community varchar)")
-    low, high = con.execute("select min(_row), max(_row) from _geo_in").fetchall()[0]
-    if low is None:
-        return
-    checked_units = False
-    start = low
-    while start <= high:
-        arrays = con.execute(
-            "select _row, _src_lon, _src_lat, need from _geo_in "
-            "where _row >= $a and _row < $b", {"a": start, "b": start + GEO_CHUNK}).fetchnumpy()
-        start += GEO_CHUNK
-        if not len(arrays["_row"]):
-            continue
-        if not checked_units:  # metres given as degrees (or the reverse): one look suffices
-            check_units(arrays["_src_lon"], arrays["_src_lat"], crs, geo, file_label)
-            checked_units = True
-        table = locate(arrays["_row"], arrays["_src_lon"], arrays["_src_lat"],
-                       arrays["need"], crs, geo)
-        con.register("_geo_arrow", table)
-        try:
-            con.execute("insert into _geo select * from _geo_arrow")
-        finally:
-            con.unregister("_geo_arrow")
-    con.execute("drop table _geo_in")
+def _register(con, name: str, fn, params: list, returns) -> None:
+    from contextlib import suppress
+
+    with suppress(Exception):  # one left by an earlier file of this connection
+        con.remove_function(name)
+    con.create_function(name, fn, params, returns, type="arrow", null_handling="special")
 
 
-def _centroids_table(con, dataset: Dataset, geo: Geo) -> None:
+def _lookup_function(con, name: str, table: str, key: str, value: str, returns) -> None:
+    """``name(k)``: the ``value`` of the row of ``table`` whose ``key`` is k (keys are unique),
+    NULL when there is none."""
+    import pyarrow.compute as pc
+    from duckdb.sqltypes import VARCHAR
+
+    t = con.sql(f"select {key}, {value} from {table}").to_arrow_table()
+    keys, values = t.column(0).combine_chunks(), t.column(1).combine_chunks()
+    _register(con, name, lambda x: pc.take(values, pc.index_in(x, value_set=keys)),
+              [VARCHAR], returns)
+
+
+def drop_functions(con) -> None:
+    from contextlib import suppress
+
+    for name in FUNCTIONS:
+        with suppress(Exception):
+            con.remove_function(name)
+
+
+def locate_function(con, crs: str, geo: Geo, file_label: str) -> None:
+    """``cc_locate(lon, lat, need_community)``: the point in WGS-84, whether it is in the
+    county, and (where asked) the community it falls in, as a struct (NULL without a point).
+    Before the pass, the file's first points are looked at for metres given as degrees (or
+    the reverse): an IngestError then, not a file of points outside the county."""
+    import duckdb
+    import numpy as np
     import pyarrow as pa
+    from duckdb.sqltypes import BOOLEAN, DOUBLE, VARCHAR
+
+    sample = con.execute(
+        f"select _src_lon, _src_lat from parsed where _src_lon is not null limit {UNITS_SAMPLE}"
+    ).fetchnumpy()
+    if len(sample["_src_lon"]):
+        check_units(sample["_src_lon"], sample["_src_lat"], crs, geo, file_label)
+
+    def located(lon, lat, need):
+        x = np.asarray(lon.to_numpy(zero_copy_only=False), dtype=np.float64)
+        y = np.asarray(lat.to_numpy(zero_copy_only=False), dtype=np.float64)
+        ask = np.asarray(need.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+        has = ~(np.isnan(x) | np.isnan(y))
+        if has.all():
+            return locate(x, y, ask, crs, geo)
+        found = locate(x[has], y[has], ask[has], crs, geo)
+        if not has.any():
+            return pa.nulls(len(has), found.type)
+        at = pa.array(np.where(has, np.cumsum(has) - 1, 0))
+        return pa.StructArray.from_arrays([f.take(at) for f in found.flatten()],
+                                          fields=list(found.type), mask=pa.array(~has))
+
+    struct = duckdb.struct_type({"w_lon": DOUBLE, "w_lat": DOUBLE, "in_county": BOOLEAN,
+                                 "poly_community": VARCHAR})
+    _register(con, "cc_locate", located, [DOUBLE, DOUBLE, BOOLEAN], struct)
+
+
+def centroid_functions(con, dataset: Dataset, geo: Geo) -> None:
+    """``cc_centroid_lon(code)``/``cc_centroid_lat(code)``: a point for each community (its
+    stored centre, else a point inside its polygon)."""
+    import pyarrow as pa
+    from duckdb.sqltypes import DOUBLE
 
     rep = geo.representative_points()
     con.register(
@@ -120,6 +160,10 @@ def _centroids_table(con, dataset: Dataset, geo: Geo) -> None:
             )
     finally:
         con.unregister("_rep_points")
+    for axis in ("lon", "lat"):
+        _lookup_function(con, f"cc_centroid_{axis}",
+                         "(select * from _centroids where code is not null)", "code", axis,
+                         DOUBLE)
 
 
 def _county_short() -> str:

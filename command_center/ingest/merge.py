@@ -7,6 +7,7 @@ from __future__ import annotations
 from command_center.delta import note_replaced_keys
 from command_center.ingest import validate as R
 from command_center.ingest import values as V
+from command_center.ingest.lookups import drop_functions
 from command_center.ingest.report import ImportReport, _Clock
 from command_center.ingest.selects import _first
 from command_center.ingest.values import ident
@@ -24,15 +25,28 @@ def _mark_duplicates(con, ds: Dataset) -> None:
         return
     con.execute(
         f"""
-        update checked set _reason = {V.q(R.DUPLICATE)}
-        where _row in (
-            select _row from (
-                select _row, row_number() over (partition by {key} order by _row desc) as n
+        update _checked set _reason = {V.q(R.DUPLICATE)}
+        where rowid in (
+            select _rid from (
+                select _rid, row_number() over (partition by {key} order by _row desc) as n
                 from checked where _reason is null
             ) where n > 1
         )
         """
     )
+
+
+def _in_order(con, dataset: Dataset) -> bool:
+    """Whether ``staged`` is already in (newest_record, key) order, NULL times last: one
+    streaming pass over two columns, against a sort of every column."""
+    if not dataset.newest_record:
+        return False
+    t = f"coalesce(cast({ident(dataset.newest_record)} as timestamp), 'infinity'::timestamp)"
+    k = ident(dataset.key)
+    return con.execute(
+        f"select count(*) from (select t, k, lag(t) over () as pt, lag(k) over () as pk "
+        f"from (select {t} as t, {k} as k from staged)) where t < pt or (t = pt and k < pk)"
+    ).fetchone()[0] == 0
 
 
 def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
@@ -43,9 +57,11 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
     cols = [c for c, _ in table_columns(dataset.name)]
     if con.execute(f"select count(*) from (select 1 from {stored} limit 1)").fetchone()[0] == 0:
         report.inserted = report.loaded
-        # written once, in time order: pages' time windows then skip whole row groups
+        # written once, in time order: pages' time windows then skip whole row groups. An
+        # export is usually in that order already: then it is written as it comes, unsorted
         order = ", ".join(ident(c) for c in (dataset.newest_record, dataset.key) if c)
-        con.execute(f"insert into {table} select * from staged order by {order}")
+        sort = "" if _in_order(con, dataset) else f" order by {order}"
+        con.execute(f"insert into {table} select * from staged{sort}")
         _drop_staged(con)
         clock("merge")
         return
@@ -98,7 +114,8 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
 def _drop_staged(con) -> None:
     con.execute("drop view if exists staged")
     con.execute("drop table if exists _merged")
-    con.execute("drop table if exists checked")
+    con.execute("drop view if exists checked")
+    con.execute("drop table if exists _checked")
 
 
 def log_import(con, report: ImportReport, now, archive: str | None = None) -> None:
@@ -112,9 +129,9 @@ def log_import(con, report: ImportReport, now, archive: str | None = None) -> No
 
 def cleanup(con) -> None:
     """Drop every temp object a file left behind (also after an error)."""
-    con.execute("drop view if exists raw")
-    con.execute("drop view if exists staged")
-    con.execute("drop view if exists parsed")
-    for t in ("_cells", "_geo", "_geo_in", "checked", "_cmp", "_community_lookup", "_org_lookup",
+    for v in ("staged", "checked", "parsed", "raw"):
+        con.execute(f"drop view if exists {v}")
+    for t in ("_cells", "_checked", "_cmp", "_merged", "_community_lookup", "_org_lookup",
               "_centroids"):
         con.execute(f"drop table if exists {t}")
+    drop_functions(con)

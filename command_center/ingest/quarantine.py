@@ -4,6 +4,7 @@ with their cells as JSON under the file's own headers, personal data masked."""
 from __future__ import annotations
 
 from command_center.ingest.plan import Plan
+from command_center.ingest.raw import numbered_rows
 
 QUARANTINE_CELL_CHARS = 2000  # a longer cell is cut in the quarantine copy (marked …)
 _BATCH = 50_000
@@ -27,8 +28,10 @@ def _store_quarantine(con, plan: Plan, file_label: str, now) -> None:
     kinds = [privacy.header_kind(plan.mapping[i]) if i in plan.mapping
              else privacy.header_kind(h) for i, h in enumerate(headers)]
     cells = ", ".join(f"r.c{i}" for i in range(len(headers)))
+    last = con.execute("select max(_row) from checked where _reason is not null").fetchone()[0]
     result = con.execute(
-        f"select k._row, k._reason, {cells} from checked k join raw r on r._row = k._row "
+        f"select k._row, k._reason, {cells} from checked k "
+        f"join ({numbered_rows(plan.raw, last or 0)}) r on r._row = k._row "
         "where k._reason is not null order by k._row"
     )
     batches = []

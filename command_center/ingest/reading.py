@@ -3,7 +3,7 @@
 :func:`open_file` checks the size limits, detects the format (``detect.py``) and opens the
 file: CSV/TSV/TXT text here (encoding from ``detect.py``, header row from ``header_row.py``),
 CMA best-track text converted to CSV first (``cma.py``), Excel in ``excel.py``. Excel cells
-are read when opened; CSV cells later, in SQL (``raw.load_raw``).
+are read when opened; CSV cells later, in SQL (``raw.raw_view``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The generated SQL of one file: ``_parse_sql`` (temp view ``parsed``: every column parsed by
-its schema ``kind``, range checks, warning flags) and ``_check_sql`` (temp table ``checked``:
-final values, coordinates from ``_geo``/``_centroids``, the quarantine ``_reason`` of each row,
-rows naming another district or street), with their bounds and helpers.
+its schema ``kind``, range checks, warning flags) and ``_check_sql`` (temp table ``_checked``:
+final values, coordinates from ``cc_locate``/the centroids, the quarantine ``_reason`` of each
+row, rows naming another district or street), with their bounds and helpers. Both read the
+file once: ``parsed`` is a view, ``_checked`` the one table a file's rows are written to.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from command_center.ingest.lookups import _STREET_SUFFIX, _county_prefix, _count
 from command_center.ingest.plan import Plan
 from command_center.ingest.values import ident
 from command_center.schema import RAW_ENUM_COLUMNS, Column, Dataset, raw_column
+
+# raw's columns every row carries through the pass (see raw.raw_view)
+_PASSED = ("_src_row", "_empty", "_xf", "_bf")
 
 
 def _first(ds: Dataset, kind: str) -> Column | None:
@@ -57,10 +61,9 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None, timezone: str | No
     """SQL creating temp view ``parsed`` (computed once, by the check query); returns it and the warning flags."""
     ds = plan.dataset
     idx = plan.by_column
-    v_cols, p_cols, out_cols = [], [], ["_row"]
+    v_cols, p_cols, out_cols = [], [], [*_PASSED]
     warn_flags: list[tuple[str, str]] = []  # (flag column, warning text)
     strict_flags: list[tuple[str, str]] = []  # (flag column, quarantine reason)
-    joins = []
     for c in ds.columns:
         src = f"c{idx[c.name]}" if c.name in idx else "cast(null as varchar)"
         vn, pn = ident("v_" + c.name), ident("p_" + c.name)
@@ -101,17 +104,13 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None, timezone: str | No
         elif c.kind == "enum":
             p_cols.append(f"{V.enum_expr(ds.name, c, vn)} as {pn}")
         elif c.kind == "community":
-            joins.append(
-                f"left join _community_lookup _lc on _lc.k = norm_comm(_v.{vn})"
-            )
             fallback = "null" if communities_known else (
                 f"case when regexp_full_match(_v.{vn}, '[0-9]{{12}}') then _v.{vn} end"
             )
-            p_cols.append(f"coalesce(_lc.code, {fallback}) as {pn}")
+            p_cols.append(f"coalesce(cc_community(norm_comm(_v.{vn})), {fallback}) as {pn}")
         elif c.kind == "org":
-            joins.append(f"left join _org_lookup _lo on _lo.k = upper(_v.{vn})")
             p_cols.append(
-                f"coalesce(_lo.id, case when regexp_full_match(upper(_v.{vn}), "
+                f"coalesce(cc_org(upper(_v.{vn})), case when regexp_full_match(upper(_v.{vn}), "
                 f"'[0-9A-HJ-NPQRTUWXY]{{18}}') then upper(_v.{vn}) end) as {pn}"
             )
         else:  # pragma: no cover - schema kinds are closed
@@ -158,12 +157,12 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None, timezone: str | No
         v_cols.append(f"{V.clean_text(f'c{i}')} as _{kind}")
         out_cols.append(f"_{kind}")
     out_cols.append("_too_long")
-    v_sel = ", ".join(["_row", "_too_long", *v_cols])
+    v_sel = ", ".join([*_PASSED, "_too_long", *v_cols])
     p_sel = ", ".join(["_v.*", *p_cols])
     sql = (
         "create or replace temp view parsed as "
         f"select {', '.join(out_cols)} from ("
-        f"select {p_sel} from (select {v_sel} from raw) _v {' '.join(joins)}"
+        f"select {p_sel} from (select {v_sel} from raw) _v"
         ")"
     )
     return sql, warn_flags, strict_flags
@@ -193,7 +192,7 @@ def _area_reasons(plan: Plan, stems: list[str]) -> list[tuple[str, str]]:
                 f"{V.q(_county_prefix())}, ''), {V.q(_STREET_SUFFIX)}, '')")
         known = ", ".join(V.q(x) for x in stems)
         ok = (f"contains(replace({v}, ' ', ''), {V.q(short)}) or {stem} in ({known}) "
-              f"or norm_comm({v}) in (select k from _community_lookup)")
+              f"or cc_community(norm_comm({v})) is not null")
         out.append((f"({v} is not null and not ({ok}))", f"'{R.OTHER_AREA}（' || {v} || '）'"))
     return out
 
@@ -201,25 +200,45 @@ def _area_reasons(plan: Plan, stems: list[str]) -> list[tuple[str, str]]:
 def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str]],
                strict_flags: list[tuple[str, str]] = (), area_stems: list[str] = ()
                ) -> tuple[str, list[tuple[str, str]]]:
-    """SQL creating temp table ``checked``: final values, ``_reason`` and warning flags."""
+    """SQL creating temp table ``_checked`` (the file's rows in file order: final values,
+    ``_reason`` and warning flags) from ``parsed``, in one pass over the file."""
     ds = plan.dataset
     lon, lat = _first(ds, "lon"), _first(ds, "lat")
     comm = _first(ds, "community")
     ref = comm.name if comm else (ds.key if ds.name == "communities" else None)
+    located = bool(lon and has_geo_table)
+    typed = {"w_lon": "double", "w_lat": "double", "in_county": "boolean",
+             "poly_community": "varchar"}
+
+    def g(field: str, row: str = "p.") -> str:  # the point's conversion (cc_locate)
+        return (f"struct_extract({row}_g, '{field}')" if located
+                else f"cast(null as {typed[field]})")
+
+    source = "parsed"
+    if located:
+        need = f"{ident(comm.name)} is null" if comm else "false"
+        source = f"(select *, cc_locate(_src_lon, _src_lat, {need}) as _g from parsed)"
+    if lon and ref:
+        ref_expr = f"coalesce({ident(ref)}, {g('poly_community', '')})" if comm else ident(ref)
+        source = (f"(select *, cc_centroid_lon({ref_expr}) as _ce_lon, "
+                  f"cc_centroid_lat({ref_expr}) as _ce_lat from {source})")
+        ce_lon, ce_lat = "p._ce_lon", "p._ce_lat"
+    else:
+        ce_lon = ce_lat = "cast(null as double)"
     cols = []
     warn_flags: list[tuple[str, str]] = []
     has_point = "(p._src_lon is not null)" if lon else "false"
     for c in ds.columns:
         name = ident(c.name)
         if comm and c.name == comm.name:
-            cols.append(f"coalesce(p.{name}, g.poly_community) as {name}")
+            cols.append(f"coalesce(p.{name}, {g('poly_community')}) as {name}")
         elif lon and c.name == lon.name:
-            cols.append(f"case when {has_point} then g.w_lon else ce.lon end as {name}")
+            cols.append(f"case when {has_point} then {g('w_lon')} else {ce_lon} end as {name}")
         elif lat and c.name == lat.name:
-            cols.append(f"case when {has_point} then g.w_lat else ce.lat end as {name}")
+            cols.append(f"case when {has_point} then {g('w_lat')} else {ce_lat} end as {name}")
         else:
             cols.append(f"p.{name}")
-    approx = f"(not {has_point} and ce.lon is not null)" if lon and ref else "false"
+    approx = f"(not {has_point} and {ce_lon} is not null)" if lon and ref else "false"
     cols.append(f"{approx} as location_is_approx")
     cols += [f"p.{ident(raw_column(c))}" for c in RAW_ENUM_COLUMNS.get(ds.name, ())]
 
@@ -235,15 +254,15 @@ def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str
             reasons.append((f"p.{ident('bad_' + c.name)}", R.unparseable(c.header)))
         reasons.append((f"p.{ident(c.name)} is null", R.missing(c.header)))
     area_reasons = _area_reasons(plan, area_stems)
-    if lon and has_geo_table:
-        reasons.append((f"{has_point} and not g.in_county", R.OUTSIDE))
+    if located:
+        reasons.append((f"{has_point} and not {g('in_county')}", R.OUTSIDE))
     if comm:
         bad = f"p.{ident('bad_' + comm.name)}"
-        reasons.append((f"{bad} and g.poly_community is null", R.UNKNOWN_COMMUNITY))
-        warn_flags.append((f"({bad} and g.poly_community is not null)",
-                           R.COMMUNITY_FROM_POINT_UNKNOWN))
+        found = g("poly_community")
+        reasons.append((f"{bad} and {found} is null", R.UNKNOWN_COMMUNITY))
+        warn_flags.append((f"({bad} and {found} is not null)", R.COMMUNITY_FROM_POINT_UNKNOWN))
         warn_flags.append((f"(not {bad} and p.{ident(comm.name)} is null "
-                           "and g.poly_community is not null)", R.COMMUNITY_FROM_POINT))
+                           f"and {found} is not null)", R.COMMUNITY_FROM_POINT))
     if lon and ref:
         warn_flags.append((approx, R.CENTROID_USED))
     whens = [f"when {cond} then {V.q(text)}" for cond, text in reasons]
@@ -253,31 +272,22 @@ def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str
     # another area's rows: after the missing/unreadable reasons, before the point checks
     whens[n_fixed:n_fixed] = [f"when {cond} then {expr}" for cond, expr in area_reasons]
     reason = "case " + " ".join(whens) + " end"
-
-    joins = ["from parsed p"]
-    if lon and has_geo_table:
-        joins.append("left join _geo g on g._row = p._row")
-    else:
-        joins.append(
-            "left join (select cast(null as bigint) as _row, cast(null as double) as w_lon, "
-            "cast(null as double) as w_lat, cast(null as boolean) as in_county, "
-            "cast(null as varchar) as poly_community) g on false"
-        )
-    if lon and ref:
-        ref_expr = (f"coalesce(p.{ident(ref)}, g.poly_community)" if comm
-                    else f"p.{ident(ref)}")
-        joins.append(f"left join _centroids ce on ce.code = {ref_expr}")
-    else:
-        joins.append(
-            "left join (select cast(null as varchar) as code, cast(null as double) as lon, "
-            "cast(null as double) as lat) ce on false"
-        )
     flag_cols = [f"p.{name}" for name, _ in parse_flags]
     flag_cols += [f"{expr} as _w{i}" for i, (expr, _) in enumerate(warn_flags)]
     sql = f"""
-        create or replace temp table checked as
-        select p._row, {', '.join(cols)}, {reason} as _reason
+        create or replace temp table _checked as
+        select {', '.join('p.' + c for c in _PASSED)}, {', '.join(cols)}, {reason} as _reason
                {''.join(', ' + f for f in flag_cols)}
-        {' '.join(joins)}
+        from {source} p
     """
     return sql, warn_flags
+
+
+def checked_view(con, plan: Plan) -> None:
+    """Temp view ``checked``: the loaded file's rows (not the empty ones) with their numbers
+    ``_row`` and the ``_checked`` rowid ``_rid`` (what an update of ``_checked`` names)."""
+    from command_center.ingest.raw import row_number_sql
+
+    con.execute(
+        f"create or replace temp view checked as select {row_number_sql(plan.raw)} as _row, "
+        f"rowid as _rid, * exclude ({', '.join(_PASSED)}) from _checked where not _empty")
