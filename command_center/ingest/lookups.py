@@ -57,7 +57,7 @@ def prepare_lookups(con) -> None:
     _lookup_function(con, "cc_org", "_org_lookup", "k", "id", VARCHAR)
 
 
-UNITS_SAMPLE = 500_000  # points looked at to tell metres from degrees
+UNITS_SAMPLE = 500_000  # rows whose points are looked at to tell metres from degrees
 
 # DuckDB functions a file's pass calls (Arrow UDFs: a call per vector of rows, no Python loop
 # per row). Lookups are functions and not joins because the pass numbers rows by the order it
@@ -96,16 +96,16 @@ def drop_functions(con) -> None:
 def locate_function(con, crs: str, geo: Geo, file_label: str) -> None:
     """``cc_locate(lon, lat, need_community)``: the point in WGS-84, whether it is in the
     county, and (where asked) the community it falls in, as a struct (NULL without a point).
-    Before the pass, the file's first points are looked at for metres given as degrees (or
-    the reverse): an IngestError then, not a file of points outside the county."""
+    Before the pass, the points of the file's first rows are looked at for metres given as
+    degrees (or the reverse): an IngestError then, not a file of points outside the county."""
     import duckdb
     import numpy as np
     import pyarrow as pa
     from duckdb.sqltypes import BOOLEAN, DOUBLE, VARCHAR
 
     sample = con.execute(
-        f"select _src_lon, _src_lat from parsed where _src_lon is not null limit {UNITS_SAMPLE}"
-    ).fetchnumpy()
+        f"select _src_lon, _src_lat from (select _src_lon, _src_lat from parsed "
+        f"limit {UNITS_SAMPLE}) where _src_lon is not null").fetchnumpy()
     if len(sample["_src_lon"]):
         check_units(sample["_src_lon"], sample["_src_lat"], crs, geo, file_label)
 

@@ -113,9 +113,15 @@ def raw_view(con, raw: RawFile, *, parallel: bool = True) -> None:
     from command_center.ingest.limits import limits
 
     cols = [f"c{j}" for j in range(len(raw.headers))]
-    empty = " and ".join(f"nullif(trim({c}), '') is null" for c in cols) or "true"
-    longest = (f"greatest({', '.join(f'coalesce(length({c}), 0)' for c in cols)})"
-               if len(cols) > 1 else f"coalesce(length({cols[0]}), 0)")
+    # a row is empty when no cell holds more than spaces; the first cell, filled in nearly
+    # every row, settles most rows before the others are looked at
+    blanks = " and ".join(f"nullif(trim({c}), '') is null" for c in cols)
+    empty = f"case when nullif(trim(c0), '') is not null then false else {blanks} end"
+    # a cell over the limit in characters: only a cell over it in bytes can be
+    limit = int(limits().max_cell_chars)
+    too_long = (f"case when greatest({', '.join(f'coalesce(strlen({c}), 0)' for c in cols)}, 0)"
+                f" <= {limit} then false else greatest("
+                f"{', '.join(f'coalesce(length({c}), 0)' for c in cols)}, 0) > {limit} end")
     blank = _filled([f"c{i}" for i in raw.blank_columns])
     if raw._arrow is not None:
         con.register("_excel_cells", raw._arrow)
@@ -130,7 +136,7 @@ def raw_view(con, raw: RawFile, *, parallel: bool = True) -> None:
     con.execute(
         f"create or replace temp view raw as "
         f"select {', '.join(cols)}, {row} as _src_row, ({empty}) as _empty, "
-        f"{longest} > {int(limits().max_cell_chars)} as _too_long, {extra} as _xf, "
+        f"{too_long} as _too_long, {extra} as _xf, "
         f"{blank} as _bf from {source}"
     )
 
