@@ -166,7 +166,9 @@ def test_sql_console_only_for_roles_that_may(fixture_warehouse, role, has_consol
 
 def test_saved_question_is_stored_shared_and_reopened_by_another_user(fixture_warehouse, wh):
     from command_center import explore_store
+    from command_center.access import audit
 
+    mark = len(audit.entries())
     at = open_page({"ds": "disputes", "by": "risk_level", "show": "table", "win": "0"})
     first = table(at)
     at.text_input(key="ex_saved_name").input("纠纷按风险等级").run()
@@ -175,6 +177,9 @@ def test_saved_question_is_stored_shared_and_reopened_by_another_user(fixture_wa
     assert [s.value for s in at.success] == ["已保存“纠纷按风险等级”。"]
     mine = [x for x in explore_store.visible("test-admin") if x.name == "纠纷按风险等级"]
     assert len(mine) == 1 and mine[0].shared and "ds=disputes" in mine[0].query
+    saved = [x for x in audit.entries()[mark:] if x["action"] == "query_save"]
+    assert [(x["user"], x["detail"]["名称"], x["detail"]["共享"], x["detail"]["查询"])
+            for x in saved] == [("test-admin", "纠纷按风险等级", True, mine[0].query)]
 
     other = open_page({"show": "table"}, token=sign_in("analyst"))  # incidents by category
     assert list(table(other).columns) == ["事件类别", "记录数"]
@@ -187,10 +192,15 @@ def test_saved_question_is_stored_shared_and_reopened_by_another_user(fixture_wa
     assert reopened.equals(first)
     want = dict(wh.execute("select risk_level, count(*) from disputes group by 1").fetchall())
     assert dict(zip(reopened["风险等级"], reopened["记录数"], strict=True)) == want
-    # only the owner may delete it
+    # only the owner may delete it: the button is off for another user, and the store refuses
+    assert other.button(key="ex_saved_delete").disabled
     assert not explore_store.delete(mine[0].id, "test-analyst")
-    assert explore_store.delete(mine[0].id, "test-admin")
+    at.run()  # the list as the owner sees it now (it was drawn above the save button)
+    at.selectbox(key="ex_saved_pick").select(mine[0].id).run()
+    at.button(key="ex_saved_delete").click().run()
     assert all(x.id != mine[0].id for x in explore_store.visible("test-analyst"))
+    deleted = [x for x in audit.entries()[mark:] if x["action"] == "query_delete"]
+    assert [(x["user"], x["detail"]["名称"]) for x in deleted] == [("test-admin", "纠纷按风险等级")]
 
 
 def test_a_hostile_link_falls_back_without_error(fixture_warehouse):

@@ -31,6 +31,8 @@ ACTIONS = {
     "token_change": "大屏令牌变更",
     "alert_ack": "确认预警",
     "sql_query": "SQL 查询",
+    "query_save": "保存查询",
+    "query_delete": "删除查询",
     "prune": "审计清理",
 }
 GENESIS = "0" * 64

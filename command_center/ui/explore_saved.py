@@ -31,19 +31,23 @@ def saved_queries(url_want: dict, period: Period) -> None:
                  on_click=open_saved, args=(by_id[pick].query if pick in by_id else "", period))
         if c.button("删除", key=K + "saved_delete", width="stretch",
                     disabled=pick is None or not me or by_id[pick].owner != me.username):
-            explore_store.delete(pick, me.username)
+            if explore_store.delete(pick, me.username):
+                current.record("query_delete", target="数据探索",
+                               detail={"名称": by_id[pick].name, "查询": by_id[pick].query})
             st.rerun()
         a, b, c = st.columns([4, 1, 1], vertical_alignment="bottom")
         new_name = a.text_input("查询名称", key=K + "saved_name", max_chars=explore_store.MAX_NAME,
                                 placeholder="为当前查询起个名字")
         shared = b.checkbox("共享给其他用户", key=K + "saved_shared")
         if c.button("保存当前查询", key=K + "saved_save", width="stretch", disabled=me is None):
+            query = urllib.parse.urlencode(url_want, doseq=True)
             try:
-                explore_store.save(me.username, new_name,
-                                   urllib.parse.urlencode(url_want, doseq=True), shared)
+                explore_store.save(me.username, new_name, query, shared)
             except ValueError as err:
                 st.error(str(err))
             else:
+                current.record("query_save", target="数据探索",
+                               detail={"名称": new_name.strip(), "共享": shared, "查询": query})
                 st.success(f"已保存“{md(new_name.strip())}”。")
         st.caption("保存的是数据集、分组、统计、筛选条件和展示方式；时间范围和社区取侧栏当前的选择。"
                    "共享的查询其他用户也能打开，各自只看到自己权限范围内的数据。")
