@@ -86,3 +86,68 @@ def test_page_shows_a_figure_measure_with_year_ago(fixture_warehouse):
     df = table(at)
     assert list(df.columns)[:2] == ["受理时间（按月）", "调解成功率（%）"]
     assert "去年同期" in df.columns and df["调解成功率（%）"].notna().all()
+
+
+def test_a_figure_s_cases_per_group_are_the_page_s_sample(fixture_warehouse):
+    """The ``n`` beside a figure with a minimum sample counts the cases the page counts for
+    样本不足: 办结时长 the closed incidents, 24小时办结率 all of them, 调解成功率 the concluded
+    disputes."""
+    period = resolve("month", NOW)
+    window = (period.start_at, period.end_before)
+    page = headline.incidents(runner(fixture_warehouse), period)
+    for code, column in (("close_hours_median", "closed_count"),
+                         ("close_hours_p90", "closed_count"),
+                         ("closed_24h_rate", "incident_count")):
+        got = run(Question("incidents", measure=f"fig.{code}", window=window), fixture_warehouse)
+        assert got["n"].iloc[0] == page[column], code
+    got = run(Question("disputes", measure="fig.dispute_success_rate", window=window),
+              fixture_warehouse)
+    assert got["n"].iloc[0] == headline.disputes(runner(fixture_warehouse), period)[
+        "concluded_count"]
+    # a measure without a minimum sample has no n
+    assert "n" not in run(Question("disputes", measure="count", window=window),
+                          fixture_warehouse).columns
+
+
+def test_page_says_short_sample_per_group_and_year_on_year_in_points(fixture_warehouse, wh):
+    """This month's 调解成功率 by 调解方式: a way with fewer concluded cases than the
+    figure's minimum has no value (as the disputes page would say 样本不足); the others are
+    the rate, and 同比 of a rate reads in 个百分点 like everywhere else."""
+    need = FIGURES["dispute_success_rate"].min_sample
+    at = open_page({"ds": "disputes", "by": "mediation_channel",
+                    "m": "fig.dispute_success_rate", "show": "table", "top": "0"})
+    df = table(at)
+    assert list(df.columns) == ["调解方式", "调解成功率（%）", "样本数"]
+    short = df["样本数"] < need
+    assert short.any() and (~short).any()  # the fixture has both kinds of community
+    assert df.loc[short, "调解成功率（%）"].isna().all()
+    assert df.loc[~short, "调解成功率（%）"].notna().all()
+    assert any(f"少于 {need} 件的分组样本不足" in c.value for c in at.caption)
+    # 前N项 ranks the channels whose rate can be quoted; the short ones go to 其他
+    quotable = int((~short).sum())
+    top = table(open_page({"ds": "disputes", "by": "mediation_channel",
+                           "m": "fig.dispute_success_rate", "show": "table",
+                           "top": str(5 if quotable >= 5 else quotable)}))
+    named = top[top["调解方式"] != "其他"]
+    assert len(named) and (named["样本数"] >= need).all()
+    assert named["调解成功率（%）"].tolist() == sorted(named["调解成功率（%）"], reverse=True)
+
+    by_month = table(open_page({"ds": "disputes", "by": "received_at.month",
+                                "m": "fig.dispute_success_rate", "show": "table",
+                                "period": "year"}))
+    said = [t for t in by_month["同比"] if t != "—"]
+    assert said and all(t == "持平" or t.endswith("个百分点") for t in said)
+
+    # grouped by nothing, this month in a community with few cases: it reads 样本不足（n=…）
+    period = resolve("month", NOW)
+    few = wh.execute(
+        "select community_code, count(*) from disputes where received_at >= $s "
+        "and received_at < $e and status in ('调解成功', '调解不成功', '已转诉讼') "
+        "and coalesce(closed_at < $e, true) group by 1 having count(*) between 1 and $most "
+        "order by 1 limit 1",
+        {"s": period.start_at, "e": period.end_before, "most": need - 1}).fetchone()
+    assert few is not None
+    one = open_page({"ds": "disputes", "by": "-", "m": "fig.dispute_success_rate",
+                     "period": "month"})
+    one.multiselect(key="communities").set_value([few[0]]).run()
+    assert [m.value for m in one.metric] == [f"样本不足（n={few[1]}）"]

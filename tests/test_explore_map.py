@@ -101,3 +101,22 @@ def test_grouped_by_nothing_survives_the_link():
     assert link["by"] == "-"
     assert url.read(link.get, lambda k: [link[k]] if k in link else [])["by"] == []
     assert "by" not in url.read({}.get, lambda k: [])
+
+
+def test_a_figure_by_community_leaves_short_samples_uncoloured(fixture_warehouse, wh):
+    """调解成功率 per community this month: the communities with fewer concluded cases than the
+    figure's minimum are not shaded (样本不足), and the map says how many."""
+    from command_center.figures import FIGURES
+
+    need = FIGURES["dispute_success_rate"].min_sample
+    at = open_page({"ds": "disputes", "show": "map", "map": "community",
+                    "m": "fig.dispute_success_rate"})
+    month = (dt.datetime(2026, 11, 1), NOW)
+    short = wh.execute(
+        "select count(*) from (select community_code from disputes where received_at >= ? "
+        "and received_at < ? group by 1 having count(*) filter (where status in "
+        "('调解成功', '调解不成功', '已转诉讼') and coalesce(closed_at < ?, true)) < ?)",
+        [*month, NOW, need]).fetchone()[0]
+    assert short > 0
+    captions = " ".join(c.value for c in at.main.caption)
+    assert f"{short} 个社区少于 {need} 件，样本不足，不着色" in captions

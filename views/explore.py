@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from command_center import config
+from command_center import config, figures
 from command_center import explore as ex
 from command_center.access import current
 from command_center.formatting import fmt_count
@@ -156,6 +156,12 @@ shown = pd.DataFrame({lab: [dim_text(d, v) for v in result[ex.dim_name(d)]]
                       for d, lab in zip(by, dim_labels, strict=True)})
 value = result["value"].astype(float)
 whole = ex.is_whole(ds, measure)
+# a figure with a minimum sample (调解成功率, 24小时办结率 …): a group with fewer cases has no
+# value and no 同比, as on every other page (样本不足)
+need, fig_key = ex.min_sample(measure), ex.figure_key(measure)
+cases = result["n"].fillna(0).astype(int) if need else None
+if need:
+    value = value.mask(cases.to_numpy() < need)
 
 
 def rounded(v: pd.Series) -> pd.Series:
@@ -163,18 +169,37 @@ def rounded(v: pd.Series) -> pd.Series:
 
 
 shown[m_label] = rounded(value).values
+if need:
+    shown["样本数"] = cases.values
+
+
+def yoy_text(now: float, before: float, n_before: int | None) -> str:
+    """同比 as the registry writes it (a rate in 个百分点), — when it cannot be said."""
+    if fig_key:
+        scale = 100 if figures.fig(fig_key).is_rate else 1  # the explorer's rates are in %
+        text = (None if pd.isna(now) or pd.isna(before) else
+                figures.change(fig_key, now / scale, before / scale, n_before=n_before))
+        return text or "—"
+    if pd.isna(now) or pd.isna(before) or before == 0:
+        return "—"
+    c = (now - before) / before * 100
+    return "持平" if round(c, 1) == 0 else f"{c:+.1f}%"
+
+
 if yoy is not None:
     key_cols = grains
-    merged = result[key_cols].merge(yoy[[*key_cols, "value"]], on=key_cols, how="left")
+    merged = result[key_cols].merge(yoy[[*key_cols, "value", *(["n"] if need else [])]],
+                                    on=key_cols, how="left")
     last = merged["value"].astype(float)
+    last_cases = merged["n"].fillna(0).astype(int).tolist() if need else [None] * len(merged)
+    if need:
+        last = last.mask(merged["n"].fillna(0).to_numpy() < need)
     if len(yoy) and (measure == "count" or measure.split(".")[0] in ("distinct", "sum")):
         last = last.fillna(0)  # last year has data: a bucket without records counted 0
     # (no row at all last year: no comparison, 同比 reads —)
     shown["去年同期"] = rounded(last).values
-    change = (value.values - last.values) / last.values * 100
-    shown["同比"] = [("—" if pd.isna(c) or not pd.notna(p) or p == 0 else
-                    ("持平" if round(c, 1) == 0 else f"{c:+.1f}%"))
-                   for c, p in zip(change, last.values, strict=True)]
+    shown["同比"] = [yoy_text(v, p, nb) for v, p, nb
+                   in zip(value.values, last.values, last_cases, strict=True)]
 if len(by) == 1 and not time_first and "." not in by[0]:
     # one category: largest first, 其他 and （空） last
     rank = shown[dim_labels[0]].isin([ex.OTHER, ex.EMPTY])
@@ -225,6 +250,8 @@ st.caption(md(" · ".join([
     ds.title, (period.label() + f"（按{tc.header}）") if window else "不限时间",
     scope_text, *where, f"符合条件的记录 {fmt_count(total)} 条",
     *([f"同比对照 {period.year_ago().label()}"] if yoy is not None else [])])))
+if need and by and (cases < need).any():
+    st.caption(f"{m_label}：少于 {need} 件的分组样本不足，不显示数值和同比（件数见“样本数”列）。")
 if truncated:
     st.warning(f"分组结果超过 {fmt_count(ex.ROW_LIMIT)} 行，只显示前 {fmt_count(ex.ROW_LIMIT)} 行；"
                "请减少分组维度或增加筛选条件。")
@@ -237,7 +264,8 @@ elif show == "map":
     draw_map(q, map_mode=map_mode, m_label=m_label, whole=whole, total=total,
              personal_ok=personal_ok, value_text=value_text)
 elif not by:
-    st.metric(m_label, value_text(value.iloc[0]))
+    st.metric(m_label, figures.short_sample_text(cases.iloc[0]) if need and cases.iloc[0] < need
+              else value_text(value.iloc[0]))
 elif show in ("table", "pivot"):
     if show == "pivot" and len(by) == 2:
         order_cols = in_vocab_order(by[1], list(dict.fromkeys(shown[dim_labels[1]])))

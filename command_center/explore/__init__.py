@@ -45,10 +45,12 @@ from command_center.explore.question import (
     column,
     dataset,
     dimensions,
+    figure_key,
     figure_label,
     filter_ops,
     is_whole,
     measures,
+    min_sample,
     time_column,
 )
 from command_center.explore.running import run, run_uncached
@@ -66,6 +68,7 @@ __all__ = [
     "MEASURES", "NUMBER_KINDS", "OPS", "OTHER", "POINTS_MAX", "ROW_LIMIT", "STAGED", "TIME_KINDS",
     "TRUNC_GRAINS", "WEEKDAYS", "ExploreError", "Filter", "Question", "build",
     "build_by_community", "build_cells", "build_count", "build_points", "build_rows",
-    "build_values", "column", "dataset", "dim_name", "dimensions", "figure_label", "filter_ops",
-    "is_whole", "kept", "map_columns", "measures", "run", "run_uncached", "time_column",
+    "build_values", "column", "dataset", "dim_name", "dimensions", "figure_key", "figure_label",
+    "filter_ops", "is_whole", "kept", "map_columns", "measures", "min_sample", "run",
+    "run_uncached", "time_column",
 ]

@@ -51,6 +51,14 @@ FIGURE_SQL = {
                                 "/ nullif(count(*) filter (where is_concluded), 0)",
     },
 }
+# the cases behind each figure that has a minimum sample, as its own query counts them
+# (incidents/totals_by_period: incident_count, closed_count; disputes/totals: concluded_count)
+FIGURE_SAMPLE_SQL = {
+    "closed_24h_rate": "count(*)",
+    "close_hours_median": "count(*) filter (where is_closed)",
+    "close_hours_p90": "count(*) filter (where is_closed)",
+    "dispute_success_rate": "count(*) filter (where is_concluded)",
+}
 WEEKDAYS = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
 
 
@@ -125,6 +133,26 @@ def figure_label(key: str) -> str:
 
     f = FIGURES[key]
     return f"{f.label}（{f.unit}）" if f.unit in ("%", "小时") else f.label
+
+
+def figure_key(code: str) -> str | None:
+    """The registry figure a measure is (``fig.<key>``), else None."""
+    fn, _, name = code.partition(".")
+    return name if fn == "fig" else None
+
+
+def min_sample(code: str) -> int:
+    """Fewest cases a group's value may be quoted from (0: any): the figure's own minimum."""
+    from command_center.figures import FIGURES
+
+    key = figure_key(code)
+    return FIGURES[key].min_sample if key else 0
+
+
+def sample_sql(code: str) -> str | None:
+    """SQL of the cases behind a group's value (its column ``n``), for a measure that has a
+    minimum sample."""
+    return FIGURE_SAMPLE_SQL[figure_key(code)] if min_sample(code) else None
 
 
 def is_whole(ds: Dataset, code: str) -> bool:

@@ -25,6 +25,8 @@ from command_center.explore.question import (
     dimensions,
     filter_ops,
     measures,
+    min_sample,
+    sample_sql,
     time_column,
 )
 from command_center.schema import Column, Dataset
@@ -151,8 +153,9 @@ def _fold_dim(ds: Dataset, q: Question, personal_ok: bool) -> int | None:
 
 def build(q: Question, *, personal_ok: bool = False,
           limit: int = ROW_LIMIT) -> tuple[str, dict]:
-    """SQL and parameters of a grouped question: dims (named by :func:`dim_name`) and
-    ``value``, at most ``limit`` + 1 rows."""
+    """SQL and parameters of a grouped question: dims (named by :func:`dim_name`), ``value``
+    (and ``n``, the cases behind it, for a figure with a minimum sample), at most ``limit`` +
+    1 rows."""
     ds = dataset(q.dataset)
     if len(q.dims) > 2:
         raise ExploreError("最多按两个维度分组")
@@ -161,6 +164,8 @@ def build(q: Question, *, personal_ok: bool = False,
     params: dict = {}
     where = where_sql(ds, q, personal_ok, params)
     measure = _measure_expr(ds, q.measure, personal_ok)
+    # a figure with a minimum sample: each group's cases too (n), to say 样本不足 below it
+    sample = [f"{n} as n"] if (n := sample_sql(q.measure)) else []
     exprs = []
     for code in q.dims:
         c, grain = _parse_dim(ds, code, personal_ok)
@@ -176,16 +181,20 @@ def build(q: Question, *, personal_ok: bool = False,
             expr = f"case when list_contains($keep, {expr}) then {expr} else '{OTHER}' end"
         elif i == fold:
             params["top_n"] = int(q.top)
+            # the top N by a value that can be quoted: groups short of the figure's minimum
+            # sample go to 其他 rather than lead with a 100% from one case
+            quotable = (f"{sample_sql(q.measure)} >= {min_sample(q.measure)} desc, "
+                        if sample else "")
             ctes.append(
                 f"ranked as (select {expr} as k, {measure} as v from base group by 1 "
-                f"order by v desc nulls last, k limit $top_n)")
+                f"order by {quotable}v desc nulls last, k limit $top_n)")
             expr = f"case when {expr} in (select k from ranked) then {expr} else '{OTHER}' end"
         selects.append(f"{expr} as {quote_ident(name)}")
     group = f" group by {', '.join(str(i + 1) for i in range(len(selects)))}" if selects else ""
     order = ", ".join(str(i + 1) for i in range(len(selects)))
     params["row_limit"] = int(limit) + 1
     sql = (f"with {', '.join(ctes)}\n"
-           f"select {', '.join([*selects, f'{measure} as value'])} from base{group}\n"
+           f"select {', '.join([*selects, f'{measure} as value', *sample])} from base{group}\n"
            + (f"order by {order}\n" if order else "")
            + "limit $row_limit")
     return sql, params

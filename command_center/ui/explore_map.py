@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from command_center import explore as ex
+from command_center.figures import short_sample_text
 from command_center.formatting import fmt_count
 from command_center.maps import base, layers
 from command_center.ui import charts
@@ -33,21 +34,27 @@ def draw_map(q: ex.Question, *, map_mode: str, m_label: str, whole: bool, total:
     notes: list[str] = []
     if mode == "community":
         by_com = ex.run(*ex.build_by_community(q, personal_ok=personal_ok))
+        need = ex.min_sample(q.measure)  # below it a community's value is 样本不足: uncoloured
+        short = {str(c): int(n) for c, n in zip(by_com[com.name], by_com["n"], strict=True)
+                 if n < need} if need else {}
         values = {str(c): float(v) for c, v in zip(by_com[com.name], by_com["value"], strict=True)
-                  if pd.notna(v)}
+                  if pd.notna(v) and str(c) not in short}
         digits = 0 if whole else 2
         breaks = base.class_breaks(list(values.values()), digits=digits)
 
         def tip(p: dict) -> str:
-            v = p.get("value")
-            return (f"<b>{escape(str(p['community_name']))}</b><br>{escape(m_label)}："
-                    + ("无记录" if v is None else escape(value_text(v))))
+            v, code = p.get("value"), str(p.get("community_code"))
+            text = (short_sample_text(short[code]) if code in short
+                    else "无记录" if v is None else value_text(v))
+            return f"<b>{escape(str(p['community_name']))}</b><br>{escape(m_label)}：{escape(text)}"
         base.community_layer(values, name=f"社区{m_label}", tooltip=tip,
                              breaks=breaks).add_to(fmap)
         legend.append((f"各社区{m_label}", [
             (c, "无记录" if t == "无数据" else t)
             for c, t in base.breaks_legend_items(breaks, digits=digits)], "square"))
         notes.append(f"社区按“{m_label}”着色（按所属社区汇总，不按分组维度）")
+        if short:
+            notes.append(f"{len(short)} 个社区少于 {need} 件，样本不足，不着色")
     if lon is not None and mode == "grid":
         cells = ex.run(*ex.build_cells(q, personal_ok=personal_ok))
         layer, items = layers.density_layer(

@@ -16,6 +16,7 @@ import time
 import pytest
 
 from command_center.access import audit
+from command_center.figures import FIGURES
 from command_center.formatting import fmt_count
 from tests.browser.conftest import goto, guarded_context, mouse_click, screenshot, wait_ready
 from tests.signing_in import sign_in
@@ -464,3 +465,51 @@ def test_success_rate_measure_is_the_disputes_page_card(page, app_server, browse
     page.locator('[data-testid="stMetric"]', has_text="调解成功率").first.wait_for(timeout=60_000)
     topic = page.locator('[data-testid="stMetric"]', has_text="调解成功率").first
     assert topic.locator('[data-testid="stMetricValue"]').inner_text().strip() == f"{rate:.1f}%"
+
+
+def test_success_rate_by_community_says_short_samples(page, app_server, browser,
+                                                      external_requests, wh):
+    """纠纷 本年, 调解成功率 by 社区 as bars: a community with fewer concluded cases than the
+    figure's minimum has no bar and no number (样本不足, said under the question); the others
+    are the SQL rate. The CSV carries each group's 样本数 and leaves the short ones' rate empty."""
+    need = FIGURES["dispute_success_rate"].min_sample
+    _open(page, app_server, "/explore?period=year")
+    _pick(page, "数据集", "矛盾纠纷")
+    _pick(page, "分组维度一", "社区")
+    _pick(page, "统计", "调解成功率（%）")
+    _pick(page, "前N项（其余合并为“其他”）", "全部")
+    page.get_by_text(f"少于 {need} 件的分组样本不足").first.wait_for(timeout=30_000)
+    names = dict(wh.execute("select community_code, community_name from communities").fetchall())
+    cases = {names.get(c, c): (n, rate) for c, n, rate in wh.execute(
+        "select community_code, count(*) filter (where concluded), 100.0 * count(*) filter "
+        "(where concluded and status = '调解成功') / nullif(count(*) filter (where concluded), 0) "
+        "from (select *, status in ('调解成功', '调解不成功', '已转诉讼') "
+        "and coalesce(closed_at < $end, true) as concluded from disputes "
+        "where received_at >= $start and received_at < $end) group by 1",
+        {"start": YEAR[0], "end": YEAR[1]}).fetchall()}
+    _traces(page)  # drawn: one chart
+    (trace,) = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="stMain"] .js-plotly-plot')][0]._fullData.map(t => ({
+          x: Array.from(t.x).map(String),
+          y: Array.from(t.y).map(v => v === null || Number.isNaN(Number(v)) ? null : Number(v))}))""")
+    drawn = dict(zip(trace["x"], trace["y"], strict=True))
+    assert {x for x, (n, _) in cases.items() if n < need} and {
+        x for x, (n, _) in cases.items() if n >= need}  # both kinds in the fixture
+    for x, y in drawn.items():
+        n, rate = cases[x]
+        if n < need:
+            assert y is None, x  # no bar
+        else:
+            assert y == pytest.approx(round(rate, 2)), x
+    _no_english(page)
+    screenshot(page, "explore_short_sample")
+    data, lines, name = _export(page, "ex_result_csv")
+    rows = _csv_rows(data)
+    for r in rows:
+        n, rate = cases[r["社区"]]
+        assert int(r["样本数"]) == n
+        if n < need:
+            assert r["调解成功率（%）"] == "", r
+        else:
+            assert float(r["调解成功率（%）"]) == pytest.approx(round(rate, 2)), r
+    _one_export_line(lines, name, len(rows))
