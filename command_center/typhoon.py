@@ -91,6 +91,55 @@ def default_moment(typhoon: Mapping, now: dt.datetime, peak_hour: dt.datetime | 
     return min(max(moment, first), last)
 
 
+STORM_STALE_HOURS = 12  # an observation older than this does not say where the storm is
+DIRECTIONS = ("北", "东北", "东", "东南", "南", "西南", "西", "西北")
+
+
+def storm_at(track, at) -> dict | None:
+    """The storm's last observed position at or before ``at`` (observed_at, lon, lat, grade),
+    None when it was not observed in the ``STORM_STALE_HOURS`` before."""
+    at = _ts(at)
+    if track is None or len(track) == 0 or at is None:
+        return None
+    best = None
+    for row in track.to_dict("records"):
+        t = _ts(row.get("observed_at"))
+        lon, lat = row.get("lon"), row.get("lat")
+        if (t is None or t > at or at - t > dt.timedelta(hours=STORM_STALE_HOURS)
+                or lon is None or lat is None or lon != lon or lat != lat):
+            continue
+        if best is None or t > best["observed_at"]:
+            best = {"observed_at": t, "lon": float(lon), "lat": float(lat),
+                    "grade": row.get("grade")}
+    return best
+
+
+def distance_and_direction(lon: float, lat: float, from_lon: float, from_lat: float
+                           ) -> tuple[float, str]:
+    """Great-circle kilometres from (from_lon, from_lat) to (lon, lat) and the direction it
+    lies in, one of eight (北 东北 … 西北)."""
+    p1, p2 = math.radians(from_lat), math.radians(lat)
+    dl = math.radians(lon - from_lon)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    km = 2 * 6371.0 * math.asin(math.sqrt(a))
+    bearing = math.degrees(math.atan2(math.sin(dl) * math.cos(p2),
+                                      math.cos(p1) * math.sin(p2)
+                                      - math.sin(p1) * math.cos(p2) * math.cos(dl)))
+    return km, DIRECTIONS[round((bearing % 360) / 45) % 8]
+
+
+def storm_text(storm: dict, centre: tuple[float, float]) -> str:
+    """Where the storm is, seen from the county: 台风中心位于县域东南约 280 公里（7月6日 21时
+    观测，强台风）."""
+    km, direction = distance_and_direction(storm["lon"], storm["lat"], *centre)
+    t = storm["observed_at"]
+    seen = f"{t.month}月{t.day}日 {t.hour:02d}时观测" + (
+        f"，{storm['grade']}" if storm.get("grade") else "")
+    side = "以" + direction if len(direction) == 1 else direction  # 以南, 东南
+    where = "县域附近" if km < 20 else f"县域{side}约 {km:,.0f} 公里"
+    return f"台风中心位于{where}（{seen}）"
+
+
 def fill_status(occupancy, capacity) -> str:
     """已满 (≥ 100 %), 将满 (≥ 90 %), 使用中, 未使用, or 容量不详 without a capacity."""
     occupancy = 0 if occupancy is None or (isinstance(occupancy, float) and

@@ -143,3 +143,32 @@ def test_track_table_is_recognised_by_its_headers():
                            "强度等级"])[0] == "typhoon_tracks"
     assert detect_dataset(list(cma.HEADERS))[0] == "typhoon_tracks"
     assert detect_dataset(["台风编号", "中文名", "预警开始时间"])[0] == "typhoons"
+
+
+def test_where_the_storm_is_at_a_moment():
+    """The last observation at or before the moment, not one after it nor a stale one; the
+    distance and direction from the county as a leader would say them."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from command_center import typhoon as ty
+
+    t0 = dt.datetime(2025, 7, 6, 0)
+    track = pd.DataFrame({"observed_at": [t0, t0 + dt.timedelta(hours=6),
+                                          t0 + dt.timedelta(hours=12)],
+                          "lon": [122.0, 121.5, float("nan")], "lat": [25.0, 26.0, 27.0],
+                          "grade": ["台风", "强台风", "台风"]})
+    at = t0 + dt.timedelta(hours=13)
+    got = ty.storm_at(track, at)  # the 12 h point has no position: the 6 h one
+    assert (got["observed_at"], got["lon"], got["grade"]) == (t0 + dt.timedelta(hours=6),
+                                                              121.5, "强台风")
+    assert ty.storm_at(track, t0 - dt.timedelta(hours=1)) is None  # not yet observed
+    assert ty.storm_at(track, t0 + dt.timedelta(hours=19)) is None  # 13 h old: stale
+    km, direction = ty.distance_and_direction(120.6, 26.5, 120.6, 27.5)  # one degree south
+    assert direction == "南" and 110 < km < 112
+    assert ty.distance_and_direction(121.6, 28.4, 120.6, 27.5)[1] == "东北"
+    assert ty.storm_text(got, (120.6, 27.5)) == (
+        "台风中心位于县域东南约 189 公里（7月6日 06时观测，强台风）")  # 1.5° S, 0.9° E
+    near = dict(got, lon=120.61, lat=27.51)
+    assert ty.storm_text(near, (120.6, 27.5)).startswith("台风中心位于县域附近")

@@ -256,6 +256,12 @@ with left:
     ]))
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     show_map(fmap, key="ty_map", height=540, returned_objects=())
+    # the map stays on the county (its communities and shelters are what it is for); where
+    # the storm is, seen from the county, is said under it (the track is drawn: zoom out)
+    storm = ty.storm_at(track, at)
+    if storm:
+        st.caption(f"{ty.fmt_moment(at)}：{ty.storm_text(storm, base.county_centre())}；"
+                   "缩小地图可看到台风路径")
 with right:
     table = shelters[["shelter_name", "shelter_level", "capacity", "occupancy", "occupancy_rate",
                       "fill_status", "community_name", "persons_assigned"]]

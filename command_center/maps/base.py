@@ -79,6 +79,17 @@ def county_bounds() -> tuple[tuple[float, float], tuple[float, float]]:
     return (float(np.min(y)), float(np.min(x))), (float(np.max(y)), float(np.max(x)))
 
 
+@functools.cache
+def county_centre() -> tuple[float, float]:
+    """(lon, lat) WGS-84 of a point inside the county (where distances are measured from)."""
+    import shapely
+    from shapely.geometry import shape
+
+    geoms = [shape(f["geometry"]) for f in county_geojson()["features"] if f.get("geometry")]
+    p = shapely.point_on_surface(shapely.union_all(geoms))
+    return float(p.x), float(p.y)
+
+
 def county_map(*, dark: bool = False, boundary: bool = True) -> folium.Map:
     """A map fitted to the county, boundary drawn, tiles only if configured."""
     (s, w), (n, e) = county_bounds()
