@@ -98,20 +98,20 @@ DIRECTIONS = ("北", "东北", "东", "东南", "南", "西南", "西", "西北"
 def storm_at(track, at) -> dict | None:
     """The storm's last observed position at or before ``at`` (observed_at, lon, lat, grade),
     None when it was not observed in the ``STORM_STALE_HOURS`` before."""
+    import pandas as pd
+
     at = _ts(at)
     if track is None or len(track) == 0 or at is None:
         return None
-    best = None
-    for row in track.to_dict("records"):
-        t = _ts(row.get("observed_at"))
-        lon, lat = row.get("lon"), row.get("lat")
-        if (t is None or t > at or at - t > dt.timedelta(hours=STORM_STALE_HOURS)
-                or lon is None or lat is None or lon != lon or lat != lat):
-            continue
-        if best is None or t > best["observed_at"]:
-            best = {"observed_at": t, "lon": float(lon), "lat": float(lat),
-                    "grade": row.get("grade")}
-    return best
+    t = pd.to_datetime(track["observed_at"])
+    seen = track[(t <= at) & (t >= at - dt.timedelta(hours=STORM_STALE_HOURS))
+                 & track["lon"].notna() & track["lat"].notna()]
+    if seen.empty:
+        return None
+    last = seen.loc[t[seen.index].idxmax()]
+    return {"observed_at": _ts(last["observed_at"]), "lon": float(last["lon"]),
+            "lat": float(last["lat"]),
+            "grade": last.get("grade") if isinstance(last.get("grade"), str) else None}
 
 
 def distance_and_direction(lon: float, lat: float, from_lon: float, from_lat: float

@@ -159,9 +159,20 @@ whole = ex.is_whole(ds, measure)
 # a figure with a minimum sample (调解成功率, 24小时办结率 …): a group with fewer cases has no
 # value and no 同比, as on every other page (样本不足)
 need, fig_key = ex.min_sample(measure), ex.figure_key(measure)
-cases = result["n"].fillna(0).astype(int) if need else None
-if need:
-    value = value.mask(cases.to_numpy() < need)
+
+
+def cases_of(df: pd.DataFrame) -> pd.Series | None:
+    """Each group's cases (``n``) when the measure has a minimum sample."""
+    return df["n"].fillna(0).astype(int) if need else None
+
+
+def quotable(v: pd.Series, n: pd.Series | None) -> pd.Series:
+    """``v`` with the groups below the minimum sample left empty."""
+    return v.mask(n.to_numpy() < need) if need else v
+
+
+cases = cases_of(result)
+value = quotable(value, cases)
 
 
 def rounded(v: pd.Series) -> pd.Series:
@@ -190,16 +201,15 @@ if yoy is not None:
     key_cols = grains
     merged = result[key_cols].merge(yoy[[*key_cols, "value", *(["n"] if need else [])]],
                                     on=key_cols, how="left")
-    last = merged["value"].astype(float)
-    last_cases = merged["n"].fillna(0).astype(int).tolist() if need else [None] * len(merged)
-    if need:
-        last = last.mask(merged["n"].fillna(0).to_numpy() < need)
+    last_cases = cases_of(merged)
+    last = quotable(merged["value"].astype(float), last_cases)
     if len(yoy) and (measure == "count" or measure.split(".")[0] in ("distinct", "sum")):
         last = last.fillna(0)  # last year has data: a bucket without records counted 0
     # (no row at all last year: no comparison, 同比 reads —)
     shown["去年同期"] = rounded(last).values
-    shown["同比"] = [yoy_text(v, p, nb) for v, p, nb
-                   in zip(value.values, last.values, last_cases, strict=True)]
+    shown["同比"] = [yoy_text(v, p, nb) for v, p, nb in zip(
+        value.values, last.values,
+        last_cases.tolist() if need else [None] * len(merged), strict=True)]
 if len(by) == 1 and not time_first and "." not in by[0]:
     # one category: largest first, 其他 and （空） last
     rank = shown[dim_labels[0]].isin([ex.OTHER, ex.EMPTY])

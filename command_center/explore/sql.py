@@ -165,7 +165,8 @@ def build(q: Question, *, personal_ok: bool = False,
     where = where_sql(ds, q, personal_ok, params)
     measure = _measure_expr(ds, q.measure, personal_ok)
     # a figure with a minimum sample: each group's cases too (n), to say 样本不足 below it
-    sample = [f"{n} as n"] if (n := sample_sql(q.measure)) else []
+    cases = sample_sql(q.measure)
+    sample = [f"{cases} as n"] if cases else []
     exprs = []
     for code in q.dims:
         c, grain = _parse_dim(ds, code, personal_ok)
@@ -183,8 +184,7 @@ def build(q: Question, *, personal_ok: bool = False,
             params["top_n"] = int(q.top)
             # the top N by a value that can be quoted: groups short of the figure's minimum
             # sample go to 其他 rather than lead with a 100% from one case
-            quotable = (f"{sample_sql(q.measure)} >= {min_sample(q.measure)} desc, "
-                        if sample else "")
+            quotable = f"{cases} >= {min_sample(q.measure)} desc, " if cases else ""
             ctes.append(
                 f"ranked as (select {expr} as k, {measure} as v from base group by 1 "
                 f"order by {quotable}v desc nulls last, k limit $top_n)")

@@ -95,10 +95,10 @@ def _read_and_headerless(con, raw: RawFile, report: ImportReport) -> None:
         "select count(*) filter (where not _empty), coalesce(sum(_xf), 0), "
         "count(*) filter (where _xf > 0), coalesce(sum(_bf), 0), count(*) filter (where _bf > 0) "
         "from _checked").fetchone()
-    if raw._arrow is None:
-        raw.extra_cells, raw.extra_rows = x_cells, x_rows
-    cells, rows, where = raw.extra_cells, raw.extra_rows, []
-    if raw.extra_cells:
+    # right of the last header: counted in the pass for a CSV, by the reader for Excel
+    cells, rows = (x_cells, x_rows) if raw._arrow is None else (raw.extra_cells, raw.extra_rows)
+    where = []
+    if cells:
         where.append(f"第 {len(raw.headers)} 列右侧")
     if raw.blank_columns:
         if n_cells:

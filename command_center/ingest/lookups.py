@@ -65,11 +65,15 @@ UNITS_SAMPLE = 500_000  # rows whose points are looked at to tell metres from de
 FUNCTIONS = ("cc_community", "cc_org", "cc_centroid_lon", "cc_centroid_lat", "cc_locate")
 
 
-def _register(con, name: str, fn, params: list, returns) -> None:
+def _drop_function(con, name: str) -> None:
     from contextlib import suppress
 
-    with suppress(Exception):  # one left by an earlier file of this connection
+    with suppress(Exception):  # DuckDB raises when there is none of that name
         con.remove_function(name)
+
+
+def _register(con, name: str, fn, params: list, returns) -> None:
+    _drop_function(con, name)  # one left by an earlier file of this connection
     con.create_function(name, fn, params, returns, type="arrow", null_handling="special")
 
 
@@ -86,11 +90,8 @@ def _lookup_function(con, name: str, table: str, key: str, value: str, returns) 
 
 
 def drop_functions(con) -> None:
-    from contextlib import suppress
-
     for name in FUNCTIONS:
-        with suppress(Exception):
-            con.remove_function(name)
+        _drop_function(con, name)
 
 
 def locate_function(con, crs: str, geo: Geo, file_label: str) -> None:

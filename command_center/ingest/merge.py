@@ -129,9 +129,9 @@ def log_import(con, report: ImportReport, now, archive: str | None = None) -> No
 
 def cleanup(con) -> None:
     """Drop every temp object a file left behind (also after an error)."""
-    for v in ("staged", "checked", "parsed", "raw"):
+    _drop_staged(con)
+    for v in ("parsed", "raw"):
         con.execute(f"drop view if exists {v}")
-    for t in ("_cells", "_checked", "_cmp", "_merged", "_community_lookup", "_org_lookup",
-              "_centroids"):
+    for t in ("_cells", "_cmp", "_community_lookup", "_org_lookup", "_centroids"):
         con.execute(f"drop table if exists {t}")
     drop_functions(con)
