@@ -168,3 +168,45 @@ def test_transform_geojson():
         assert value == round(value, 6)
     back = crs.transform_geojson(out, crs.gcj02_to_wgs84)
     assert back["features"][0]["geometry"]["coordinates"][0][2] == [120.6, 27.6]
+
+
+# ------------------------------------------------------------------ the build's SQL conversion
+@pytest.mark.parametrize("system", ["gcj02", "bd09"])
+def test_sql_conversion_equals_numpy(system):
+    """The build converts points in DuckDB (crs_sql); it must give what numpy gives, point by
+    point and in the rows' order, across China, outside it, and with missing points."""
+    import duckdb
+
+    from command_center import crs_sql
+
+    rng = np.random.default_rng(7)
+    lon = np.concatenate([LON, rng.uniform(73.6, 134.7, 5000), [10.0, 150.0, np.nan, 121.0]])
+    lat = np.concatenate([LAT, rng.uniform(3.9, 53.5, 5000), [50.0, -20.0, 30.0, np.nan]])
+    con = duckdb.connect()
+    con.register("pts", {"i": np.arange(len(lon)), "_src_lon": lon, "_src_lat": lat})
+    got = con.execute(f"select i, _w_lon, _w_lat from {crs_sql.wgs84_relation('pts', system)}"
+                      ).fetchnumpy()
+    assert (got["i"] == np.arange(len(lon))).all()  # projections only: the order holds
+    want_lon, want_lat = crs.to_wgs84(lon, lat, system)
+    w_lon, w_lat = (np.ma.filled(got[c].astype(float), np.nan) for c in ("_w_lon", "_w_lat"))
+    assert np.array_equal(np.isnan(w_lon), np.isnan(want_lon))
+    ok = ~np.isnan(want_lon)
+    assert np.max(np.abs(w_lon[ok] - want_lon[ok])) < 1e-10  # 0.01 mm
+    assert np.max(np.abs(w_lat[ok] - want_lat[ok])) < 1e-10
+    assert np.abs(w_lon[5] - lon[5]) > 1e-3  # the offset was applied
+    if system == "gcj02":  # GCJ-02 has no offset outside China
+        assert w_lon[-4] == lon[-4] and w_lat[-3] == lat[-3]
+
+
+def test_sql_conversion_of_wgs84_is_the_point_itself():
+    import duckdb
+
+    from command_center import crs_sql
+
+    con = duckdb.connect()
+    con.register("pts", {"_src_lon": LON, "_src_lat": LAT})
+    got = con.execute(f"select _w_lon, _w_lat from {crs_sql.wgs84_relation('pts', 'wgs84')}"
+                      ).fetchnumpy()
+    assert (got["_w_lon"] == LON).all() and (got["_w_lat"] == LAT).all()
+    with pytest.raises(ValueError):
+        crs_sql.wgs84_relation("pts", "EPSG:4549")

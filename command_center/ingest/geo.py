@@ -188,31 +188,18 @@ def check_units(lon: np.ndarray, lat: np.ndarray, crs: str, geo: Geo, file: str)
             "请把 crs 改为 wgs84、gcj02、bd09 或 EPSG:4490（CGCS2000 经纬度）后重新导入")
 
 
-def locate(
-    lon: np.ndarray,
-    lat: np.ndarray,
-    need_community: np.ndarray,
-    crs: str,
-    geo: Geo,
-) -> pa.StructArray:
-    """Convert to WGS-84, test the county, find the community where asked: a struct per
-    point (w_lon, w_lat, in_county, poly_community)."""
+def place(lon: np.ndarray, lat: np.ndarray, need_community: np.ndarray,
+          geo: Geo) -> pa.StructArray:
+    """Whether each WGS-84 point is in the county and, where asked, the community it falls
+    in: a struct per point (in_county, poly_community)."""
     lon = np.asarray(lon, dtype=np.float64)
     lat = np.asarray(lat, dtype=np.float64)
-    if crs.upper().startswith("EPSG:") and len(lon):
-        lon, lat = epsg_to_wgs84(lon, lat, crs)
-    elif crs != "wgs84" and len(lon):
-        from command_center.crs import to_wgs84
-
-        lon, lat = to_wgs84(lon, lat, crs)
-        lon, lat = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
     inside = geo.in_county(lon, lat)
     community = np.full(len(lon), None, dtype=object)
     ask = np.asarray(need_community, dtype=bool) & inside
     if ask.any():
         community[ask] = geo.community_of(lon[ask], lat[ask])
     return pa.StructArray.from_arrays(
-        [pa.array(lon), pa.array(lat), pa.array(inside),
-         pa.array(community.tolist(), pa.string())],
-        names=["w_lon", "w_lat", "in_county", "poly_community"],
+        [pa.array(inside), pa.array(community.tolist(), pa.string())],
+        names=["in_county", "poly_community"],
     )

@@ -172,7 +172,7 @@ def load_file(
     stems = area_stems(con) if plan.areas else []
     if "street" in plan.areas and not stems:
         report.notes.append("社区表没有所属片区（街道）名称，未检查街道/乡镇列")
-    check_sql, warn2 = _check_sql(plan, bool(lon), warn1, strict, stems)
+    check_sql, warn2 = _check_sql(plan, bool(lon), warn1, strict, stems, crs)
     clock("prepare")
     # the pass: the file read, parsed, located and checked into one table, in file order
     _reading(con, raw, lambda: con.execute(check_sql))

@@ -1,10 +1,10 @@
 """Lookups and coordinates for one file's rows, in the warehouse connection.
 
 Temp macro ``norm_comm``; functions ``cc_community`` / ``cc_org`` (names and codes → community
-code / organization id, from tables ``_community_lookup`` / ``_org_lookup``), ``cc_locate``
-(each point converted to WGS-84, in the county or not, its community) and
-``cc_centroid_lon``/``_lat`` (a point for each community); the county's name as a prefix and
-its short form, and the county's areas (``area_stems``).
+code / organization id, from tables ``_community_lookup`` / ``_org_lookup``), ``cc_place`` (a
+WGS-84 point in the county or not, its community; points are converted to WGS-84 in SQL first,
+:func:`wgs84_source`) and ``cc_centroid_lon``/``_lat`` (a point for each community); the
+county's name as a prefix and its short form, and the county's areas (``area_stems``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 from command_center import config
+from command_center.crs_sql import wgs84_relation
 from command_center.ingest import values as V
-from command_center.ingest.geo import Geo, check_units, locate
+from command_center.ingest.geo import Geo, check_units, epsg_to_wgs84, place
 from command_center.schema import Dataset
 
 
@@ -62,7 +63,8 @@ UNITS_SAMPLE = 500_000  # rows whose points are looked at to tell metres from de
 # DuckDB functions a file's pass calls (Arrow UDFs: a call per vector of rows, no Python loop
 # per row). Lookups are functions and not joins because the pass numbers rows by the order it
 # writes them in, which a join does not keep (a scan, projections and functions do).
-FUNCTIONS = ("cc_community", "cc_org", "cc_centroid_lon", "cc_centroid_lat", "cc_locate")
+FUNCTIONS = ("cc_community", "cc_org", "cc_centroid_lon", "cc_centroid_lat", "cc_place",
+             "cc_epsg_to_wgs84")
 
 
 def _drop_function(con, name: str) -> None:
@@ -94,13 +96,40 @@ def drop_functions(con) -> None:
         _drop_function(con, name)
 
 
-def locate_function(con, crs: str, geo: Geo, file_label: str) -> None:
-    """``cc_locate(lon, lat, need_community)``: the point in WGS-84, whether it is in the
-    county, and (where asked) the community it falls in, as a struct (NULL without a point).
-    Before the pass, the points of the file's first rows are looked at for metres given as
-    degrees (or the reverse): an IngestError then, not a file of points outside the county."""
-    import duckdb
+def _points_udf(fn, struct, with_flag: bool):
+    """An Arrow UDF over (lon, lat[, flag]) calling ``fn`` with the rows that have a point, as
+    numpy arrays; NULL (a struct of that type) for the others. DuckDB checks the Python
+    function's arity, so the flag is a parameter only where it is passed."""
     import numpy as np
+    import pyarrow as pa
+
+    def udf(lon, lat, *flag):
+        x = np.asarray(lon.to_numpy(zero_copy_only=False), dtype=np.float64)
+        y = np.asarray(lat.to_numpy(zero_copy_only=False), dtype=np.float64)
+        rest = [np.asarray(f.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+                for f in flag]
+        has = ~(np.isnan(x) | np.isnan(y))
+        if has.all():
+            return fn(x, y, *rest)
+        if not has.any():
+            return pa.nulls(len(has), struct)
+        found = fn(x[has], y[has], *(f[has] for f in rest))
+        at = pa.array(np.where(has, np.cumsum(has) - 1, 0))
+        return pa.StructArray.from_arrays([f.take(at) for f in found.flatten()],
+                                          fields=list(found.type), mask=pa.array(~has))
+
+    if with_flag:
+        return lambda lon, lat, flag: udf(lon, lat, flag)
+    return lambda lon, lat: udf(lon, lat)
+
+
+def locate_function(con, crs: str, geo: Geo, file_label: str) -> None:
+    """``cc_place(lon, lat, need_community)``: whether a WGS-84 point is in the county and
+    (where asked) the community it falls in, as a struct (NULL without a point); for an EPSG
+    system also ``cc_epsg_to_wgs84(x, y)`` (pyproj). Before the pass, the points of the file's
+    first rows are looked at for metres given as degrees (or the reverse): an IngestError
+    then, not a file of points outside the county."""
+    import duckdb
     import pyarrow as pa
     from duckdb.sqltypes import BOOLEAN, DOUBLE, VARCHAR
 
@@ -109,24 +138,33 @@ def locate_function(con, crs: str, geo: Geo, file_label: str) -> None:
         f"limit {UNITS_SAMPLE}) where _src_lon is not null").fetchnumpy()
     if len(sample["_src_lon"]):
         check_units(sample["_src_lon"], sample["_src_lat"], crs, geo, file_label)
+    placed = pa.struct([("in_county", pa.bool_()), ("poly_community", pa.string())])
+    _register(con, "cc_place",
+              _points_udf(lambda x, y, need: place(x, y, need, geo), placed, True),
+              [DOUBLE, DOUBLE, BOOLEAN],
+              duckdb.struct_type({"in_county": BOOLEAN, "poly_community": VARCHAR}))
+    if is_epsg(crs):
+        def convert(x, y):
+            lon, lat = epsg_to_wgs84(x, y, crs)
+            return pa.StructArray.from_arrays([pa.array(lon), pa.array(lat)],
+                                              names=["lon", "lat"])
 
-    def located(lon, lat, need):
-        x = np.asarray(lon.to_numpy(zero_copy_only=False), dtype=np.float64)
-        y = np.asarray(lat.to_numpy(zero_copy_only=False), dtype=np.float64)
-        ask = np.asarray(need.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
-        has = ~(np.isnan(x) | np.isnan(y))
-        if has.all():
-            return locate(x, y, ask, crs, geo)
-        found = locate(x[has], y[has], ask[has], crs, geo)
-        if not has.any():
-            return pa.nulls(len(has), found.type)
-        at = pa.array(np.where(has, np.cumsum(has) - 1, 0))
-        return pa.StructArray.from_arrays([f.take(at) for f in found.flatten()],
-                                          fields=list(found.type), mask=pa.array(~has))
+        wgs = pa.struct([("lon", pa.float64()), ("lat", pa.float64())])
+        _register(con, "cc_epsg_to_wgs84", _points_udf(convert, wgs, False), [DOUBLE, DOUBLE],
+                  duckdb.struct_type({"lon": DOUBLE, "lat": DOUBLE}))
 
-    struct = duckdb.struct_type({"w_lon": DOUBLE, "w_lat": DOUBLE, "in_county": BOOLEAN,
-                                 "poly_community": VARCHAR})
-    _register(con, "cc_locate", located, [DOUBLE, DOUBLE, BOOLEAN], struct)
+
+def is_epsg(crs: str) -> bool:
+    return crs.upper().startswith("EPSG:")
+
+
+def wgs84_source(source: str, crs: str) -> str:
+    """``source`` (with ``_src_lon``/``_src_lat``) and ``_w_lon``/``_w_lat``, its points in
+    WGS-84: converted by DuckDB (``crs_sql``), or by pyproj for an EPSG system."""
+    if not is_epsg(crs):
+        return wgs84_relation(source, crs)
+    return (f"(select *, struct_extract(_e, 'lon') as _w_lon, struct_extract(_e, 'lat') as _w_lat "
+            f"from (select *, cc_epsg_to_wgs84(_src_lon, _src_lat) as _e from {source}))")
 
 
 def centroid_functions(con, dataset: Dataset, geo: Geo) -> None:

@@ -1,8 +1,8 @@
 """The generated SQL of one file: ``_parse_sql`` (temp view ``parsed``: every column parsed by
 its schema ``kind``, range checks, warning flags) and ``_check_sql`` (temp table ``_checked``:
-final values, coordinates from ``cc_locate``/the centroids, the quarantine ``_reason`` of each
-row, rows naming another district or street), with their bounds and helpers. Both read the
-file once: ``parsed`` is a view, ``_checked`` the one table a file's rows are written to.
+final values, points converted to WGS-84 and placed (``lookups.wgs84_source``, ``cc_place``)
+or the community's centre, the quarantine ``_reason`` of each row, rows naming another district
+or street), with their bounds and helpers. Both read the file once: ``parsed`` is a view, ``_checked`` the one table a file's rows are written to.
 """
 
 from __future__ import annotations
@@ -10,7 +10,12 @@ from __future__ import annotations
 from command_center import config
 from command_center.ingest import validate as R
 from command_center.ingest import values as V
-from command_center.ingest.lookups import _STREET_SUFFIX, _county_prefix, _county_short
+from command_center.ingest.lookups import (
+    _STREET_SUFFIX,
+    _county_prefix,
+    _county_short,
+    wgs84_source,
+)
 from command_center.ingest.plan import Plan
 from command_center.ingest.values import ident
 from command_center.schema import RAW_ENUM_COLUMNS, Column, Dataset, raw_column
@@ -51,7 +56,7 @@ def _range_flags(c: Column, pn: str, vn: str, now) -> list[tuple[str, str]]:
     out = [(f"({pn} is not null and ({value} < {lo} or {value} > {hi}))",
             R.out_of_range(c.header, _shown_bound(low), _shown_bound(high), ""))]
     if c.kind == "int":
-        num = f"try_cast({V._number_text(vn)} as double)"
+        num = V.number(vn)
         out.append((f"({num} is not null and {num} <> round({num}))", R.not_integer(c.header)))
     return out
 
@@ -198,8 +203,8 @@ def _area_reasons(plan: Plan, stems: list[str]) -> list[tuple[str, str]]:
 
 
 def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str]],
-               strict_flags: list[tuple[str, str]] = (), area_stems: list[str] = ()
-               ) -> tuple[str, list[tuple[str, str]]]:
+               strict_flags: list[tuple[str, str]] = (), area_stems: list[str] = (),
+               crs: str = "wgs84") -> tuple[str, list[tuple[str, str]]]:
     """SQL creating temp table ``_checked`` (the file's rows in file order: final values,
     ``_reason`` and warning flags) from ``parsed``, in one pass over the file."""
     ds = plan.dataset
@@ -210,14 +215,17 @@ def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str
     typed = {"w_lon": "double", "w_lat": "double", "in_county": "boolean",
              "poly_community": "varchar"}
 
-    def g(field: str, row: str = "p.") -> str:  # the point's conversion (cc_locate)
-        return (f"struct_extract({row}_g, '{field}')" if located
-                else f"cast(null as {typed[field]})")
+    def g(field: str, row: str = "p.") -> str:  # the point in WGS-84, placed (cc_place)
+        if not located:
+            return f"cast(null as {typed[field]})"
+        return f"{row}_{field}" if field in ("w_lon", "w_lat") else \
+            f"struct_extract({row}_g, '{field}')"
 
     source = "parsed"
     if located:
         need = f"{ident(comm.name)} is null" if comm else "false"
-        source = f"(select *, cc_locate(_src_lon, _src_lat, {need}) as _g from parsed)"
+        source = (f"(select *, cc_place(_w_lon, _w_lat, {need}) as _g "
+                  f"from {wgs84_source('parsed', crs)})")
     if lon and ref:
         ref_expr = f"coalesce({ident(ref)}, {g('poly_community', '')})" if comm else ident(ref)
         source = (f"(select *, cc_centroid_lon({ref_expr}) as _ce_lon, "
