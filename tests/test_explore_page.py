@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from command_center import explore as ex
 from command_center.access import current
 from command_center.schema import DATASETS
+from command_center.ui.filters import URL_KEYS
 from tests.signing_in import sign_in
 
 NOW = dt.datetime(2026, 11, 20, 12, 30)  # tests/conftest.py FIXTURE_NOW
@@ -22,12 +23,20 @@ def open_page(query: dict | None = None, token: str | None = None) -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=120)
     if token:
         at.session_state[current.TOKEN_KEY] = token
+    query = query or {}
+    # the global filters take the link's period once, at the session's first run (as a
+    # browser opening the link); the explorer reads its own keys when it opens
+    for k in URL_KEYS:
+        if k in query:
+            at.query_params[k] = query[k]
     at.run()
-    for k, v in (query or {}).items():
+    for k, v in query.items():
         at.query_params[k] = v
     at.switch_page("views/explore.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
+    if "period" in query:
+        assert at.session_state["period"] == query["period"]
     return at
 
 
