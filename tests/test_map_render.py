@@ -141,3 +141,53 @@ def test_digest_reads_content_and_refuses_what_it_cannot_read():
     assert digest(pd.NA) != digest(None) and digest(pd.NaT) == digest(pd.NaT)
     with pytest.raises(TypeError):
         digest(object())
+
+
+def _county_coordinate() -> str:
+    """A vertex of the county boundary as folium writes it into a map."""
+    ring = base.county_geojson()["features"][0]["geometry"]["coordinates"]
+    while isinstance(ring[0][0], list):
+        ring = ring[0]
+    return f"[{ring[3][0]}, {ring[3][1]}]"
+
+
+def test_the_county_boundary_is_a_published_file_not_in_every_map():
+    import json
+
+    from command_center.ui import assets
+
+    url = base.county_boundary_url()
+    assert url and url.startswith(assets.PUBLISHED_PREFIX)
+    path = assets.PUBLISHED_DIR / url.removeprefix(assets.PUBLISHED_PREFIX)
+    with open(path, encoding="utf-8") as fh:
+        assert json.load(fh) == base.display_geojson(base.county_geojson())
+    p = render_payload(base.county_map())
+    assert url in p.script and "interactive: false" in p.script
+    assert _county_coordinate() not in p.script + p.html + p.header
+    # the same content keeps its name (a browser downloads it once); new content a new one
+    assert assets.publish("county", path.read_text(encoding="utf-8")) == url
+
+
+def test_the_boundary_is_embedded_when_its_file_cannot_be_written(monkeypatch, tmp_path):
+    from command_center.ui import assets
+
+    blocked = tmp_path / "file"
+    blocked.write_text("")  # a file where the folder should be: mkdir fails
+    monkeypatch.setattr(assets, "PUBLISHED_DIR", blocked / "geo")
+    base.county_boundary_url.cache_clear()
+    try:
+        assert base.county_boundary_url() is None
+        p = render_payload(base.county_map())
+        assert _county_coordinate() in p.script
+    finally:
+        base.county_boundary_url.cache_clear()
+
+
+def test_publishing_new_content_removes_the_old_file(monkeypatch, tmp_path):
+    from command_center.ui import assets
+
+    monkeypatch.setattr(assets, "PUBLISHED_DIR", tmp_path)
+    first = assets.publish("county", '{"a": 1}')
+    second = assets.publish("county", '{"a": 2}')
+    assert first != second
+    assert [p.name for p in tmp_path.iterdir()] == [second.rsplit("/", 1)[1]]

@@ -111,17 +111,49 @@ def county_map(*, dark: bool = False, boundary: bool = True) -> folium.Map:
                 "'Microsoft YaHei',sans-serif;}</style>")
     )
     if boundary:
-        folium.GeoJson(
-            display_geojson(county_geojson()),
-            name="县界",
-            style_function=lambda _: {"color": "#7fb2ff" if dark else "#3a4a5c", "weight": 2.5,
-                                      "fill": False},
-            control=False,
-        ).add_to(m)
+        style = {"color": "#7fb2ff" if dark else "#3a4a5c", "weight": 2.5, "fill": False}
+        url = county_boundary_url()
+        if url:
+            _BoundaryFile(url, style).add_to(m)
+        else:
+            folium.GeoJson(display_geojson(county_geojson()), name="县界", control=False,
+                           style_function=lambda _: style).add_to(m)
     _MetricScale().add_to(m)
     _FocusWithoutScroll().add_to(m)
     m.fit_bounds([[s, w], [n, e]], padding=(8, 8))
     return m
+
+
+@functools.cache
+def county_boundary_url() -> str | None:
+    """The county boundary as a file the server publishes (its URL from the map iframe), so
+    no map carries it: a real county's boundary runs to megabytes. None: embed it."""
+    from command_center.ui.assets import publish
+
+    return publish("county", json.dumps(display_geojson(county_geojson()), ensure_ascii=False,
+                                        separators=(",", ":")))
+
+
+class _BoundaryFile(MacroElement):
+    """The county outline, loaded from its published file and drawn under every other layer.
+    Not interactive: it has no tooltip, and a click on its line belongs to the community under
+    it."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(m){ fetch({{ this.url|tojson }})"
+        ".then(function(r){ if (!r.ok) { throw new Error(r.status); } return r.json(); })"
+        ".then(function(gj){ L.geoJSON(gj, {style: {{ this.style|tojson }}, interactive: false})"
+        ".addTo(m).bringToBack(); })"
+        ".catch(function(e){ console.warn('县界未能加载', e); });"
+        "})({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, url: str, style: dict):
+        super().__init__()
+        self._name = "BoundaryFile"
+        self.url, self.style = url, style
 
 
 class _FocusWithoutScroll(MacroElement):

@@ -15,6 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 VENDOR_DIR = ROOT / "static" / "vendor"
 # URL of a vendor file as seen from the streamlit-folium component iframe
 IFRAME_PREFIX = "../../app/static/vendor/"
+# data the maps load as files (the county boundary): written by publish(), named by content
+PUBLISHED_DIR = ROOT / "static" / "geo"
+PUBLISHED_PREFIX = "../../app/static/geo/"
 LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
 LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
 # every asset any of our maps uses: ensure_static_assets() copies exactly these, and
@@ -48,3 +51,27 @@ def ensure_static_assets(urls: list[str] | None = None) -> list[Path]:
             tmp.replace(target)
         written.append(target)
     return written
+
+
+def publish(stem: str, text: str) -> str | None:
+    """``text`` as a file the server publishes (``static/geo/<stem>-<digest>.geojson``), its
+    URL from the map iframe. Named by its content, so the browser keeps one download for as
+    long as the content holds and a changed file is a new name; older versions of ``stem``
+    are removed. None when the folder can't be written (the caller embeds the data)."""
+    import hashlib
+
+    data = text.encode("utf-8")
+    name = f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}.geojson"
+    target = PUBLISHED_DIR / name
+    try:
+        if not target.is_file() or target.read_bytes() != data:
+            PUBLISHED_DIR.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+            for old in PUBLISHED_DIR.glob(f"{stem}-*.geojson"):
+                if old != target:
+                    old.unlink(missing_ok=True)
+    except OSError:
+        return None
+    return PUBLISHED_PREFIX + name

@@ -246,6 +246,52 @@ def folium_frame(page, index: int = 0, timeout: float = 30_000):
     return frame
 
 
+# a point inside the index-th interactive path that the browser hit-tests to that path
+# (the most central of a grid of candidates); null when none of the grid's points hit it
+HIT_POINT = """(i) => {
+  const p = [...document.querySelectorAll('path.leaflet-interactive')][i];
+  const b = p.getBoundingClientRect();
+  const cx = b.left + b.width / 2, cy = b.top + b.height / 2;
+  for (const n of [8, 16, 32]) {
+    const hits = [];
+    for (let gx = 1; gx < n; gx++) for (let gy = 1; gy < n; gy++) {
+      const x = b.left + b.width * gx / n, y = b.top + b.height * gy / n;
+      if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
+      if (document.elementFromPoint(x, y) === p) hits.push([x, y]);
+    }
+    if (hits.length) {
+      hits.sort((a, c) => Math.hypot(a[0] - cx, a[1] - cy) - Math.hypot(c[0] - cx, c[1] - cy));
+      return hits[0];
+    }
+  }
+  return null;
+}"""
+
+
+def click_path(page, path_index: int) -> None:
+    """Press and release at once over the path, at a point hit-tested to it (the map's frame
+    is looked up afresh: a rerun may have mounted a new one)."""
+    wait_ready(page)
+    frame = folium_frame(page)
+    page.mouse.move(2, 2)  # off the map: the last community's tooltip closes
+    frame.locator(".leaflet-tooltip").first.wait_for(state="hidden", timeout=5_000)
+    point = frame.evaluate(HIT_POINT, path_index)
+    assert point is not None, f"path {path_index}: no point of it is visible"
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
+    x, y = box["x"] + point[0], box["y"] + point[1]
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.up()
+
+
+def county_outline(frame, timeout: float = 30_000) -> str:
+    """The stroke colour of the county outline, once the map has loaded it from its file (it
+    is drawn under every layer and is not interactive)."""
+    outline = frame.locator("path:not(.leaflet-interactive)[fill='none']").first
+    outline.wait_for(state="attached", timeout=timeout)
+    return outline.get_attribute("stroke")
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

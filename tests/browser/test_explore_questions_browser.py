@@ -419,7 +419,7 @@ def test_map_shades_communities_then_grids_the_records(page, app_server, browser
         "where received_at >= ? and received_at < ? and lon is not null and lat is not null "
         "group by 1, 2)", YEAR).fetchone()[0]
     page.wait_for_timeout(500)
-    assert frame.locator("path.leaflet-interactive").count() == cells + 1  # + county boundary
+    assert frame.locator("path.leaflet-interactive").count() == cells  # the outline is not
     assert "网格记录数（条）" in frame.locator("body").inner_text()
     link = page.url
     assert "show=map" in link and "map=grid" in link
@@ -429,7 +429,7 @@ def test_map_shades_communities_then_grids_the_records(page, app_server, browser
     context, fresh = _reopen(browser, external_requests, link)
     try:
         frame = folium_frame(fresh, timeout=60_000)
-        assert frame.locator("path.leaflet-interactive").count() == cells + 1
+        assert frame.locator("path.leaflet-interactive").count() == cells
     finally:
         context.close()
 

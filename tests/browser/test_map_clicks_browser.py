@@ -14,57 +14,20 @@ import pytest
 from playwright.sync_api import expect
 
 from command_center.maps.base import communities_geojson
-from tests.browser.conftest import folium_frame, goto, wait_ready
+from tests.browser.conftest import click_path, folium_frame, goto
 
 pytestmark = pytest.mark.browser
-
-# a point inside the index-th interactive path that the browser hit-tests to that path
-# (the most central of a grid of candidates); null when none of the grid's points hit it
-HIT_POINT = """(i) => {
-  const p = [...document.querySelectorAll('path.leaflet-interactive')][i];
-  const b = p.getBoundingClientRect();
-  const cx = b.left + b.width / 2, cy = b.top + b.height / 2;
-  for (const n of [8, 16, 32]) {
-    const hits = [];
-    for (let gx = 1; gx < n; gx++) for (let gy = 1; gy < n; gy++) {
-      const x = b.left + b.width * gx / n, y = b.top + b.height * gy / n;
-      if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
-      if (document.elementFromPoint(x, y) === p) hits.push([x, y]);
-    }
-    if (hits.length) {
-      hits.sort((a, c) => Math.hypot(a[0] - cx, a[1] - cy) - Math.hypot(c[0] - cx, c[1] - cy));
-      return hits[0];
-    }
-  }
-  return null;
-}"""
-
 
 def _communities() -> list[tuple[str, str]]:
     return [(f["properties"]["community_code"], f["properties"]["community_name"])
             for f in communities_geojson()["features"]]
 
 
-def _quick_click(page, path_index: int) -> None:
-    """Press and release at once over the path, at a point hit-tested to it (the map's frame
-    is looked up afresh: a rerun may have mounted a new one)."""
-    wait_ready(page)
-    frame = folium_frame(page)
-    page.mouse.move(2, 2)  # off the map: the last community's tooltip closes
-    frame.locator(".leaflet-tooltip").first.wait_for(state="hidden", timeout=5_000)
-    point = frame.evaluate(HIT_POINT, path_index)
-    assert point is not None, f"path {path_index}: no point of it is visible"
-    box = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
-    x, y = box["x"] + point[0], box["y"] + point[1]
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.up()
-
-
 def _community_paths(frame) -> int:
-    # paths: [0] the county boundary, then the communities in file order, then points
+    # interactive paths: the communities in file order, then points (the county outline is
+    # not interactive)
     n = frame.locator("path.leaflet-interactive").count()
-    assert n >= 1 + len(_communities())
+    assert n >= len(_communities())
     return n
 
 
@@ -73,8 +36,8 @@ def test_every_community_opens_its_panel_on_the_first_real_click(page, app_serve
     frame = folium_frame(page)
     _community_paths(frame)
     missed = []
-    for i, (code, name) in enumerate(_communities(), start=1):
-        _quick_click(page, i)
+    for i, (code, name) in enumerate(_communities()):
+        click_path(page, i)
         try:
             page.wait_for_url(f"**ov_community={code}*", timeout=10_000)
             page.locator("h4", has_text=f"📍 {name}").wait_for(timeout=10_000)
@@ -97,7 +60,7 @@ def _spread_sample(n: int) -> list[tuple[int, str]]:
     order = sorted(range(len(feats)), key=lambda i: mean_lon(feats[i]))
     step = len(order) / n
     picked = [order[int(k * step)] for k in range(n)]
-    return [(i + 1, feats[i]["properties"]["community_name"]) for i in picked]
+    return [(i, feats[i]["properties"]["community_name"]) for i in picked]
 
 
 def test_risk_map_click_selects_the_community(page, app_server):
@@ -113,7 +76,7 @@ def test_risk_map_click_selects_the_community(page, app_server):
     sample = _spread_sample(12)
     missed = []
     for i, name in sample:
-        _quick_click(page, i)
+        click_path(page, i)
         try:
             expect(shown).to_have_value(name, timeout=10_000)
         except AssertionError:  # collected and reported below

@@ -16,6 +16,7 @@ from command_center.warehouse import now_local
 from tests.browser.conftest import (
     FIXTURE_TODAY,
     AppServer,
+    county_outline,
     folium_frame,
     goto,
     screenshot,
@@ -86,7 +87,8 @@ def test_wall_fits_the_screen_and_draws_the_map(page, app_server, size):
     assert page.locator('[data-testid="stSidebar"]').is_hidden()
     frame = folium_frame(page)
     paths = frame.locator("path.leaflet-interactive").count()
-    assert paths >= 102 + 1, paths  # the communities + the county boundary (+ points)
+    assert paths >= 102, paths  # the communities (+ points)
+    assert county_outline(frame) == "#7fb2ff"  # loaded from its file, light on the dark wall
     # Leaflet fills the frame (sized in viewport units)
     frame_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
     assert frame_box["height"] > 0.75 * height
