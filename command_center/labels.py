@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from command_center.schema import DATASETS, RAW_ENUM_COLUMNS, RAW_LABELS, raw_column
+from command_center.schema import DATASETS, RAW_ENUM_COLUMNS, raw_column
 
 DERIVED: dict[str, str] = {
     "community_name": "社区",
@@ -140,9 +140,15 @@ def _schema_labels() -> dict[str, str]:
     for ds in DATASETS.values():
         for col in ds.columns:
             out.setdefault(col.name, col.header)
-    for columns in RAW_ENUM_COLUMNS.values():  # the values as imported (category_raw …)
+    # the values as imported: 原始 + the column's header where every dataset names it alike
+    # (原始场所等级), else its shared label (原始状态 for 处置状态, 办理状态 …)
+    headers: dict[str, set[str]] = {}
+    for name, columns in RAW_ENUM_COLUMNS.items():
         for c in columns:
-            out.setdefault(raw_column(c), RAW_LABELS[c])
+            headers.setdefault(c, set()).add(DATASETS[name].column(c).header)
+    for c, names in headers.items():
+        out.setdefault(raw_column(c), "原始" + (next(iter(names)) if len(names) == 1
+                                                 else DERIVED.get(c, out[c])))
     return out
 
 

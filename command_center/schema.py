@@ -373,14 +373,17 @@ BUILD_ORDER = tuple(DATASETS)
 #   location_is_approx: the point was missing and the community centroid was used
 EXTRA_COLUMNS = (("location_is_approx", "BOOLEAN"),)
 
-# Enum columns whose value as imported is kept beside the canonical one (``<column>_raw``):
-# another system's vocabulary (a city's 12345 categories, its sources) stays visible even
-# where it maps to 其他, and the vocabulary mapping (vocab_mapping.toml) can be applied later.
+# Every enum column keeps its value as imported beside the canonical one (``<column>_raw``):
+# another system's vocabulary (a city's 12345 categories, its sources, its status words) stays
+# visible where it maps to 其他 or to nothing, and the vocabulary mapping (vocab.toml) can be
+# applied later from the 数据管理 page. The first three were kept since schema version 3: they
+# come first, so an upgraded warehouse has its columns in the same order as a new one.
+_RAW_SINCE_3 = {"incidents": ("category", "source"), "disputes": ("dispute_type",)}
 RAW_ENUM_COLUMNS: dict[str, tuple[str, ...]] = {
-    "incidents": ("category", "source"),
-    "disputes": ("dispute_type",),
+    name: tuple(dict.fromkeys([*_RAW_SINCE_3.get(name, ()),
+                               *(c.name for c in ds.columns if c.kind == "enum")]))
+    for name, ds in DATASETS.items() if any(c.kind == "enum" for c in ds.columns)
 }
-RAW_LABELS = {"category": "原始类别", "source": "原始来源", "dispute_type": "原始纠纷类型"}
 
 
 def raw_column(name: str) -> str:

@@ -28,8 +28,9 @@ from pathlib import Path
 from command_center import config
 from command_center.schema import BUILD_ORDER, DATASETS, EXTRA_COLUMNS, RAW_ENUM_COLUMNS, raw_column
 
-# 2: the staging layer; 3: <enum>_raw columns (values as imported); 4: roll-ups (rollups.py)
-SCHEMA_VERSION_BASE = "4"
+# 2: the staging layer; 3: <enum>_raw columns (values as imported); 4: roll-ups (rollups.py);
+# 5: every enum column's value as imported (not only category, source, dispute_type)
+SCHEMA_VERSION_BASE = "5"
 
 SYSTEM_TABLES = {
     "quarantine": (

@@ -235,7 +235,7 @@ def active_warehouse(tmp_path, fixture_warehouse, monkeypatch):
         "select shelter_id, capacity, community_code from shelters where capacity >= 50 "
         "order by shelter_id limit 2").fetchall()
     con.execute("insert into typhoons values ('2699', '测试', 'Test', timestamp '2026-11-19 "
-                "08:00', timestamp '2026-11-22 20:00', 'Ⅱ', null, false)")
+                "08:00', timestamp '2026-11-22 20:00', 'Ⅱ', null, false, 'Ⅱ')")
     near = int(np.ceil(cap_b * 0.92))
     rows = [
         ("T1", cap_a, comm_a, a, "集中安置", "已转移", "2026-11-19 10:00", None),
@@ -247,8 +247,9 @@ def active_warehouse(tmp_path, fixture_warehouse, monkeypatch):
     for rid, n, comm, shelter, placement, status, moved_at, back_at in rows:
         con.execute(
             "insert into evacuations values (?, '2699', '危旧房', ?, ?, ?, ?, ?, "
-            "timestamp '2026-11-19 08:30', ?, ?, '张三丰', '13912345678', null, null, false)",
-            [rid, n, comm, shelter, placement, status, moved_at, back_at])
+            "timestamp '2026-11-19 08:30', ?, ?, '张三丰', '13912345678', null, null, false, "
+            "'危旧房', ?, ?)",  # then the values as imported: category, placement, status
+            [rid, n, comm, shelter, placement, status, moved_at, back_at, placement, status])
     con.close()
     monkeypatch.setenv("CC_PATHS_WAREHOUSE", str(path))
     config.settings.cache_clear()

@@ -129,8 +129,28 @@ def test_unmapped_values_listed_with_counts(tmp_path, wh):
     df = run_query_uncached("data/unmapped_values", wh, scope=None,
                             mapped=vocab.mapped_values())
     got = {(d, c, v): n for d, c, v, n in df.itertuples(index=False)}
-    # 教育 is mapped to 其他 on purpose in vocab.toml: not "unmapped"
-    assert got == {("incidents", "category", "河道保洁"): 2, ("incidents", "source", "微博"): 1}
+    # 教育 is mapped to 其他 on purpose in vocab.toml: not "unmapped"; the status no vocabulary
+    # knows was stored empty and is listed too (its value as imported was kept)
+    assert got == {("incidents", "category", "河道保洁"): 2, ("incidents", "source", "微博"): 1,
+                   ("incidents", "status", "挂起"): 1}
+    assert query(wh, "select status, status_raw from incidents where incident_id = 'W007'") == [
+        (None, "挂起")]
+
+
+def test_every_vocabulary_column_is_kept_as_imported_and_listed():
+    """Each enum column of every dataset has its <column>_raw, and the unmapped-values query
+    has a branch for it (testing for 其他 where the vocabulary has it, else for empty)."""
+    from command_center.schema import DATASETS, RAW_ENUM_COLUMNS
+    from command_center.warehouse import table_columns
+
+    sql = (config.ROOT / "queries" / "data" / "unmapped_values.sql").read_text(encoding="utf-8")
+    for name, ds in DATASETS.items():
+        for c in (c for c in ds.columns if c.kind == "enum"):
+            assert c.name in RAW_ENUM_COLUMNS[name]
+            assert (f"{c.name}_raw", "VARCHAR") in table_columns(name)
+            unknown = f"{c.name} = '其他'" if "其他" in c.vocab else f"{c.name} is null"
+            branch = f"from {name}\n    where {unknown} and {c.name}_raw is not null"
+            assert branch in sql, (name, c.name)
 
 
 def test_mapping_a_value_updates_file_warehouse_and_rebuild(tmp_path, wh, vocab_file):
@@ -170,8 +190,8 @@ def test_mapping_that_cannot_reach_the_warehouse_leaves_the_file(tmp_path, vocab
         vocab.map_value("incidents", "category", "河道保洁", "社会联动",
                         warehouse=tmp_path / "missing.duckdb")
     assert vocab_file.read_bytes() == before
-    with pytest.raises(IngestError, match="不保留原始值"):
-        vocab.map_value("incidents", "status", "挂起", "处置中", warehouse=tmp_path / "w")
+    with pytest.raises(IngestError, match="不保留原始值"):  # not a vocabulary column
+        vocab.map_value("incidents", "address", "某路", "他路", warehouse=tmp_path / "w")
 
 
 def test_bad_mapping_file_refused_in_chinese(tmp_path, wh, vocab_file):
@@ -245,9 +265,9 @@ def test_data_page_lists_and_maps_an_unmapped_value(page_warehouse, vocab_file):
     table = next(d.value for d in at.dataframe if "原始取值" in d.value.columns)
     assert list(table.columns) == ["数据集", "字段", "原始取值", "记录数"]
     listed = dict(zip(table["原始取值"], table["记录数"], strict=True))
-    assert listed == {"河道保洁": 2, "微博": 1}
+    assert listed == {"河道保洁": 2, "微博": 1, "挂起": 1}
     assert dict(zip(table["原始取值"], table["字段"], strict=True)) == {
-        "河道保洁": "事件类别", "微博": "事件来源"}
+        "河道保洁": "事件类别", "微博": "事件来源", "挂起": "处置状态"}
     assert set(table["数据集"]) == {"警情事件"}
     row = list(table["原始取值"]).index("河道保洁")
     at.selectbox(key="data_vocab_value").set_value(row).run()
@@ -264,6 +284,16 @@ def test_data_page_lists_and_maps_an_unmapped_value(page_warehouse, vocab_file):
     assert vocab.read(vocab_file)[("incidents", "category")]["河道保洁"] == "社会联动"
     assert query(page_warehouse, "select category, count(*) from incidents "
                                  "where category_raw = '河道保洁' group by 1") == [("社会联动", 2)]
+    table = next(d.value for d in at.dataframe if "原始取值" in d.value.columns)
+    assert list(table["原始取值"]) == ["微博", "挂起"]
+    # the status stored empty (未知) gets its canonical value the same way
+    at.selectbox(key="data_vocab_value").set_value(1).run()
+    at.selectbox(key="data_vocab_target_incidents_status").set_value("处置中").run()
+    at.button(key="data_vocab_save").click().run()
+    assert not at.exception and not at.error
+    assert query(page_warehouse, "select status from incidents where status_raw = '挂起'") == [
+        ("处置中",)]
+    assert vocab.read(vocab_file)[("incidents", "status")]["挂起"] == "处置中"
     table = next(d.value for d in at.dataframe if "原始取值" in d.value.columns)
     assert list(table["原始取值"]) == ["微博"]
 

@@ -1,4 +1,5 @@
-"""数据管理 · 未对照的取值: values other systems wrote that became 其他, and mapping them.
+"""数据管理 · 未对照的取值: values other systems wrote that became 其他 (or, in a column whose
+vocabulary has no 其他, were stored empty), and mapping them.
 
 The list comes from ``queries/data/unmapped_values.sql`` (the ``<column>_raw`` columns kept at
 import). Mapping a value (:func:`apply_mapping`) adds it to ``vocab.toml`` and updates the
@@ -63,15 +64,15 @@ def vocab_section() -> None:
         st.success(privacy.md(done), icon="✅")
     df = run_query("data/unmapped_values", mapped=mapped or [""])
     if df.empty:
-        st.info("目前没有未对照的取值：导入的类别和来源都已对应到本系统的分类。")
+        st.info("目前没有未对照的取值：导入的类别、来源、状态等取值都已对应到本系统的分类。")
         return
     shown = df.assign(
         dataset=df["dataset"].map(dataset_title),
         column_name=[DATASETS[d].column(c).header
                      for d, c in zip(df["dataset"], df["column_name"], strict=True)])
     st.caption(f"共 {fmt_count(len(df))} 个取值、{fmt_count(int(df['row_count'].sum()))} 条记录"
-               "记为“其他”。选定对应的规范取值后，对照写入类别对照文件，已入库的记录随即更新，"
-               "以后导入和重建时自动使用。")
+               "未能识别：类别、来源等记为“其他”，状态、等级等置空（显示为“未知”）。选定对应的"
+               "规范取值后，对照写入类别对照文件，已入库的记录随即更新，以后导入和重建时自动使用。")
     st.dataframe(chinese_columns(shown), hide_index=True, key="data_vocab_table",
                  height=table_height(len(shown)))
     if not may_map():
