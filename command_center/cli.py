@@ -97,6 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("file", type=Path, help="要导入的导出文件（csv/xlsx/xls）")
     i.add_argument("--crs", default=None,
                    help="坐标系：wgs84、gcj02、bd09 或 EPSG 代码（如 EPSG:4549）；默认按数据集设置")
+    i.add_argument("--timezone", default=None,
+                   help="文件中时间所在的时区，如 UTC（世界时）；默认按数据集设置，否则为北京时间")
     i.add_argument("--warehouse", type=Path, default=None, help="数据仓库文件")
     i.add_argument("--report", type=Path, default=None, help="写出 JSON 报告")
 
@@ -182,7 +184,8 @@ def _run(args: argparse.Namespace) -> int:
         _require_warehouse(args.warehouse)
         try:
             report = import_file(args.dataset, args.file, crs=args.crs,
-                                 warehouse=args.warehouse or config.warehouse_path())
+                                 warehouse=args.warehouse or config.warehouse_path(),
+                                 timezone=args.timezone)
         except IngestError as exc:
             print(f"导入失败：{exc}", file=sys.stderr)
             return 2

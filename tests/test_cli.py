@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -66,6 +67,27 @@ def test_import_update_and_report(tmp_path, fixture_warehouse):
         "--report", str(report))
     data = json.loads(report.read_text(encoding="utf-8"))
     assert (data["updated"], data["unchanged"]) == (1, 1)
+
+
+def test_import_with_the_file_s_timezone(tmp_path, fixture_warehouse):
+    """--timezone UTC: the file's times are UTC and stored as local; a zone nobody knows is
+    refused in Chinese before anything is written."""
+    from fixtures_ingest.helpers import query
+
+    wh = tmp_path / "w.duckdb"
+    shutil.copy(fixture_warehouse, wh)
+    f = tmp_path / "utc.csv"
+    f.write_text("事件编号,上报时间,事件类别,处置状态,所属社区\n"
+                 "CLI-UTC,2026-11-20 01:00:00,治安,处置中,330383001001\n", encoding="utf-8")
+    before = digest(wh)
+    r = cli("import", "--dataset", "incidents", str(f), "--warehouse", str(wh),
+            "--timezone", "Mars/Olympus")
+    assert r.returncode == 2 and "无法识别" in r.stderr and digest(wh) == before
+    r = cli("import", "--dataset", "incidents", str(f), "--warehouse", str(wh),
+            "--timezone", "UTC")
+    assert r.returncode == 0, r.stderr
+    assert query(wh, "select reported_at from incidents where incident_id = 'CLI-UTC'") == [
+        (dt.datetime(2026, 11, 20, 9, 0),)]
 
 
 def test_unusable_file_exits_2_and_changes_nothing(tmp_path, fixture_warehouse):

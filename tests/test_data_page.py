@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -232,6 +234,35 @@ def test_import_through_page(warehouse_copy):
                                          ">= ? and reported_at < ?", [TODAY_WINDOW.start_at,
                                                                       TODAY_WINDOW.end_before])[0]
     assert kpi() == today_count == kpi_before + 1  # ZZTEST0001 was reported at 10:03 today
+
+
+def test_a_file_written_in_utc_is_imported_in_local_time(warehouse_copy):
+    """文件中的时间: an export whose times are UTC (as some national systems write them) is
+    converted to 北京时间 when the person says so; the default reads them as local."""
+    (community,) = sql(warehouse_copy, "select community_name from communities limit 1")[0]
+    lines = ["事件编号,上报时间,事件来源,事件类别,处置状态,办结时间,所属社区",
+             f"ZZUTC0001,2026-11-20 01:30:00,110,治安,已办结,2026-11-20 02:10:00,{community}"]
+    content = ("\r\n".join(lines) + "\r\n").encode("utf-8")
+    at = open_page()
+    at.file_uploader(key="data_upload").set_value(("utc导出.csv", content, "text/csv"))
+    at.run()
+    tz = next(r for r in at.radio if r.label == "文件中的时间")
+    assert tz.value is None  # 北京时间 unless said otherwise
+    assert tz.options == ["北京时间（本地）", "UTC（世界时，比北京时间晚 8 小时）"]
+    tz.set_value("UTC")
+    at.run()
+    next(b for b in at.button if b.label == "导入警情事件").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert sql(warehouse_copy, "select reported_at, closed_at from incidents "
+                               "where incident_id = 'ZZUTC0001'") == [
+        (dt.datetime(2026, 11, 20, 9, 30), dt.datetime(2026, 11, 20, 10, 10))]
+    assert any("文件中的时间按 UTC 时区读取" in c.value for c in at.caption)  # the report says so
+    # the archive keeps the choice: a rebuild reads the file the same way
+    archived = sql(warehouse_copy, "select archive from import_log where file = 'utc导出.csv'")
+    kept = Path(archived[0][0])
+    meta = json.loads(kept.with_name(kept.name + ".json").read_text(encoding="utf-8"))
+    assert meta["timezone"] == "UTC"
 
 
 def test_unusable_files_say_why(warehouse_copy):

@@ -174,13 +174,18 @@ def test_the_boundary_is_embedded_when_its_file_cannot_be_written(monkeypatch, t
     blocked = tmp_path / "file"
     blocked.write_text("")  # a file where the folder should be: mkdir fails
     monkeypatch.setattr(assets, "PUBLISHED_DIR", blocked / "geo")
-    base.county_boundary_url.cache_clear()
-    try:
-        assert base.county_boundary_url() is None
-        p = render_payload(base.county_map())
-        assert _county_coordinate() in p.script
-    finally:
-        base.county_boundary_url.cache_clear()
+    assert base.county_boundary_url() is None
+    p = render_payload(base.county_map())
+    assert _county_coordinate() in p.script
+
+
+def test_a_published_file_removed_while_the_server_runs_is_written_again():
+    from command_center.ui import assets
+
+    url = base.county_boundary_url()
+    path = assets.PUBLISHED_DIR / url.removeprefix(assets.PUBLISHED_PREFIX)
+    path.unlink()
+    assert base.county_boundary_url() == url and path.is_file()
 
 
 def test_publishing_new_content_removes_the_old_file(monkeypatch, tmp_path):

@@ -2,7 +2,8 @@
 its schema ``kind``, range checks, warning flags) and ``_check_sql`` (temp table ``_checked``:
 final values, points converted to WGS-84 and placed (``lookups.wgs84_source``, ``cc_place``)
 or the community's centre, the quarantine ``_reason`` of each row, rows naming another district
-or street), with their bounds and helpers. Both read the file once: ``parsed`` is a view, ``_checked`` the one table a file's rows are written to.
+or street), with their bounds and helpers. Both read the file once: ``parsed`` is a view,
+``_checked`` the one table a file's rows are written to.
 """
 
 from __future__ import annotations

@@ -16,13 +16,15 @@
   system and header mapping used), and ``import_log.archive`` names the copy. ``build``
   replays the archive after the exports folder, so a rebuild never loses an import.
 * Coordinate system: ``crs`` argument (the ``--crs`` option: wgs84, gcj02, bd09 or an EPSG
-  code), else ``crs`` of a ``_source.toml`` in the file's folder, else WGS-84; its
-  ``timezone`` (e.g. UTC) converts the file's times to local. Header mappings: see
-  ``mapping.py``.
+  code), else ``crs`` of a ``_source.toml`` in the file's folder, else WGS-84. Times: the
+  ``timezone`` argument (``--timezone``; the 数据管理 upload's 文件中的时间), else ``timezone``
+  of that ``_source.toml`` (e.g. UTC), converts the file's times to local. Header mappings:
+  see ``mapping.py``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 from pathlib import Path
@@ -34,6 +36,7 @@ from command_center.ingest.load import load_file
 from command_center.ingest.mapping import (
     SiteMapping,
     check_crs,
+    check_timezone,
     merge,
     read_global_mapping,
     read_source_toml,
@@ -69,6 +72,7 @@ def import_file(
     site: SiteMapping | None = None,
     archive: bool = True,
     label: str | None = None,
+    timezone: str | None = None,
 ) -> ImportReport:
     """Upsert ``file`` into ``warehouse``; see the module docstring."""
     if dataset not in DATASETS:
@@ -78,8 +82,11 @@ def import_file(
     if not file.is_file():
         raise IngestError(f"文件不存在：{file}")
     crs = check_crs(crs)
+    timezone = check_timezone(timezone, "导入时指定的时区")
     if site is None:
         site = merge(read_global_mapping(ds, header_mapping), read_source_toml(file.parent, ds))
+    if timezone:
+        site = dataclasses.replace(site, timezone=timezone)
     label = label or file.name
     crs = crs or site.crs or "wgs84"
     plan = plan_file(file, ds, site)  # IngestError before anything is written

@@ -125,13 +125,17 @@ def county_map(*, dark: bool = False, boundary: bool = True) -> folium.Map:
 
 
 @functools.cache
+def _county_boundary_text() -> str:
+    return json.dumps(display_geojson(county_geojson()), ensure_ascii=False,
+                      separators=(",", ":"))
+
+
 def county_boundary_url() -> str | None:
     """The county boundary as a file the server publishes (its URL from the map iframe), so
     no map carries it: a real county's boundary runs to megabytes. None: embed it."""
     from command_center.ui.assets import publish
 
-    return publish("county", json.dumps(display_geojson(county_geojson()), ensure_ascii=False,
-                                        separators=(",", ":")))
+    return publish("county", _county_boundary_text())
 
 
 class _BoundaryFile(MacroElement):

@@ -57,14 +57,15 @@ def publish(stem: str, text: str) -> str | None:
     """``text`` as a file the server publishes (``static/geo/<stem>-<digest>.geojson``), its
     URL from the map iframe. Named by its content, so the browser keeps one download for as
     long as the content holds and a changed file is a new name; older versions of ``stem``
-    are removed. None when the folder can't be written (the caller embeds the data)."""
+    are removed. Written whole or not at all (renamed into place), so a file of that name is
+    that content. None when the folder can't be written (the caller embeds the data)."""
     import hashlib
 
     data = text.encode("utf-8")
     name = f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}.geojson"
     target = PUBLISHED_DIR / name
     try:
-        if not target.is_file() or target.read_bytes() != data:
+        if not target.is_file():
             PUBLISHED_DIR.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(".tmp")
             tmp.write_bytes(data)

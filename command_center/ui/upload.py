@@ -30,6 +30,8 @@ from queries import run_query
 
 CRS_LABELS = {"wgs84": "WGS-84（GPS、天地图）", "gcj02": "GCJ-02（高德、腾讯）",
               "bd09": "BD-09（百度）"}
+# the times a file may be written in (None: local, as most exports are); converted to local
+TIMEZONE_LABELS = {None: "北京时间（本地）", "UTC": "UTC（世界时，比北京时间晚 8 小时）"}
 ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8（带 BOM）", "gb18030": "GBK / GB18030",
                    "gbk": "GBK", "utf-16": "UTF-16"}
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel（xlsx）", "xls": "Excel（xls）",
@@ -218,14 +220,14 @@ def _file_facts(p) -> str:
     return " · ".join(facts)
 
 
-def _run_import(uploaded, dataset: str, crs: str | None) -> dict:
+def _run_import(uploaded, dataset: str, crs: str | None, timezone: str | None) -> dict:
     from command_center.access import audit, current
     from command_center.ingest.upsert import import_file
 
     with temp_copy(uploaded) as path:
         try:
             report = import_file(dataset, path, crs=crs, warehouse=config.warehouse_path(),
-)
+                                 timezone=timezone)
         except Exception as exc:
             current.record("import", target=uploaded.name,
                            detail={"数据集": dataset, "结果": f"失败：{exc}"[:300]})
@@ -332,12 +334,18 @@ def file_panel(uploaded) -> None:
                        format_func=lambda c: CRS_LABELS.get(c, c), horizontal=True,
                        key=f"data_crs_{fid}",
                        help="文件中经纬度所用的坐标系；入库时统一换算为 WGS-84")
+    timezone = None
+    if p.format != "cma" and any(c.kind == "timestamp" for c in DATASETS[p.dataset].columns):
+        # a CMA best-track file is in UTC by its definition: converted whatever is chosen here
+        timezone = st.radio("文件中的时间", list(TIMEZONE_LABELS), format_func=TIMEZONE_LABELS.get,
+                            horizontal=True, key=f"data_tz_{fid}",
+                            help="文件中的时间按哪个时区记录；入库时统一换算为北京时间")
     report_key = f"data_report_{fid}"
     if st.button(f"导入{dataset_title(p.dataset)}", key=f"data_import_{fid}", type="primary",
                  disabled=not p.usable, icon="📥"):
         try:
             with st.spinner("正在导入…"):
-                st.session_state[report_key] = _run_import(uploaded, p.dataset, crs)
+                st.session_state[report_key] = _run_import(uploaded, p.dataset, crs, timezone)
         except IngestError as e:
             st.session_state.pop(report_key, None)
             show_ingest_error("导入失败，数据未作任何改动：", e)
