@@ -104,6 +104,9 @@ def test_12345_export_kept_raw_and_mapped_by_shipped_defaults(tmp_path, wh):
     assert r.warnings["事件类别无法识别，记为其他"] == 2
     assert r.warnings["事件来源无法识别，记为其他"] == 1
     assert r.warnings["处置状态无法识别，已置空"] == 1
+    # …and where to map them
+    assert "事件来源、事件类别、处置状态中未能识别的取值已按原文保留：可在数据管理页“未对照的取值”" \
+        "中对照到本系统的分类，已入库的记录随即更新" in r.notes
     # the breakdowns: more than one bar, and each adds up to the total
     cats = bars(wh, "incidents/incidents_by_category", "category")
     assert cats == {"社会联动": 4, "交通": 1, "治安": 1, "其他": 3}

@@ -207,6 +207,12 @@ def load_file(
         report.warnings.update(tally)
     if comm and lon:
         _placement(con, ds, comm, lon, report)
+    unknown = [c.header for c in ds.columns if c.kind == "enum"
+               and (report.warnings.get(R.other(c.header)) or report.warnings.get(R.nulled(c.header)))]
+    if unknown:
+        report.notes.append(
+            f"{'、'.join(unknown)}中未能识别的取值已按原文保留：可在数据管理页“未对照的取值”"
+            "中对照到本系统的分类，已入库的记录随即更新")
     time_headers = [c.header for c in ds.columns if c.kind in ("timestamp", "date")]
     if any(text.startswith(tuple(f"{h}无法识别" for h in time_headers))
            for text in [*report.reasons, *report.warnings]):
