@@ -196,3 +196,31 @@ def test_publishing_new_content_removes_the_old_file(monkeypatch, tmp_path):
     second = assets.publish("county", '{"a": 2}')
     assert first != second
     assert [p.name for p in tmp_path.iterdir()] == [second.rsplit("/", 1)[1]]
+
+
+def test_the_published_outline_follows_the_tiles_coordinate_system(monkeypatch):
+    """高德 tiles (GCJ-02): the outline file is in their coordinates, a file of its own."""
+    import json
+
+    from command_center import config
+    from command_center.ui import assets
+
+    plain = base.county_boundary_url()
+    monkeypatch.setenv("CC_MAP_TILE_URL", "http://127.0.0.1:9/{z}/{x}/{y}.png")
+    monkeypatch.setenv("CC_MAP_TILE_CRS", "gcj02")
+    config.settings.cache_clear()
+    try:
+        shifted = base.county_boundary_url()
+        assert shifted != plain
+        with open(assets.PUBLISHED_DIR / shifted.removeprefix(assets.PUBLISHED_PREFIX),
+                  encoding="utf-8") as fh:
+            got = json.load(fh)
+        ring = got["features"][0]["geometry"]["coordinates"]
+        first = base.county_geojson()["features"][0]["geometry"]["coordinates"]
+        while isinstance(ring[0][0], list):
+            ring, first = ring[0], first[0]
+        assert 0.003 < ring[0][0] - first[0][0] < 0.006  # GCJ-02 is east of WGS-84 here
+    finally:
+        monkeypatch.undo()
+        config.settings.cache_clear()
+    assert base.county_boundary_url() == plain

@@ -124,8 +124,9 @@ def county_map(*, dark: bool = False, boundary: bool = True) -> folium.Map:
     return m
 
 
-@functools.cache
-def _county_boundary_text() -> str:
+@functools.lru_cache(maxsize=4)
+def _county_boundary_text(tiles: tuple) -> str:
+    """The outline in the display coordinates of the tile settings ``tiles``."""
     return json.dumps(display_geojson(county_geojson()), ensure_ascii=False,
                       separators=(",", ":"))
 
@@ -133,9 +134,10 @@ def _county_boundary_text() -> str:
 def county_boundary_url() -> str | None:
     """The county boundary as a file the server publishes (its URL from the map iframe), so
     no map carries it: a real county's boundary runs to megabytes. None: embed it."""
+    from command_center.maps.render import map_settings
     from command_center.ui.assets import publish
 
-    return publish("county", _county_boundary_text())
+    return publish("county", _county_boundary_text(map_settings()))
 
 
 class _BoundaryFile(MacroElement):
