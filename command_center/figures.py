@@ -234,7 +234,12 @@ def change(key: str, now, before, *, n_before=None) -> str | None:
     if f.is_rate:
         d = (now - before) * 100
         return "持平" if round(d, 1) == 0 else f"{d:+.1f}个百分点"
-    if before == 0:
+    return relative_change(now, before)
+
+
+def relative_change(now, before) -> str | None:
+    """'+5.2%' / '−3.0%' / '持平' from ``before`` to ``now``; None without both or from 0."""
+    if _missing(now) or _missing(before) or before == 0:
         return None
     c = (now - before) / before * 100
     return "持平" if round(c, 1) == 0 else f"{c:+.1f}%"

@@ -186,15 +186,14 @@ if need:
 
 def yoy_text(now: float, before: float, n_before: int | None) -> str:
     """同比 as the registry writes it (a rate in 个百分点), — when it cannot be said."""
+    if pd.isna(now) or pd.isna(before):
+        return "—"
     if fig_key:
         scale = 100 if figures.fig(fig_key).is_rate else 1  # the explorer's rates are in %
-        text = (None if pd.isna(now) or pd.isna(before) else
-                figures.change(fig_key, now / scale, before / scale, n_before=n_before))
-        return text or "—"
-    if pd.isna(now) or pd.isna(before) or before == 0:
-        return "—"
-    c = (now - before) / before * 100
-    return "持平" if round(c, 1) == 0 else f"{c:+.1f}%"
+        text = figures.change(fig_key, now / scale, before / scale, n_before=n_before)
+    else:
+        text = figures.relative_change(now, before)
+    return text or "—"
 
 
 if yoy is not None:
