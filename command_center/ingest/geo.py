@@ -131,9 +131,14 @@ def _transformer(code: str):
     return Transformer.from_crs(code, "EPSG:4326", always_xy=True)
 
 
+def is_epsg(crs: str) -> bool:
+    """An EPSG code (converted by pyproj), not one of wgs84 / gcj02 / bd09."""
+    return crs.upper().startswith("EPSG:")
+
+
 @functools.lru_cache(maxsize=8)
 def is_projected(code: str) -> bool:
-    if not code.upper().startswith("EPSG:"):
+    if not is_epsg(code):
         return False
     from pyproj import CRS
 

@@ -207,8 +207,8 @@ def load_file(
         report.warnings.update(tally)
     if comm and lon:
         _placement(con, ds, comm, lon, report)
-    unknown = [c.header for c in ds.columns if c.kind == "enum"
-               and (report.warnings.get(R.other(c.header)) or report.warnings.get(R.nulled(c.header)))]
+    unknown = [c.header for c in ds.columns if c.kind == "enum" and (
+        report.warnings.get(R.other(c.header)) or report.warnings.get(R.nulled(c.header)))]
     if unknown:
         report.notes.append(
             f"{'、'.join(unknown)}中未能识别的取值已按原文保留：可在数据管理页“未对照的取值”"

@@ -14,7 +14,7 @@ import re
 from command_center import config
 from command_center.crs_sql import wgs84_relation
 from command_center.ingest import values as V
-from command_center.ingest.geo import Geo, check_units, epsg_to_wgs84, place
+from command_center.ingest.geo import Geo, check_units, epsg_to_wgs84, is_epsg, place
 from command_center.schema import Dataset
 
 
@@ -152,10 +152,6 @@ def locate_function(con, crs: str, geo: Geo, file_label: str) -> None:
         wgs = pa.struct([("lon", pa.float64()), ("lat", pa.float64())])
         _register(con, "cc_epsg_to_wgs84", _points_udf(convert, wgs, False), [DOUBLE, DOUBLE],
                   duckdb.struct_type({"lon": DOUBLE, "lat": DOUBLE}))
-
-
-def is_epsg(crs: str) -> bool:
-    return crs.upper().startswith("EPSG:")
 
 
 def wgs84_source(source: str, crs: str) -> str:
