@@ -186,7 +186,7 @@ def _big_incidents(path, n: int, *, shuffled: bool) -> tuple[dict[int, str], lis
         when = f"{start + dt.timedelta(seconds=37 * i):%Y-%m-%d %H:%M:%S}"
         key = f"R{i:07d}"
         if line_index in (n // 5, n // 2, n - 3):  # the same key three times: the last wins
-            key, when = "DUP", f"{start:%Y-%m-%d %H:%M:%S}"
+            key = "DUP"
             bad[line] = "文件内编号重复"
         elif line_index % 37_813 == 11:
             when = "不是时间"
@@ -200,10 +200,18 @@ def _big_incidents(path, n: int, *, shuffled: bool) -> tuple[dict[int, str], lis
 
 
 @pytest.mark.parametrize("shuffled", [False, True])
-def test_a_large_file_keeps_row_numbers_and_is_stored_in_time_order(tmp_path, shuffled):
+def test_a_large_file_keeps_row_numbers_and_is_stored_in_time_order(tmp_path, shuffled,
+                                                                    monkeypatch):
     """A file DuckDB reads in parallel pieces: each quarantined row is named by its own line,
     the last of a repeated key wins, and the table is written in (time, key) order whether
-    the file came in that order or not."""
+    the file came in that order or not. In order, the pass's own table becomes the dataset's
+    table (its rows written once); out of order, they are copied sorted."""
+    from command_center.ingest import merge
+
+    adopted = []
+    real = merge._adopt_checked
+    monkeypatch.setattr(merge, "_adopt_checked",
+                        lambda con, ds: adopted.append((ds.name, r := real(con, ds))) or r)
     exports = tmp_path / "exports"
     write_communities(exports / "communities")
     bad, ids = _big_incidents(exports / "incidents" / "incidents.csv", 400_000,
@@ -225,6 +233,7 @@ def test_a_large_file_keeps_row_numbers_and_is_stored_in_time_order(tmp_path, sh
     finally:
         con.close()
     assert stored == sorted(stored)
+    assert (("incidents", True) in adopted) is not shuffled
     # every row's point was located in the pass: its community is the one it was written with
     assert query(wh, "select count(*) from incidents where lon is null or community_code is null"
                  ) == [(0,)]

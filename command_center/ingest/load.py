@@ -129,6 +129,19 @@ def _reading(con, raw: RawFile, step) -> None:
             raw_view(con, raw, parallel=False)
 
 
+def _first_rows_of_new_file(con, ds: Dataset) -> bool:
+    """Whether the pass may write its table into the file being written (a build, or an
+    import making a new warehouse) because the dataset has no rows yet: the merge can then
+    keep that table as the dataset's table instead of copying every row into it. Never in a
+    delta, which an import copies whole: a table written there and dropped would grow it."""
+    from command_center.delta import is_delta
+
+    if is_delta(con):
+        return False
+    stored = ident("all_" + ds.table)
+    return con.execute(f"select count(*) from (select 1 from {stored} limit 1)").fetchone()[0] == 0
+
+
 # ------------------------------------------------------------------ one file
 def load_file(
     con,
@@ -172,7 +185,8 @@ def load_file(
     stems = area_stems(con) if plan.areas else []
     if "street" in plan.areas and not stems:
         report.notes.append("社区表没有所属片区（街道）名称，未检查街道/乡镇列")
-    check_sql, warn2 = _check_sql(plan, bool(lon), warn1, strict, stems, crs)
+    check_sql, warn2 = _check_sql(plan, bool(lon), warn1, strict, stems, crs,
+                                  stored=_first_rows_of_new_file(con, ds))
     clock("prepare")
     # the pass: the file read, parsed, located and checked into one table, in file order
     _reading(con, raw, lambda: con.execute(check_sql))

@@ -59,9 +59,11 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
         report.inserted = report.loaded
         # written once, in time order: pages' time windows then skip whole row groups. An
         # export is usually in that order already: then it is written as it comes, unsorted
-        order = ", ".join(ident(c) for c in (dataset.newest_record, dataset.key) if c)
-        sort = "" if _in_order(con, dataset) else f" order by {order}"
-        con.execute(f"insert into {table} select * from staged{sort}")
+        in_order = _in_order(con, dataset)
+        if not (in_order and _adopt_checked(con, dataset)):
+            order = ", ".join(ident(c) for c in (dataset.newest_record, dataset.key) if c)
+            sort = "" if in_order else f" order by {order}"
+            con.execute(f"insert into {table} select * from staged{sort}")
         _drop_staged(con)
         clock("merge")
         return
@@ -109,6 +111,32 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
     con.execute("drop table if exists _cmp")
     _drop_staged(con)
     clock("merge")
+
+
+def _adopt_checked(con, dataset: Dataset) -> bool:
+    """When the pass wrote ``_checked`` into the file being written (``load`` decides) and the
+    dataset's table is empty: ``_checked`` becomes that table, so the file's rows are written
+    once. The rows not loaded (quarantined, empty, earlier duplicates) are deleted, the pass's
+    own columns dropped, and the table renamed. False (nothing changed) when ``_checked`` is a
+    temp table or its columns are not the table's, in the table's order and types."""
+    db = con.execute("select current_database()").fetchone()[0]
+    have = con.execute(
+        "select column_name, data_type from duckdb_columns() where database_name = ? and "
+        "schema_name = 'main' and table_name = '_checked' order by column_index", [db]
+    ).fetchall()
+    want = [(c, str(t).upper()) for c, t in table_columns(dataset.name)]
+    names = {c for c, _ in want}
+    if not have or [(c, t.upper()) for c, t in have if c in names] != want:
+        return False
+    con.execute("drop view if exists staged")
+    con.execute("drop view if exists checked")
+    con.execute("delete from main._checked where _empty or _reason is not null")
+    for column, _ in have:
+        if column not in names:
+            con.execute(f"alter table main._checked drop column {ident(column)}")
+    con.execute(f"drop table {ident(dataset.table)}")
+    con.execute(f"alter table main._checked rename to {ident(dataset.table)}")
+    return True
 
 
 def _drop_staged(con) -> None:

@@ -205,9 +205,11 @@ def _area_reasons(plan: Plan, stems: list[str]) -> list[tuple[str, str]]:
 
 def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str]],
                strict_flags: list[tuple[str, str]] = (), area_stems: list[str] = (),
-               crs: str = "wgs84") -> tuple[str, list[tuple[str, str]]]:
-    """SQL creating temp table ``_checked`` (the file's rows in file order: final values,
-    ``_reason`` and warning flags) from ``parsed``, in one pass over the file."""
+               crs: str = "wgs84", *, stored: bool = False) -> tuple[str, list[tuple[str, str]]]:
+    """SQL creating table ``_checked`` (the file's rows in file order: final values,
+    ``_reason`` and warning flags) from ``parsed``, in one pass over the file. A temp table,
+    or with ``stored`` one in the file being written, which the merge may then make the
+    dataset's table itself (``merge._adopt_checked``) instead of copying its rows."""
     ds = plan.dataset
     lon, lat = _first(ds, "lon"), _first(ds, "lat")
     comm = _first(ds, "community")
@@ -284,7 +286,7 @@ def _check_sql(plan: Plan, has_geo_table: bool, parse_flags: list[tuple[str, str
     flag_cols = [f"p.{name}" for name, _ in parse_flags]
     flag_cols += [f"{expr} as _w{i}" for i, (expr, _) in enumerate(warn_flags)]
     sql = f"""
-        create or replace temp table _checked as
+        create or replace {'' if stored else 'temp '}table _checked as
         select {', '.join('p.' + c for c in _PASSED)}, {', '.join(cols)}, {reason} as _reason
                {''.join(', ' + f for f in flag_cols)}
         from {source} p
