@@ -105,6 +105,25 @@ def test_full_width_digits_spaces_and_ids(tmp_path, base_wh):
         ("E012", dt.datetime(2026, 7, 25, 14, 3), "110", communities()[0]["community_code"])]
 
 
+@pytest.mark.parametrize("cell,expected", [
+    ("E012", "E012"), (" E012", "E012"), ("E012\t", "E012"), ("E012\r\n", "E012"),
+    ("Ｅ０１２", "E012"), ("\u3000E012", "E012"), ("E012\u00a0", "E012"), ("\ufeffE012", "E012"),
+    ("E 012", "E 012"), ("\x01E012", "\x01E012"), ("   ", None), ("", None),
+    ("临江 ", "临江"), ("２０２６－０７－２５", "2026-07-25"),
+])
+def test_clean_folds_and_trims_every_cell_that_needs_it(cell, expected):
+    """ASCII cells take a shortcut (their first and last character codes) past the regular
+    expression: whitespace at either end is still trimmed, and what needs nothing is kept."""
+    import duckdb
+
+    from command_center.ingest.values import clean
+
+    con = duckdb.connect()
+    con.execute("create table t (c varchar)")
+    con.execute("insert into t values (?)", [cell])
+    assert con.execute(f"select {clean('c')} from t").fetchone()[0] == expected
+
+
 def test_header_synonyms_and_enum_synonyms(tmp_path, base_wh):
     head = ["接警单编号", "报警时间", "报警方式", "警情类别", "警情细类", "办理状态", "结案时间",
             "管辖社区", "案发地址", "简要案情", "报警人", "报警电话", "回访满意度", "无关列"]

@@ -111,11 +111,15 @@ ID_FORMS = {"typhoon_id": typhoon_no_expr}
 
 
 def clean(expr: str) -> str:
+    """Folded and trimmed (see the module's docstring). A cell of ASCII only (nearly every
+    time, number and code) has nothing to fold: two character codes tell whether it has
+    anything to trim, which costs a third of the regular expression; a character they wrongly
+    suspect (a control character at an end) goes through a fold that leaves it as it is."""
     fixed = f"trim(translate({expr}, {q(_FW_FROM)}, {q(_FW_TO)}), {q(_TRIM)})"
-    return (
-        f"nullif(case when regexp_matches({expr}, {q(_NEEDS_FOLD)}) then {fixed} "
-        f"else {expr} end, '')"
-    )
+    needs = (f"case when strlen({expr}) = length({expr}) "
+             f"then ascii({expr}) <= 32 or ascii({expr}[-1]) <= 32 "
+             f"else regexp_matches({expr}, {q(_NEEDS_FOLD)}) end")
+    return f"nullif(case when {needs} then {fixed} else {expr} end, '')"
 
 
 def clean_text(expr: str) -> str:
@@ -393,12 +397,16 @@ def enum_expr(dataset: str, column: Column, v: str) -> str:
         whens = " ".join(f"when {q(k)} then {q(val)}" for k, val in table.items())
         return f"case {x} {whens} end"
 
+    # only a value ending in a suffix is looked up again without it: unguarded, DuckDB would
+    # strip every cell (the CASE repeats its operand, so the stripping is computed once for
+    # all rows, before the lookups), which cost more than the lookups themselves
     stripped = f"regexp_replace({u}, {q(_ENUM_SUFFIX)}, '')"
     parts = [case(u, site)] if site else []
     if patterns:
         parts.append("case " + " ".join(f"when {u} like {q(p)} escape '\\' then {q(val)}"
                                         for p, val in patterns) + " end")
-    parts += [case(u, lookup), case(stripped, lookup)]
+    parts += [case(u, lookup),
+              f"case when regexp_matches({u}, {q(_ENUM_SUFFIX)}) then {case(stripped, lookup)} end"]
     return f"coalesce({', '.join(parts)})"
 
 
