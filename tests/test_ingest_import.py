@@ -200,12 +200,15 @@ def test_communities_by_code_name_and_short_name(tmp_path, base_wh):
         ["B", "2026-07-01 08:00", "110", "刑事", "处置中", f" {c[2]['community_name']} ", "", ""],
         ["C", "2026-07-01 08:00", "110", "刑事", "处置中", short, "", ""],
         ["D", "2026-07-01 08:00", "110", "刑事", "处置中", "龙港市" + c[5]["community_name"], "", ""],
+        ["E", "2026-07-01 08:00", "110", "刑事", "处置中", c[6]["community_name"] + "居民委员会",
+         "", ""],
     ]
     f = write_csv(tmp_path / "c.csv", [HEAD, *rows])
-    assert run(f, base_wh).loaded == 4
+    assert run(f, base_wh).loaded == 5
     got = dict(query(base_wh, "select incident_id, community_code from incidents"))
     assert got == {"A": c[1]["community_code"], "B": c[2]["community_code"],
-                   "C": c[4]["community_code"], "D": c[5]["community_code"]}
+                   "C": c[4]["community_code"], "D": c[5]["community_code"],
+                   "E": c[6]["community_code"]}
 
 
 def test_disputes_mediator_org_by_name_or_code(tmp_path, base_wh):

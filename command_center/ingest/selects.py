@@ -113,7 +113,10 @@ def _parse_sql(plan: Plan, communities_known: bool, now=None, timezone: str | No
             fallback = "null" if communities_known else (
                 f"case when regexp_full_match(_v.{vn}, '[0-9]{{12}}') then _v.{vn} end"
             )
-            p_cols.append(f"coalesce(cc_community(norm_comm(_v.{vn})), {fallback}) as {pn}")
+            # the name or code as written first (nearly every cell); the normalised name only
+            # for the rest, whose two regular expressions cost more than the lookup
+            p_cols.append(f"coalesce(cc_community(_v.{vn}), cc_community(norm_comm(_v.{vn})), "
+                          f"{fallback}) as {pn}")
         elif c.kind == "org":
             p_cols.append(
                 f"coalesce(cc_org(upper(_v.{vn})), case when regexp_full_match(upper(_v.{vn}), "
