@@ -17,6 +17,9 @@ import pyarrow as pa
 import shapely
 from shapely.geometry import shape
 
+_CELLS = 256  # cells along each side of the county's bounds (:meth:`Geo._county_cells`)
+_OUTSIDE, _INSIDE, _EDGE = 0, 1, 2
+
 
 @dataclass
 class Geo:
@@ -27,14 +30,44 @@ class Geo:
     notes: tuple[str, ...] = ()
 
     def in_county(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Whether each point is inside the county (on its boundary: not). A point in a cell
+        of :meth:`_county_cells` wholly inside or wholly outside is settled by its cell; only
+        points in cells the boundary crosses are tested against the polygon."""
         if self.county is None:
             return np.ones(len(lon), dtype=bool)
         inside = np.zeros(len(lon), dtype=bool)
         xmin, ymin, xmax, ymax = self.county.bounds
-        box = (lon >= xmin) & (lon <= xmax) & (lat >= ymin) & (lat <= ymax)
-        if box.any():
-            inside[box] = shapely.contains_xy(self.county, lon[box], lat[box])
+        box = np.flatnonzero((lon >= xmin) & (lon <= xmax) & (lat >= ymin) & (lat <= ymax))
+        if not len(box):
+            return inside
+        state, n, dx, dy = self._county_cells
+        x, y = lon[box], lat[box]
+        ix = np.minimum(((x - xmin) / dx).astype(np.int64), n - 1)
+        iy = np.minimum(((y - ymin) / dy).astype(np.int64), n - 1)
+        cell = state[ix * n + iy]
+        inside[box[cell == _INSIDE]] = True
+        edge = cell == _EDGE
+        if edge.any():
+            inside[box[edge]] = shapely.contains_xy(self.county, x[edge], y[edge])
         return inside
+
+    @functools.cached_property
+    def _county_cells(self) -> tuple[np.ndarray, int, float, float]:
+        """The county's bounds cut into ``_CELLS``² cells, each wholly inside the county
+        (its interior, the cell's edges included), wholly outside, or crossed by the boundary.
+        Cells are widened by a hair so that a point rounding into a neighbouring cell is
+        still inside the cell it is counted in."""
+        n = _CELLS
+        xmin, ymin, xmax, ymax = self.county.bounds
+        dx, dy = (xmax - xmin) / n or 1e-9, (ymax - ymin) / n or 1e-9
+        ix, iy = (a.ravel() for a in np.meshgrid(np.arange(n), np.arange(n), indexing="ij"))
+        x0, y0 = xmin + ix * dx, ymin + iy * dy
+        eps = 1e-9
+        boxes = shapely.box(x0 - eps, y0 - eps, x0 + dx + eps, y0 + dy + eps)
+        state = np.full(n * n, _EDGE, dtype=np.int8)
+        state[shapely.contains_properly(self.county, boxes)] = _INSIDE
+        state[shapely.disjoint(self.county, boxes)] = _OUTSIDE
+        return state, n, dx, dy
 
     def community_of(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Community code of each point (None outside every polygon)."""
@@ -204,7 +237,6 @@ def place(lon: np.ndarray, lat: np.ndarray, need_community: np.ndarray,
     ask = np.asarray(need_community, dtype=bool) & inside
     if ask.any():
         community[ask] = geo.community_of(lon[ask], lat[ask])
-    return pa.StructArray.from_arrays(
-        [pa.array(inside), pa.array(community.tolist(), pa.string())],
-        names=["in_county", "poly_community"],
-    )
+    names = pa.array(community, pa.string()) if ask.any() else pa.nulls(len(lon), pa.string())
+    return pa.StructArray.from_arrays([pa.array(inside), names],
+                                      names=["in_county", "poly_community"])
