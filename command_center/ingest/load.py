@@ -3,10 +3,12 @@
 Everything runs in DuckDB on the connection of the warehouse being written, in one pass over
 the file: the cells are read as text through the view ``raw`` (``raw.raw_view``; a CSV is read
 from the file itself), the view ``parsed`` parses every column by its schema ``kind``
-(``selects.py``, ``values.py``), and one statement writes temp table ``_checked``: final values,
+(``selects.py``, ``values.py``), and one statement writes table ``_checked``: final values,
 each point converted and located (``lookups.locate_function``) and the quarantine reason of
-each row (``validate.py``), in file order. Then :func:`merge.merge_staged` upserts the staged
-rows by key. This module holds :func:`load_file` and the notes and counts it adds to the report.
+each row (``validate.py``), in file order. It is a temp table, except for a dataset with no
+rows yet outside an import's delta (a build's first file): then it is written into the file
+being written, and the merge makes it the dataset's table. Then :func:`merge.merge_staged`
+upserts the staged rows by key. This module holds :func:`load_file` and the notes and counts it adds to the report.
 """
 
 from __future__ import annotations
@@ -153,7 +155,7 @@ def load_file(
     now,
     timezone: str | None = None,
 ) -> ImportReport:
-    """Stage the rows of ``plan`` into temp table ``staged`` and the quarantine table.
+    """Stage the rows of ``plan`` (temp view ``staged``) and fill the quarantine table.
 
     The caller then runs :func:`merge_staged`. ``file_label`` is what the quarantine and the
     import log record as the file (its name).

@@ -1,4 +1,4 @@
-"""The merge: temp table ``staged`` upserted into the dataset's table by key (inserted /
+"""The merge: the rows of temp view ``staged`` upserted into the dataset's table by key (inserted /
 updated / unchanged), duplicate keys within a file, the ``import_log`` line, and the cleanup of
 every temp object a file leaves behind."""
 
@@ -50,7 +50,8 @@ def _in_order(con, dataset: Dataset) -> bool:
 
 
 def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
-    """Upsert temp table ``staged`` into the dataset table by key; fills the three counts."""
+    """Upsert the rows of temp view ``staged`` into the dataset table by key (or, for a
+    first file, keep the pass's own table: :func:`_adopt_checked`); fills the three counts."""
     clock = _Clock(report.timings)
     table, key = ident(dataset.table), ident(dataset.key)
     stored = ident("all_" + dataset.table)  # what is stored now (base + delta in an import)

@@ -1,5 +1,5 @@
 """The generated SQL of one file: ``_parse_sql`` (temp view ``parsed``: every column parsed by
-its schema ``kind``, range checks, warning flags) and ``_check_sql`` (temp table ``_checked``:
+its schema ``kind``, range checks, warning flags) and ``_check_sql`` (table ``_checked``:
 final values, points converted to WGS-84 and placed (``lookups.wgs84_source``, ``cc_place``)
 or the community's centre, the quarantine ``_reason`` of each row, rows naming another district
 or street), with their bounds and helpers. Both read the file once: ``parsed`` is a view,
