@@ -416,3 +416,30 @@ def test_points_inside_their_communities(out, tables):
             sel = comm == cname
             inside = shapely.contains_xy(polygons[cname], lon[sel], lat[sel])
             assert inside.all(), (name, cname, int((~inside).sum()))
+
+
+def test_large_files_are_generated_a_month_at_a_time():
+    """Incidents and patrols come as one table per month, so generating a 20M sample holds a
+    month in memory, not the whole file; ids stay unique and times ordered across months."""
+    from command_center.sample import incidents, patrols
+    from command_center.sample.geo import Communities
+
+    geo = Communities.load()
+    teams = patrols.teams(geo, END, SEED)
+    n_months = (END.year - (END.year - 2)) * 12 + END.month
+    for name, parts in (
+        ("incidents", incidents.generate(geo, END, SEED, PER_YEAR,
+                                         incidents.hotness(geo, SEED))),
+        ("patrols", patrols.patrols(geo, teams, END, SEED, PER_YEAR)),
+    ):
+        assert not isinstance(parts, (list, tuple)), name  # a generator, not a list
+        time_col = "reported_at" if name == "incidents" else "planned_start_at"
+        months, ids, last = [], [], None
+        for table in parts:
+            times = table[time_col].to_pylist()
+            months.append({(t.year, t.month) for t in times})
+            assert times == sorted(times) and (last is None or times[0] >= last), name
+            last = times[-1]
+            ids += table[DATASETS[name].key].to_pylist()
+        assert len(months) == n_months and all(len(m) == 1 for m in months), name
+        assert len(ids) == len(set(ids)), name

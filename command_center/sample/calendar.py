@@ -16,6 +16,7 @@ Calibration (DOMAIN.md "Incidents": calls peak in the evening and dip before daw
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -78,6 +79,17 @@ def cutoff(end: dt.date) -> int:
 
 def cutoff_datetime(end: dt.date) -> dt.datetime:
     return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=cutoff(end))
+
+
+def months(start: dt.date, end: dt.date) -> Iterator[tuple[int, int, dt.date, dt.date]]:
+    """(year, month, first day, last day) of every month from ``start``'s to ``end``'s, the
+    last one cut at ``end``."""
+    y, m = start.year, start.month
+    while dt.date(y, m, 1) <= end:
+        first = dt.date(y, m, 1)
+        nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+        yield y, m, first, min(nxt - dt.timedelta(days=1), end)
+        y, m = nxt.year, nxt.month
 
 
 def days(start: dt.date, end: dt.date) -> np.ndarray:

@@ -206,15 +206,6 @@ def setup(geo: Communities, end: dt.date, seed: int, per_year: float,
     return _Setup(start, end, _intensity(start, end, per_year), comm_w, anchors, roads)
 
 
-def _months(start: dt.date, end: dt.date) -> Iterator[tuple[int, int, dt.date, dt.date]]:
-    y, m = start.year, start.month
-    while dt.date(y, m, 1) <= end:
-        first = dt.date(y, m, 1)
-        nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-        yield y, m, first, min(nxt - dt.timedelta(days=1), end)
-        y, m = nxt.year, nxt.month
-
-
 _NULL = pa.scalar(None, pa.string())
 
 
@@ -298,5 +289,5 @@ def generate(geo: Communities, end: dt.date, seed: int, per_year: float,
              hot: np.ndarray) -> Iterator[pa.Table]:
     """The incidents month by month (each month from its own generator)."""
     s = setup(geo, end, seed, per_year, hot)
-    for year, month, first, last in _months(s.start, end):
+    for year, month, first, last in cal.months(s.start, end):
         yield month_table(geo, s, seed, year, month, first, last)

@@ -31,6 +31,7 @@ All team names are invented samples.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -180,33 +181,47 @@ def _intensity(ds: np.ndarray, per_year: float) -> np.ndarray:
 
 
 def patrols(geo: Communities, team: Teams, end: dt.date, seed: int,
-            incidents_per_year: float) -> pa.Table:
+            incidents_per_year: float) -> Iterator[pa.Table]:
+    """The tasks a month at a time, each month's in planned-start order: the expected starts
+    of every hour are drawn for the whole window, the tasks of each month from a generator of
+    their own, so the memory is a month's whatever the scale."""
     rng = rng_for(seed, "patrols")
     start, _ = cal.window(end)
-    ds = cal.days(start, end)
-    lam = _intensity(ds, incidents_per_year * TASKS_PER_INCIDENT)
+    lam = _intensity(cal.days(start, end), incidents_per_year * TASKS_PER_INCIDENT)
     counts = rng.poisson(lam)
+    anchors = geo.make_anchors(rng, k=4, sigma_m=(60.0, 200.0))
+    weights = [np.array(TYPE_KINDS[t])[team.kind] * team.weight for t in PATROL_TYPES]
+    founded_day = (team.founded - np.datetime64(start, "D")).astype(np.int64)
+    as_of = cal.cutoff(end)
+    for year, month, first, last in cal.months(start, end):
+        h0, h1 = (first - start).days * 24, ((last - start).days + 1) * 24
+        yield _month(geo, team, counts[:, h0:h1], cal.seconds(first),
+                     rng_for(seed, "patrols", year, month), anchors, weights,
+                     founded_day - (first - start).days, as_of)
+
+
+def _month(geo: Communities, team: Teams, counts: np.ndarray, t0: int,
+           rng: np.random.Generator, anchors, weights, founded_day: np.ndarray,
+           as_of: int) -> pa.Table:
+    """One month's tasks from its (types, hours) counts; ``t0``: local seconds of its first
+    hour; ``founded_day``: each team's founding day counted from the month's first."""
     n_types, n_h = counts.shape
     flat = counts.ravel()
     typ = np.repeat(np.repeat(np.arange(n_types), n_h), flat)
     hour = np.repeat(np.tile(np.arange(n_h), n_types), flat)
     n = len(typ)
     # planned starts on the hour or half hour
-    planned = cal.seconds(start) + hour.astype(np.int64) * cal.HOUR \
-        + rng.integers(0, 2, n) * 1800
+    planned = t0 + hour.astype(np.int64) * cal.HOUR + rng.integers(0, 2, n) * 1800
     order = np.argsort(planned, kind="stable")
     planned, typ = planned[order], typ[order]
-    day_idx = (planned - cal.seconds(start)) // cal.DAY
+    day_idx = (planned - t0) // cal.DAY
 
     # a team per task among the kinds that run its type, by activity, founded before the day
     team_idx = np.empty(n, dtype=np.int64)
-    for i, t in enumerate(PATROL_TYPES):
+    for i in range(n_types):
         sel = np.flatnonzero(typ == i)
-        if not len(sel):
-            continue
-        w = np.array(TYPE_KINDS[t])[team.kind] * team.weight
-        team_idx[sel] = pick(rng, len(sel), w)
-    founded_day = (team.founded - np.datetime64(start, "D")).astype(np.int64)
+        if len(sel):
+            team_idx[sel] = pick(rng, len(sel), weights[i])
     keep = day_idx >= founded_day[team_idx]
     planned, typ, team_idx = planned[keep], typ[keep], team_idx[keep]
     n = len(planned)
@@ -214,7 +229,6 @@ def patrols(geo: Communities, team: Teams, end: dt.date, seed: int,
     own = rng.random(n) < OWN_COMMUNITY
     other = pick(rng, n, geo.population.astype(float) + 1)
     comm = np.where(own, team.comm[team_idx], other)
-    anchors = geo.make_anchors(rng, k=4, sigma_m=(60.0, 200.0))
     lon, lat = geo.sample(comm, rng, anchors, 0.8)
 
     med = np.array([DURATION[t][0] for t in PATROL_TYPES])[typ]
@@ -228,7 +242,6 @@ def patrols(geo: Communities, team: Teams, end: dt.date, seed: int,
     mean = np.array([PARTICIPANTS[t][1] for t in PATROL_TYPES])[typ]
     people = low + rng.poisson(mean)
 
-    as_of = cal.cutoff(end)
     cancelled = rng.random(n) < CANCELLED_SHARE
     not_started = (started >= as_of) | (planned >= as_of)
     status = np.where(cancelled, 3, np.where(not_started, 0, np.where(ended >= as_of, 1, 2)))
