@@ -8,7 +8,8 @@ each point converted and located (``lookups.locate_function``) and the quarantin
 each row (``validate.py``), in file order. It is a temp table, except for a dataset with no
 rows yet outside an import's delta (a build's first file): then it is written into the file
 being written, and the merge makes it the dataset's table. Then :func:`merge.merge_staged`
-upserts the staged rows by key. This module holds :func:`load_file` and the notes and counts it adds to the report.
+upserts the staged rows by key. This module holds :func:`load_file` and the notes and counts
+it adds to the report.
 """
 
 from __future__ import annotations

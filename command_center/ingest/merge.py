@@ -1,6 +1,6 @@
-"""The merge: the rows of temp view ``staged`` upserted into the dataset's table by key (inserted /
-updated / unchanged), duplicate keys within a file, the ``import_log`` line, and the cleanup of
-every temp object a file leaves behind."""
+"""The merge: the rows of temp view ``staged`` upserted into the dataset's table by key
+(inserted / updated / unchanged), duplicate keys within a file, the ``import_log`` line, and
+the cleanup of every temp object a file leaves behind."""
 
 from __future__ import annotations
 
