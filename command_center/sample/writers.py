@@ -121,9 +121,6 @@ def _replace(tmp: Path, path: Path) -> None:
     os.replace(tmp, path)
 
 
-CSV_PIECE_ROWS = 500_000
-
-
 def write_csv(dataset: Dataset, tables: Iterable[pa.Table], path: Path, crs: str) -> Path:
     """Stream ``tables`` (canonical columns, WGS-84) into one CSV at ``path``."""
     encoding = dataset.sample_encoding.lower().replace("_", "-")
@@ -136,15 +133,12 @@ def write_csv(dataset: Dataset, tables: Iterable[pa.Table], path: Path, crs: str
             else:
                 fh.write(_header_line(dataset).encode(encoding))
             for table in tables:
-                # a piece at a time: the text of a whole large table (patrols at 20M: 17M
-                # rows) took several GiB; rows are rendered each on their own, so the bytes
-                # are the same
-                for start in range(0, table.num_rows, CSV_PIECE_ROWS):
-                    piece = table.slice(start, CSV_PIECE_ROWS)
-                    data = _csv_bytes(as_text(convert_coords(piece, dataset, crs), dataset))
-                    if encoding not in ("utf-8-sig", "utf-8", "utf8"):
-                        data = data.decode("utf-8").encode(encoding)
-                    fh.write(data)
+                if table.num_rows == 0:
+                    continue
+                data = _csv_bytes(as_text(convert_coords(table, dataset, crs), dataset))
+                if encoding not in ("utf-8-sig", "utf-8", "utf8"):
+                    data = data.decode("utf-8").encode(encoding)
+                fh.write(data)
         _replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
