@@ -21,15 +21,44 @@ DAY_MS = 86_400_000
 
 
 def style(fig: go.Figure, height: int = 320, **layout) -> go.Figure:
-    """The app's chart layout on ``fig`` (``layout`` adds to or overrides it)."""
-    margin = {"l": 10, "r": 40, "t": 40, "b": 10, **layout.pop("margin", {})}
-    fig.update_layout(
-        height=height, margin=margin, font=FONT, hoverlabel={"font": FONT}, dragmode=False,
-        separators=".,", colorway=list(PALETTE), legend_title_text="", **layout)
+    """The app's chart layout on ``fig`` (``layout`` adds to or overrides it, in plotly's
+    keywords: ``xaxis_title="人数"``, ``margin=dict(l=0)`` …).
+
+    Same result as ``fig.update_layout`` followed by the axes' thousands separators, built as
+    one ``go.Layout``: plotly validates an update property by property (about 4 ms a chart,
+    a tenth of a light page's rerun), a new layout from a dict in a quarter of that."""
     # plotly writes 4500 on an axis (separators only from five digits on): 4,500 like the text
-    fig.update_xaxes(separatethousands=True)
-    fig.update_yaxes(separatethousands=True)
+    want = {"height": height, "margin": {"l": 10, "r": 40, "t": 40, "b": 10}, "font": FONT,
+            "hoverlabel": {"font": FONT}, "dragmode": False, "separators": ".,",
+            "colorway": list(PALETTE), "legend": {"title": {"text": ""}}}
+    current = fig.layout.to_plotly_json()
+    current.pop("template", None)  # the figure's template stays (a new layout takes it again)
+    merged = _merge(current, want)
+    for key, value in layout.items():
+        merged = _merge(merged, _nested(key, value))
+    for name in {"xaxis", "yaxis", *(k for k in merged if k.startswith(("xaxis", "yaxis")))}:
+        merged[name] = {**merged.get(name, {}), "separatethousands": True}
+    fig.layout = go.Layout(merged)
     return fig
+
+
+def _nested(key: str, value) -> dict:
+    """plotly's magic underscore: ``xaxis_title_text`` → ``{"xaxis": {"title": {"text": …}}}``
+    (layout property names have no underscore of their own)."""
+    for part in reversed(key.split("_")):
+        value = {part: value}
+    return value
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    """``extra`` over ``base``, nested dicts merged (plotly's update semantics)."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def level_colors() -> dict[str, str]:
