@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 import folium
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from command_center.formatting import fmt_count
@@ -23,11 +23,22 @@ FORM_COLORS = {"社会团体": "#1f5fbf", "社会服务机构": "#4daf4a", "基�
 MAP_POINTS = 3000  # organizations drawn on the map at most (listed ones first)
 RECORDS = 5000  # rows of the records table / export at most
 GRAIN_NAMES = {"day": "日", "month": "月", "year": "年"}
+GRAIN_HOVER = {"day": "|%Y-%m-%d", "month": "|%Y年%m月", "year": "|%Y年"}
 DATE = st.column_config.DateColumn(format="YYYY-MM-DD")
 
 
 def chart_layout(fig, height=360, **kwargs):
     return charts.style(fig, height, **kwargs)
+
+
+def by_form(df, cat: str, value: str, **bar) -> list[go.Bar]:
+    """One bar series per organization type in ``df``, in FORM_COLORS' order (a type it does
+    not know after them, in the chart's palette)."""
+    present = set(df["legal_form"])
+    forms = [f for f in FORM_COLORS if f in present] + sorted(present - FORM_COLORS.keys())
+    return [charts.bar(part[cat], part[value], form, color=FORM_COLORS.get(form), unit="家",
+                       **bar)
+            for form in forms for part in [df[df["legal_form"] == form]]]
 
 
 def grain_for(days: int) -> str:
@@ -83,27 +94,20 @@ with left:
             totals = by_fc.groupby("legal_form", as_index=False)["org_count"].sum()
             st.caption("　".join(f"{r.legal_form} {fmt_count(r.org_count)} 家"
                                 for r in totals.itertuples()))
-            order = (by_fc.groupby("category")["org_count"].sum()
-                     .sort_values(ascending=True).index.tolist())
-            fig = px.bar(by_fc, y="category", x="org_count", color="legal_form",
-                         orientation="h", color_discrete_map=FORM_COLORS,
-                         category_orders={"category": order[::-1]},
-                         labels={"category": "业务类别", "org_count": "组织数",
-                                 "legal_form": "组织类型"})
-            chart_layout(fig, xaxis_title="组织数（家）", yaxis_title="业务类别")
-            st.plotly_chart(fig, key="org_fc_chart")
+            fig = go.Figure(by_form(by_fc, "category", "org_count", horizontal=True))
+            chart_layout(fig, barmode="stack", xaxis_title="组织数（家）",
+                         yaxis_title="业务类别", yaxis_categoryorder="total ascending")
+            st.plotly_chart(fig, key="org_fc_chart", config=charts.NOCFG)
     with tab_people:
         if not by_fc.empty:
             people = by_fc.groupby("category", as_index=False)[
                 ["staff_total", "volunteer_total"]].sum()
-            people = people.melt(id_vars="category", var_name="kind", value_name="n")
-            people["kind"] = people["kind"].map({"staff_total": "专职人员",
-                                                 "volunteer_total": "志愿者"})
-            fig = px.bar(people, x="category", y="n", color="kind", barmode="group",
-                         color_discrete_sequence=["#1f5fbf", "#74c476"],
-                         labels={"category": "业务类别", "n": "人数", "kind": "人员"})
-            chart_layout(fig, xaxis_title="业务类别", yaxis_title="人数")
-            st.plotly_chart(fig, key="org_people_chart")
+            fig = go.Figure([
+                charts.bar(people["category"], people[col], name, color=color, unit="人")
+                for col, name, color in (("staff_total", "专职人员", "#1f5fbf"),
+                                         ("volunteer_total", "志愿者", "#74c476"))])
+            chart_layout(fig, barmode="group", xaxis_title="业务类别", yaxis_title="人数")
+            st.plotly_chart(fig, key="org_people_chart", config=charts.NOCFG)
 
 with right:
     grain = grain_for(period.days)
@@ -114,13 +118,12 @@ with right:
     if reg.empty:
         st.info("本期没有新登记的组织。")
     else:
-        fig = px.bar(reg, x="period_start", y="org_count", color="legal_form",
-                     color_discrete_map=FORM_COLORS,
-                     labels={"period_start": "登记日期", "org_count": "新登记组织数",
-                             "legal_form": "组织类型"})
-        chart_layout(fig, xaxis_title="登记日期", yaxis_title="新登记组织数（家）")
-        fig.update_xaxes(**charts.time_axis(grain, period.start, period.end))
-        st.plotly_chart(fig, key="org_reg_chart")
+        fig = go.Figure(by_form(reg, "period_start", "org_count",
+                                cat_format=GRAIN_HOVER[grain]))
+        chart_layout(fig, barmode="stack", xaxis_title="登记日期",
+                     yaxis_title="新登记组织数（家）",
+                     xaxis=charts.time_axis(grain, period.start, period.end))
+        st.plotly_chart(fig, key="org_reg_chart", config=charts.NOCFG)
 
 # ---------------------------------------------------------------- credit lists
 st.subheader("信用异常名单")
@@ -167,16 +170,14 @@ else:
     left, right = st.columns([3, 2])
     with left:
         top = med.head(12).iloc[::-1]
-        fig = px.bar(top, y="org_name", x=["success_count"], orientation="h",
-                     labels={"org_name": "组织", "value": "案件数"})
-        fig.data[0].name = "调解成功"
-        fig.add_bar(y=top["org_name"], x=top["dispute_count"] - top["success_count"],
-                    orientation="h", name="其他", marker_color="#c6dbef")
-        fig.update_traces(hovertemplate="%{y}<br>%{x} 件<extra>%{fullData.name}</extra>")
-        fig.update_layout(barmode="stack")
-        chart_layout(fig, height=420, xaxis_title="调解纠纷（件）", yaxis_title="",
-                     title_text="调解案件最多的组织")
-        st.plotly_chart(fig, key="org_med_chart")
+        fig = go.Figure([
+            charts.bar(top["org_name"], top["success_count"], "调解成功", color=charts.BLUE,
+                       horizontal=True, unit="件"),
+            charts.bar(top["org_name"], top["dispute_count"] - top["success_count"], "其他",
+                       color="#c6dbef", horizontal=True, unit="件")])
+        chart_layout(fig, height=420, barmode="stack", xaxis_title="调解纠纷（件）",
+                     yaxis_title="", title_text="调解案件最多的组织")
+        st.plotly_chart(fig, key="org_med_chart", config=charts.NOCFG)
     with right:
         brands = med[med["brand_count"] > 0].sort_values(
             ["brand_count", "success_rate"], ascending=False).head(10)
@@ -197,13 +198,14 @@ left, right = st.columns([2, 3])
 with left:
     thin = cov.dropna(subset=["orgs_per_10k"]).head(15).iloc[::-1]
     st.caption("每万名户籍人口拥有的社会组织数，最少的 15 个社区（覆盖薄弱处）")
-    fig = px.bar(thin, y="community_name", x="orgs_per_10k", orientation="h",
-                 color_discrete_sequence=["#6baed6"],
-                 hover_data={"org_count": True, "population": True},
-                 labels={"community_name": "社区", "orgs_per_10k": "每万人组织数",
-                         "org_count": "组织数", "population": "户籍人口"})
-    chart_layout(fig, height=520, xaxis_title="每万人组织数（家）", yaxis_title="")
-    st.plotly_chart(fig, key="org_cov_chart")
+    fig = go.Figure(charts.bar(
+        thin["community_name"], thin["orgs_per_10k"], "每万人组织数", color="#6baed6",
+        horizontal=True, unit="家", value_format=":.1f",
+        customdata=thin[["org_count", "population"]],
+        more="<br>组织数 %{customdata[0]:,} 家<br>户籍人口 %{customdata[1]:,} 人"))
+    chart_layout(fig, height=520, xaxis_title="每万人组织数（家）", yaxis_title="",
+                 showlegend=False)
+    st.plotly_chart(fig, key="org_cov_chart", config=charts.NOCFG)
 with right:
     per10k = dict(zip(cov["community_code"], cov["orgs_per_10k"], strict=True))
     names = dict(zip(cov["community_code"], cov["org_count"], strict=True))

@@ -42,6 +42,22 @@ def style(fig: go.Figure, height: int = 320, **layout) -> go.Figure:
     return fig
 
 
+def bar(cats, values, name: str, *, color: str | None = None, horizontal: bool = False,
+        unit: str = "", cat_format: str = "", value_format: str = "", customdata=None,
+        more: str = "") -> go.Bar:
+    """One bar series with the app's hover, in Chinese: the category, then "name value unit"
+    (``more``: further hover lines, e.g. of ``customdata``). ``cat_format`` / ``value_format``:
+    plotly's ``|%Y-%m-%d`` (a date: plotly's own would be English) or ``:.1f``.
+
+    Pages draw bars with this rather than plotly express, whose figure costs about 23 ms to
+    build against 1 ms (its layout defaults are validated one by one)."""
+    cat, value = ("y", "x") if horizontal else ("x", "y")
+    return go.Bar(**{cat: cats, value: values}, name=name, orientation="h" if horizontal else "v",
+                  marker_color=color, customdata=customdata,
+                  hovertemplate=f"%{{{cat}{cat_format}}}<br>{name} %{{{value}{value_format}}}"
+                                f" {unit}{more}<extra></extra>")
+
+
 def _nested(key: str, value) -> dict:
     """plotly's magic underscore: ``xaxis_title_text`` → ``{"xaxis": {"title": {"text": …}}}``
     (layout property names have no underscore of their own)."""

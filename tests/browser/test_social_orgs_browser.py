@@ -45,3 +45,29 @@ def test_social_orgs_filters_live_in_the_url(page, app_server):
     assert page.locator('[data-testid="stException"]').count() == 0
     caption = page.get_by_text(re.compile("基金会 \\d+ 家")).first.inner_text()
     assert "社会团体" not in caption
+
+
+@pytest.mark.browser
+def test_registration_bars_hover_in_chinese(page, app_server):
+    # this year's registrations, by month: the hover names the month in Chinese, not "Nov 2026"
+    goto(page, app_server, "/social-orgs?period=year")
+    chart = page.locator(".st-key-org_reg_chart .js-plotly-plot")
+    chart.scroll_into_view_if_needed()
+    bars = chart.locator(".barlayer .point path")
+    assert bars.count() >= 6
+    box = bars.nth(bars.count() - 1).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2)
+    hover = page.locator(".hoverlayer .hovertext").first
+    hover.wait_for(timeout=5_000)
+    text = hover.text_content()
+    assert re.search(r"\d{4}年\d{2}月", text) and "家" in text, text
+    assert not re.search(r"[A-Za-z]", text), text
+    screenshot(page, "social_orgs_year_registrations")
+    # the other tab of the structure chart: staff and volunteers by category
+    tab = page.get_by_role("tab", name="人员与志愿者")
+    tb = tab.bounding_box()
+    page.mouse.click(tb["x"] + tb["width"] / 2, tb["y"] + tb["height"] / 2)
+    people = page.locator(".st-key-org_people_chart .js-plotly-plot .barlayer .trace")
+    people.first.wait_for(timeout=10_000)
+    assert people.count() == 2
+    screenshot(page, "social_orgs_year_people")
