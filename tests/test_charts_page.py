@@ -2,7 +2,8 @@
 never repeat, and 四色预警 colours that follow the level.
 
 - style: every chart carries the layout of ``command_center.ui.charts.style`` (the app's font,
-  thousands separators, also in 4-digit axis ticks), so no page spells a style of its own;
+  thousands separators, also in 4-digit axis ticks), so no page spells a style of its own, and
+  no chart shows plotly's toolbar (its tooltips are English);
 - ticks: a date axis whose tick format shows days (no hour) has an explicit tick spacing of at
   least a day (plotly's automatic ticks on a two-day view fall every 6 hours: "12-01" eight
   times), and a month format at least a month;
@@ -29,9 +30,11 @@ WINDOWS = {
 
 
 def _specs(at: AppTest) -> dict[str, dict]:
+    """Each chart's figure, with its plotly config as ``spec["config"]``."""
     out = {}
     for i, el in enumerate(at.get("plotly_chart")):
         spec = json.loads(el.proto.spec)
+        spec["config"] = json.loads(el.proto.config or "{}")
         out[el.proto.id.rsplit("-", 1)[-1] or str(i)] = spec
     return out
 
@@ -65,6 +68,8 @@ def test_every_chart_has_the_app_style_and_ticks_that_do_not_repeat(fixture_ware
                 problems.append(f"{file} {name}: font {lay.get('font')!r}, not the app's")
             if lay.get("separators") != ".,":
                 problems.append(f"{file} {name}: no thousands separators")
+            if spec["config"].get("displayModeBar") is not False:
+                problems.append(f"{file} {name}: plotly's toolbar (English tooltips) is shown")
             for axis_name, axis in lay.items():  # 4,500 on an axis, not 4500
                 if axis_name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict) \
                         and axis.get("type") != "category" and not axis.get("separatethousands"):

@@ -221,7 +221,7 @@ with st.container(border=True, key="brf_doc"):
             for i, fig in enumerate(section.figures):
                 with cols[i % len(cols)]:
                     st.plotly_chart(_figure(fig), key=f"brf_fig_{fig.key}",
-                                    config={"displaylogo": False})
+                                    config=charts.NOCFG)
         for table in section.tables:
             _table(table)
     st.markdown(f"### 附表：{b.community_table.title}")

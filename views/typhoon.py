@@ -23,6 +23,8 @@ from command_center.ui.tables import mask_frame, records_table
 from queries import run_query
 
 STATUS_COLORS = {"已转移": "#2b8cbe", "待转移": "#f03b20", "拒绝转移": "#969696"}
+STATUS_COLUMNS = (("已转移", "persons_moved"), ("待转移", "persons_waiting"),
+                  ("拒绝转移", "persons_refused"))
 # 转移率 classes a leader reads at a glance (upper bounds, %) and their colours (RdYlGn)
 RATE_BREAKS = [80.0, 90.0, 95.0, 99.99, 100.0]
 RATE_PALETTE = ("#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850")
@@ -134,34 +136,28 @@ with left:
     worst = by_comm.head(15).iloc[::-1]
     st.caption("缺口（应转移 − 已转移）最大的社区在上；共 "
                f"{int((by_comm['shortfall'] > 0).sum())} 个社区未全部转移")
-    fig = go.Figure()
-    for label, col in (("已转移", "persons_moved"), ("待转移", "persons_waiting"),
-                       ("拒绝转移", "persons_refused")):
-        fig.add_bar(y=worst["community_name"], x=worst[col], name=label, orientation="h",
-                    marker_color=STATUS_COLORS[label],
-                    customdata=worst["transfer_rate"],
-                    hovertemplate="%{y}<br>" + label + " %{x} 人<br>转移率 "
-                                  "%{customdata:.1%}<extra></extra>")
+    fig = go.Figure([
+        charts.bar(worst["community_name"], worst[col], label, color=STATUS_COLORS[label],
+                   horizontal=True, unit="人", customdata=worst["transfer_rate"],
+                   more="<br>转移率 %{customdata:.1%}")
+        for label, col in STATUS_COLUMNS])
     layout(fig, height=460, barmode="stack", xaxis_title="人数", yaxis_title="",
            title_text="各社区转移进度（缺口最大的 15 个）")
-    st.plotly_chart(fig, key="ty_comm_chart")
+    st.plotly_chart(fig, key="ty_comm_chart", config=charts.NOCFG)
 with right:
-    fig = go.Figure()
     cat = by_cat.iloc[::-1]
-    for label, col in (("已转移", "persons_moved"), ("待转移", "persons_waiting"),
-                       ("拒绝转移", "persons_refused")):
-        fig.add_bar(y=cat["category"], x=cat[col], name=label, orientation="h",
-                    marker_color=STATUS_COLORS[label],
-                    hovertemplate="%{y}<br>" + label + " %{x} 人<extra></extra>")
+    fig = go.Figure([charts.bar(cat["category"], cat[col], label, color=STATUS_COLORS[label],
+                                horizontal=True, unit="人")
+                     for label, col in STATUS_COLUMNS])
     layout(fig, height=280, barmode="stack", xaxis_title="人数", yaxis_title="",
            title_text="按转移类别")
-    st.plotly_chart(fig, key="ty_cat_chart")
+    st.plotly_chart(fig, key="ty_cat_chart", config=charts.NOCFG)
     fig = go.Figure(go.Pie(labels=["集中安置", "投亲靠友"],
                            values=[int(s["persons_central"]), int(s["persons_relatives"])],
                            hole=0.55, marker_colors=["#1f5fbf", "#74c476"], sort=False,
                            hovertemplate="%{label} %{value} 人（%{percent}）<extra></extra>"))
     layout(fig, height=220, title_text="已转移人员安置方式")
-    st.plotly_chart(fig, key="ty_place_chart")
+    st.plotly_chart(fig, key="ty_place_chart", config=charts.NOCFG)
 
 with st.expander("各社区转移进度明细", expanded=False):
     comm_table = by_comm.drop(columns=["community_code"])
@@ -227,15 +223,15 @@ with k[4]:
 
 left, right = st.columns([3, 2])
 with left:
-    rates = {r.community_code: (None if pd.isna(r.transfer_rate) else r.transfer_rate * 100)
-             for r in by_comm.itertuples()}
+    progress = {r.community_code: r for r in by_comm.itertuples()}  # one row a community
+    rates = {code: (None if pd.isna(r.transfer_rate) else r.transfer_rate * 100)
+             for code, r in progress.items()}
     fmap = base.county_map()
 
     def tip(p):
-        r = by_comm[by_comm["community_code"] == p["community_code"]]
-        if r.empty:
+        r = progress.get(p["community_code"])
+        if r is None:
             return f"<b>{escape(str(p.get('community_name', '')))}</b><br>无转移任务"
-        r = r.iloc[0]
         return (f"<b>{escape(str(r.community_name))}</b><br>应转移 {fmt_count(r.persons_planned)} 人"
                 f"<br>已转移 {fmt_count(r.persons_moved)} 人<br>转移率 {fmt_pct(r.transfer_rate)}"
                 f"<br>应转未转 {fmt_count(r.persons_pending)} 人")
@@ -306,7 +302,7 @@ else:
     layout(fig, height=420, xaxis_title="时间", yaxis_title="人数",
            legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 70, "b": 10})
     fig.update_xaxes(tickformat="%m月%d日\n%H:%M")
-    st.plotly_chart(fig, key="ty_timeline_chart")
+    st.plotly_chart(fig, key="ty_timeline_chart", config=charts.NOCFG)
     read = ty.progress_before_landfall(timeline["hour"], timeline["transferred_cum"], planned,
                                        typhoon["landfall_at"])
     if read:
@@ -339,11 +335,10 @@ with tab_table:
 with tab_chart:
     chart = cmp_df.iloc[::-1]
     labels = [f"{r.typhoon_id} {r.name_cn}" for r in chart.itertuples()]
-    fig = go.Figure()
-    fig.add_bar(y=labels, x=chart["persons_moved"], name="已转移", orientation="h",
-                marker_color="#1f5fbf", hovertemplate="%{y}<br>已转移 %{x} 人<extra></extra>")
-    fig.add_bar(y=labels, x=chart["peak_in_shelter"], name="峰值在场", orientation="h",
-                marker_color="#fd8d3c", hovertemplate="%{y}<br>峰值在场 %{x} 人<extra></extra>")
+    fig = go.Figure([
+        charts.bar(labels, chart[col], name, color=color, horizontal=True, unit="人")
+        for col, name, color in (("persons_moved", "已转移", "#1f5fbf"),
+                                 ("peak_in_shelter", "峰值在场", "#fd8d3c"))])
     layout(fig, height=420, barmode="group", xaxis_title="人数", yaxis_title="",
            legend={"orientation": "h", "y": -0.15})
-    st.plotly_chart(fig, key="ty_compare_chart")
+    st.plotly_chart(fig, key="ty_compare_chart", config=charts.NOCFG)
