@@ -7,7 +7,7 @@ link. UI only: every figure comes from a named query under queries/overview/.
 
 from __future__ import annotations
 
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from command_center import config, figures, headline
@@ -187,15 +187,17 @@ with panel:
         if cats.empty:
             st.caption("本期该社区没有警情。")
         else:
-            fig = px.bar(cats.iloc[::-1], x="incident_count", y="category", orientation="h",
-                         labels={"incident_count": "警情数", "category": "类别"},
-                         text="incident_count")
-            fig.update_traces(marker_color=charts.BLUE, textposition="outside", textangle=0,
-                              cliponaxis=False,
-                              hovertemplate="%{y}：%{x} 件<extra></extra>")
-            charts.style(fig, height=40 + 26 * len(cats), margin=dict(l=0, r=10, t=30, b=0),
-                              title=dict(text="本期警情类别", font=dict(size=14)),
-                              xaxis_title="警情数", yaxis_title=None)
+            bars = cats.iloc[::-1]
+            fig = go.Figure(go.Bar(
+                x=bars["incident_count"], y=bars["category"], orientation="h",
+                text=bars["incident_count"], marker_color=charts.BLUE, textposition="outside",
+                textangle=0, cliponaxis=False, hovertemplate="%{y}：%{x} 件<extra></extra>"))
+            # the axis ticks and title below the bars (b=0 and 40 px clipped them), whole
+            # numbers only (a count of 1 ticked 0.5)
+            charts.style(fig, height=110 + 26 * len(cats), margin=dict(l=0, r=10, t=30, b=10),
+                         title=dict(text="本期警情类别", font=dict(size=14)),
+                         xaxis_title="警情数", yaxis_title=None,
+                         xaxis_dtick=1 if bars["incident_count"].max() <= 5 else None)
             st.plotly_chart(fig, key="ov_cats", config=charts.NOCFG)
         st.markdown("**查看专题（已按该社区筛选）**")
         for topic in TOPIC_LINKS:

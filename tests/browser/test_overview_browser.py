@@ -3,6 +3,8 @@ in Chinese, clicking a community fills the side panel and lands in the URL."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.conftest import (
@@ -76,6 +78,19 @@ def test_shared_link_with_community(page, app_server):
     assert links.count() >= 1
     for href in links.evaluate_all("els => els.map(e => e.getAttribute('href'))"):
         assert f"communities={CODE}" in href
+    # the panel's category bars: axis ticks and title inside the chart (a bottom margin of 0
+    # clipped them), whole-number ticks for a count
+    chart = page.locator(".st-key-ov_cats .js-plotly-plot")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    labels = chart.locator(".xtick text, .g-xtitle text")
+    assert labels.count() >= 3
+    for label in labels.all():
+        b = label.bounding_box()
+        assert box["y"] <= b["y"] and b["y"] + b["height"] <= box["y"] + box["height"] + 0.5, \
+            (label.text_content(), b, box)
+    ticks = chart.locator(".xtick text").all_text_contents()
+    assert all(re.fullmatch(r"[\d,]+", t) for t in ticks), ticks
 
 
 @pytest.mark.browser
