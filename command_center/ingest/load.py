@@ -27,7 +27,7 @@ from command_center.ingest.lookups import (
     locate_function,
     prepare_lookups,
 )
-from command_center.ingest.merge import _mark_duplicates
+from command_center.ingest.merge import _mark_duplicates, stored_is_empty
 from command_center.ingest.plan import Plan
 from command_center.ingest.quarantine import _store_quarantine
 from command_center.ingest.raw import RawFile, csv_error, raw_view
@@ -139,10 +139,7 @@ def _first_rows_of_new_file(con, ds: Dataset) -> bool:
     delta, which an import copies whole: a table written there and dropped would grow it."""
     from command_center.delta import is_delta
 
-    if is_delta(con):
-        return False
-    stored = ident("all_" + ds.table)
-    return con.execute(f"select count(*) from (select 1 from {stored} limit 1)").fetchone()[0] == 0
+    return not is_delta(con) and stored_is_empty(con, ds)
 
 
 # ------------------------------------------------------------------ one file

@@ -49,6 +49,12 @@ def _in_order(con, dataset: Dataset) -> bool:
     ).fetchone()[0] == 0
 
 
+def stored_is_empty(con, dataset: Dataset) -> bool:
+    """Whether the dataset has no stored row yet (base and delta, in an import)."""
+    stored = ident("all_" + dataset.table)
+    return con.execute(f"select count(*) from (select 1 from {stored} limit 1)").fetchone()[0] == 0
+
+
 def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
     """Upsert the rows of temp view ``staged`` into the dataset table by key (or, for a
     first file, keep the pass's own table: :func:`_adopt_checked`); fills the three counts."""
@@ -56,7 +62,7 @@ def merge_staged(con, dataset: Dataset, report: ImportReport) -> None:
     table, key = ident(dataset.table), ident(dataset.key)
     stored = ident("all_" + dataset.table)  # what is stored now (base + delta in an import)
     cols = [c for c, _ in table_columns(dataset.name)]
-    if con.execute(f"select count(*) from (select 1 from {stored} limit 1)").fetchone()[0] == 0:
+    if stored_is_empty(con, dataset):
         report.inserted = report.loaded
         # written once, in time order: pages' time windows then skip whole row groups. An
         # export is usually in that order already: then it is written as it comes, unsorted
