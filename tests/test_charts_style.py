@@ -47,6 +47,8 @@ CASES = {
     "titles": (_bars, {"height": 360, "xaxis_title": "组织数（家）", "yaxis_title": ""}),
     "over an earlier layout": (_stacked, {"title": {"text": "新标题", "x": 0},
                                           "xaxis_title": "日期", "barmode": "group"}),
+    "underscored properties": (_bars, {"plot_bgcolor": "#ffffff", "paper_bgcolor": "#f8f9fa",
+                                       "xaxis_showgrid": False}),
     "margin and legend": (_bars, {"margin": {"l": 0, "r": 10}, "showlegend": False,
                                   "legend": {"orientation": "h", "y": -0.2}}),
     "subplots": (_two_axes, {"height": 300, "xaxis2_title_text": "第二轴"}),

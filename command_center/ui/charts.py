@@ -8,8 +8,10 @@ colours from here, so a chart reads the same on every page.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import plotly.graph_objects as go
+from plotly.basedatatypes import _str_to_dict_path_full
 
 FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, sans-serif"
 FONT = {"family": FONT_FAMILY}
@@ -60,10 +62,15 @@ def bar(cats, values, name: str, *, color: str | None = None, horizontal: bool =
 
 def _nested(key: str, value) -> dict:
     """plotly's magic underscore: ``xaxis_title_text`` → ``{"xaxis": {"title": {"text": …}}}``
-    (layout property names have no underscore of their own)."""
-    for part in reversed(key.split("_")):
+    (split as plotly splits it: ``plot_bgcolor`` is one property)."""
+    for part in reversed(_path(key)):
         value = {part: value}
     return value
+
+
+@functools.cache
+def _path(key: str) -> tuple[str, ...]:
+    return _str_to_dict_path_full(key)[0]
 
 
 def _merge(base: dict, extra: dict) -> dict:
