@@ -235,3 +235,37 @@ def test_page_number_past_the_end_is_clamped_without_a_widget_warning(
     pages = int(box.max)
     assert 1 < pages < 100_000 and box.value == pages
     assert not [r for r in caplog.records if "default value" in r.getMessage()]
+
+
+def test_the_map_of_what_is_open_now_is_built_once_across_periods(fixture_warehouse, wh,
+                                                                     monkeypatch):
+    """The map shows the disputes open now, whatever the period: changing the period draws
+    the same map from the cache; narrowing the communities builds a new one."""
+    import functools
+
+    import streamlit as st
+
+    from command_center.ui import map_section
+
+    st.cache_data.clear()
+    built = []
+    original = map_section.open_disputes_map
+
+    @functools.wraps(original)
+    def counting(*args, **kwargs):
+        built.append(len(args[0]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(map_section, "open_disputes_map", counting)
+    at = dispute_page(fixture_warehouse)
+    assert len(built) == 1 and built[0] > 1  # communities with open disputes
+    at.session_state["period"] = "year"
+    at.run()
+    assert not at.exception
+    assert len(built) == 1
+    code = one(wh, f"select community_code from disputes where {OPEN_AT} "
+                   "group by 1 order by count(*) desc, 1 limit 1", [NOW, NOW])
+    at.session_state["communities"] = [code]
+    at.run()
+    assert not at.exception
+    assert len(built) == 2 and built[1] == 1

@@ -3,21 +3,18 @@ overdue cases, repeat-dispute warnings, mediator organizations, map and records.
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from command_center import config, figures, headline
 from command_center.formatting import fmt_count, fmt_pct
-from command_center.maps import base, layers
 from command_center.periods import Period
 from command_center.ui import charts, filters
 from command_center.ui import dispute_filters as dsp
 from command_center.ui.kpi import kpi
-from command_center.ui.map_section import shade_communities
-from command_center.ui.maps import show_map
+from command_center.ui.map_section import open_disputes_map
+from command_center.ui.maps import cached_payload, show_map
 from command_center.ui.tables import for_display, records_table, topic_records
 from queries import run_query
 
@@ -26,7 +23,6 @@ LIST_MAX = 500  # rows of the overdue and repeat lists
 AMOUNT_BANDS = {0: "无金额", 1: "1万元以下", 2: "1万–5万元", 3: "5万–10万元", 4: "10万–50万元",
                 5: "50万元以上"}
 BLUE, GREEN, GREY, RED = charts.BLUE, charts.GREEN, charts.GREY, charts.RED
-OVERDUE_COLOR, OPEN_COLOR = RED, BLUE
 NOCFG = charts.NOCFG
 layout = charts.style
 
@@ -237,32 +233,9 @@ show_points = 0 < open_total <= POINTS_MAX
 st.caption("社区按当前在办纠纷数着色（不限受理时间）；"
            + ("在办纠纷不超过3,000件，叠加单条点位：红色为超期，蓝色为在办未超期。" if show_points
               else "在办纠纷较多，仅显示社区聚合。"))
-fmap = base.county_map()
-rows = {r["community_code"]: r for r in open_now.to_dict("records")}
-sections = [shade_communities(
-    fmap, open_now, "open_count", name="社区在办纠纷", unit="件", palette=base.BLUES,
-    tooltip=lambda p: (f"<b>{escape(p['community_name'])}</b><br>在办纠纷 "
-                       f"{fmt_count((rows.get(p['community_code']) or {}).get('open_count', 0))}"
-                       f" 件，其中超期 "
-                       f"{fmt_count((rows.get(p['community_code']) or {}).get('overdue_count', 0))}"
-                       " 件"))]
-if show_points:
-    pts = q_now("disputes/open_dispute_points", limit=POINTS_MAX)
-    layers.points_layer(
-        pts, name="在办纠纷点位", radius=5, line_color="#ffffff",
-        color=lambda r: OVERDUE_COLOR if r["is_overdue"] else OPEN_COLOR,
-        tooltip=lambda r: (
-            f"<b>{escape(str(r['dispute_type']))}纠纷</b>（{escape(str(r['status']))}）"
-            f"<br>受理：{r['received_at']:%Y-%m-%d}"
-            f"<br>化解时限：{r['deadline_on']:%Y-%m-%d}"
-            + ("<b style='color:#c92a2a'>（已超期）</b>" if r["is_overdue"] else "")
-            + f"<br>风险等级：{escape(str(r['risk_level'] or '—'))}"
-            f"<br>{escape(str(r['community_name'] or ''))}"),
-    ).add_to(fmap)
-    sections.append(("纠纷点位", [(OVERDUE_COLOR, "超期未结"), (OPEN_COLOR, "在办未超期")],
-                     "circle"))
-fmap.get_root().add_child(layers.legend_panel(sections))
-show_map(fmap, key="dsp_map_view", height=520, returned_objects=())
+pts = q_now("disputes/open_dispute_points", limit=POINTS_MAX) if show_points else None
+show_map(cached_payload(open_disputes_map, open_now, pts), key="dsp_map_view", height=520,
+         returned_objects=())
 
 # ---------------------------------------------------------------- records
 st.subheader("纠纷记录")
