@@ -29,15 +29,17 @@ def style(fig: go.Figure, height: int = 320, **layout) -> go.Figure:
     Same result as ``fig.update_layout`` followed by the axes' thousands separators, built as
     one ``go.Layout``: plotly validates an update property by property (about 4 ms a chart,
     a tenth of a light page's rerun), a new layout from a dict in a quarter of that."""
-    # plotly writes 4500 on an axis (separators only from five digits on): 4,500 like the text
     want = {"height": height, "margin": {"l": 10, "r": 40, "t": 40, "b": 10}, "font": FONT,
             "hoverlabel": {"font": FONT}, "dragmode": False, "separators": ".,",
             "colorway": list(PALETTE), "legend": {"title": {"text": ""}}}
     current = fig.layout.to_plotly_json()
-    current.pop("template", None)  # the figure's template stays (a new layout takes it again)
+    # the new layout takes plotly's default template again (no chart here sets another one;
+    # carrying the figure's own over would cost 3 ms of validation)
+    current.pop("template", None)
     merged = _merge(current, want)
     for key, value in layout.items():
         merged = _merge(merged, _nested(key, value))
+    # plotly writes 4500 on an axis (separators only from five digits on): 4,500 like the text
     for name in {"xaxis", "yaxis", *(k for k in merged if k.startswith(("xaxis", "yaxis")))}:
         merged[name] = {**merged.get(name, {}), "separatethousands": True}
     fig.layout = go.Layout(merged)
