@@ -9,9 +9,13 @@ each in its state at the window's end (closed after it = still open then). ç»“æ¡
 
 from __future__ import annotations
 
+import functools
+
 import pytest
+import streamlit as st
 
 from command_center.formatting import fmt_count, fmt_pct
+from command_center.ui import map_section
 from tests.every_page import open_page
 from tests.test_incidents_page import (
     END,
@@ -241,12 +245,6 @@ def test_the_map_of_what_is_open_now_is_built_once_across_periods(fixture_wareho
                                                                      monkeypatch):
     """The map shows the disputes open now, whatever the period: changing the period draws
     the same map from the cache; narrowing the communities builds a new one."""
-    import functools
-
-    import streamlit as st
-
-    from command_center.ui import map_section
-
     st.cache_data.clear()
     built = []
     original = map_section.open_disputes_map

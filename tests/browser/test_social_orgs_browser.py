@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import folium_frame, goto, screenshot, wait_ready
+from tests.browser.conftest import folium_frame, goto, mouse_click, screenshot, wait_ready
 
 
 @pytest.mark.browser
@@ -64,9 +64,7 @@ def test_registration_bars_hover_in_chinese(page, app_server):
     assert not re.search(r"[A-Za-z]", text), text
     screenshot(page, "social_orgs_year_registrations")
     # the other tab of the structure chart: staff and volunteers by category
-    tab = page.get_by_role("tab", name="人员与志愿者")
-    tb = tab.bounding_box()
-    page.mouse.click(tb["x"] + tb["width"] / 2, tb["y"] + tb["height"] / 2)
+    mouse_click(page, page.get_by_role("tab", name="人员与志愿者"))
     people = page.locator(".st-key-org_people_chart .js-plotly-plot .barlayer .trace")
     people.first.wait_for(timeout=10_000)
     assert people.count() == 2
