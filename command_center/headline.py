@@ -5,7 +5,8 @@ queries with their page filters added. So a figure of the registry (``command_ce
 has one query behind it, and the same window gives the same number everywhere.
 
 ``run`` is a query runner (``queries.run_query`` on a page, ``run_query_uncached`` bound to a
-file for the command line).
+file for the command line). Each headline query figures several windows at once (this
+period, 环比 and 同比 in one query: ``rows``).
 """
 
 from __future__ import annotations
@@ -37,36 +38,51 @@ def _row(df: pd.DataFrame) -> dict:
     return {k: (None if pd.isna(v) else v) for k, v in df.iloc[0].to_dict().items()}
 
 
-def incident_rows(run: Runner, periods: list[Period], communities=(), **filters) -> list[dict]:
-    """queries/incidents/totals_by_period: the figures of several windows (this period, 环比,
-    同比) in one query, with the page filters ``filters`` (default: none)."""
-    df = run("incidents/totals_by_period", period_starts=[p.start_at for p in periods],
-             period_ends=[p.end_before for p in periods], communities=list(communities),
-             **(filters or ALL_INCIDENTS))
-    return [_row(df.iloc[[i]].drop(columns="period_no")) for i in range(len(df))]
+# each topic's headline query (several windows at once) and its page filters, all open
+TOPICS = {"incidents": ("incidents/totals_by_period", ALL_INCIDENTS),
+          "disputes": ("disputes/totals", ALL_DISPUTES),
+          "orgs": ("social_orgs/org_summary", ALL_ORGS),
+          "patrols": ("patrols/totals", {"patrol_types": []})}
+
+
+def frames(run: Runner, name: str, periods: list[Period], **params) -> list[pd.DataFrame]:
+    """A query that figures several windows at once ($period_starts / $period_ends, its rows
+    numbered period_no from 1 by window), run once: each window's rows, in ``periods``' order."""
+    df = run(name, period_starts=[p.start_at for p in periods],
+             period_ends=[p.end_before for p in periods], **params)
+    return [df[df["period_no"] == i].drop(columns="period_no").reset_index(drop=True)
+            for i in range(1, len(periods) + 1)]
+
+
+def rows(run: Runner, name: str, periods: list[Period], **params) -> list[dict]:
+    """``frames`` of a query with one row per window: that row of each window."""
+    return [_row(df) for df in frames(run, name, periods, **params)]
+
+
+def figures(topic: str, run: Runner, periods: list[Period], communities=()) -> list[dict]:
+    """A topic's headline figures (``TOPICS``) for each window, no page filter, one query."""
+    name, everything = TOPICS[topic]
+    return rows(run, name, periods, communities=list(communities), **everything)
 
 
 def incidents(run: Runner, period: Period, communities=()) -> dict:
     """The incident figures of the window, no page filter."""
-    return incident_rows(run, [period], communities)[0]
+    return figures("incidents", run, [period], communities)[0]
 
 
 def disputes(run: Runner, period: Period, communities=()) -> dict:
-    """queries/disputes/totals for the window, no page filter."""
-    return _row(run("disputes/totals", **period.params(), communities=list(communities),
-                    **ALL_DISPUTES))
+    """The dispute figures of the window, no page filter."""
+    return figures("disputes", run, [period], communities)[0]
 
 
 def orgs(run: Runner, period: Period, communities=()) -> dict:
-    """queries/social_orgs/org_summary for the window, the whole register."""
-    return _row(run("social_orgs/org_summary", **period.params(),
-                    communities=list(communities), **ALL_ORGS))
+    """The register's figures for the window, the whole register."""
+    return figures("orgs", run, [period], communities)[0]
 
 
 def patrols(run: Runner, period: Period, communities=()) -> dict:
-    """queries/patrols/totals for the window, every task type (平安乐巡)."""
-    return _row(run("patrols/totals", **period.params(), communities=list(communities),
-                    patrol_types=[]))
+    """The 平安乐巡 figures of the window, every task type."""
+    return figures("patrols", run, [period], communities)[0]
 
 
 def patrols_active(run: Runner, at: dt.datetime, communities=()) -> dict:
@@ -135,13 +151,15 @@ class Compared:
                 NO_DATA if self.previous is None else self.previous.get(column))
 
 
-def windows(fetch_row, period: Period, covered) -> tuple:
-    """A page's own figures for ``period``, a year ago and the period before: (this period's
-    row, the year-ago row, the previous row), ``{}`` for a window the data does not reach
-    (``covered(period) -> bool``). ``fetch_row(period)`` is the page's totals query."""
+def windows(run: Runner, name: str, period: Period, covered, *more: Period,
+            **params) -> tuple:
+    """A page's own figures (``name``: a query of several windows, see ``rows``, with the
+    page's filters ``params``) for ``period``, a year ago and the period before, in one query:
+    (this period's row, the year-ago row, the previous row, then the rows of ``more``), ``{}``
+    for a comparison window the data does not reach (``covered(period) -> bool``)."""
     ya, prev = period.year_ago(), period.previous()
-    return (fetch_row(period), fetch_row(ya) if covered(ya) else {},
-            fetch_row(prev) if covered(prev) else {})
+    now, ya_row, prev_row, *rest = rows(run, name, [period, ya, prev, *more], **params)
+    return (now, ya_row if covered(ya) else {}, prev_row if covered(prev) else {}, *rest)
 
 
 def comparisons(now, year_ago, previous, column: str, n_column: str | None = None) -> dict:
@@ -154,16 +172,10 @@ def comparisons(now, year_ago, previous, column: str, n_column: str | None = Non
     return out
 
 
-def compared(fetch, run: Runner, period: Period, communities, covered) -> Compared:
-    """``fetch`` (incidents / disputes / orgs above) for the period and its comparisons;
+def compared(topic: str, run: Runner, period: Period, communities, covered) -> Compared:
+    """A topic's figures (``TOPICS``) for the period and its comparisons, in one query;
     ``covered(period) -> bool`` says whether the data reaches back to a comparison window."""
     prev, ya = period.previous(), period.year_ago()
-    if fetch is incidents:  # the three windows in one query
-        now_row, prev_row, ya_row = incident_rows(run, [period, prev, ya], communities)
-        return Compared(now_row, prev_row if covered(prev) else None,
-                        ya_row if covered(ya) else None)
-    return Compared(
-        fetch(run, period, communities),
-        fetch(run, prev, communities) if covered(prev) else None,
-        fetch(run, ya, communities) if covered(ya) else None,
-    )
+    now_row, prev_row, ya_row = figures(topic, run, [period, prev, ya], communities)
+    return Compared(now_row, prev_row if covered(prev) else None,
+                    ya_row if covered(ya) else None)

@@ -205,10 +205,9 @@ def _patrols_panel(now, cfg, tick, typhoon, risk) -> None:
     f = figures.fig
     today = Period(now.date(), now.date()).cut(now)
     month = Period(dt.date(now.year, now.month, 1), now.date()).cut(now)
-    done_today = headline.patrols(run_query, today)
-    done_ya = headline.patrols(run_query, today.year_ago())
+    done_today, done_ya, done_month = headline.figures(
+        "patrols", run_query, [today, today.year_ago(), month])
     active = headline.patrols_active(run_query, now)
-    done_month = headline.patrols(run_query, month)
     left, center, right = st.columns([1.05, 2.7, 1.15], gap=None)
     with left, st.container(key="wall_kpis"):
         n = done_today.get("done_count") or 0

@@ -196,6 +196,42 @@ def test_first_month_has_no_arrows(fixture_warehouse, clock):
     for key in ("incidents", "disputes"):
         delta = cards[label(key)].proto.delta
         assert "无可比数据" in delta, (key, delta)
+    # 社会组织's mediation cards: the disputes do not reach back to either comparison window
+    at.switch_page("views/social_orgs.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    cards = {m.label: m for m in at.metric}
+    mediated = cards[label("org_mediated_disputes")]
+    assert int(mediated.value.replace(",", "")) > 0  # cases this month, none to compare with
+    assert mediated.proto.delta == "同比无可比数据", mediated.proto.delta
+    assert "环比 无可比数据" in mediated.proto.delta_description
+
+
+def test_a_comparison_window_the_data_only_partly_covers_has_no_arrow(fixture_warehouse, raw,
+                                                                      clock):
+    """The data begins inside the 环比 window: its few days would read as a rise. 矛盾纠纷 and
+    社会组织's cases mediated by organizations follow one rule and say 无可比数据."""
+    clock("2024-03-01 12:30:00")
+    first = raw.execute("select min(received_at) from disputes").fetchone()[0].date()
+    start = first + dt.timedelta(days=19)  # the 30 days before start begin before the data
+    partial = raw.execute(
+        "select count(*) from disputes where received_at < ? and mediator_org_id is not null",
+        [start]).fetchone()[0]
+    assert partial > 0  # counting them would show a change against a part of a window
+    query = {"period": "custom", "range": f"{start}..{start + dt.timedelta(days=29)}"}
+    for path, key in (("views/disputes.py", "disputes"),
+                      ("views/social_orgs.py", "org_mediated_disputes")):
+        at = AppTest.from_file(APP, default_timeout=90)
+        for k, v in query.items():
+            at.query_params[k] = v
+        at.run()
+        at.switch_page(path)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        card = next(m for m in at.metric if m.label == label(key))
+        assert int(card.value.replace(",", "")) > 0, key
+        assert card.proto.delta == "同比无可比数据", (key, card.proto.delta)
+        assert "环比 无可比数据" in card.proto.delta_description, (key, card.proto)
 
 
 def test_wall_agrees_with_the_pages_now(fixture_warehouse, raw, clock):

@@ -16,9 +16,16 @@ def run(name, fixture_warehouse, **params):
     return run_query_uncached(name, fixture_warehouse, **{"communities": [], **params})
 
 
+def totals(fixture_warehouse, windows, **params):
+    """patrols/totals for several windows at once: its rows, one per window in order."""
+    df = run("patrols/totals", fixture_warehouse, period_starts=[s for s, _ in windows],
+             period_ends=[e for _, e in windows], **params)
+    assert list(df["period_no"]) == list(range(1, len(windows) + 1))
+    return df
+
+
 def test_totals_count_only_what_was_done_by_the_end(fixture_warehouse, wh):
-    got = run("patrols/totals", fixture_warehouse, start=START, end=NOW,
-              patrol_types=[]).iloc[0]
+    got = totals(fixture_warehouse, [(START, NOW)], patrol_types=[]).iloc[0]
     done, people, hours, comms, points = wh.execute(
         "select count(*), sum(participant_count), "
         "sum(date_diff('second', started_at, ended_at) / 3600.0), "
@@ -43,8 +50,8 @@ def test_totals_count_only_what_was_done_by_the_end(fixture_warehouse, wh):
 def test_totals_by_type_and_community(fixture_warehouse, wh):
     code = wh.execute("select community_code from patrols group by 1 order by count(*) desc "
                       "limit 1").fetchone()[0]
-    got = run("patrols/totals", fixture_warehouse, start=START, end=NOW,
-              patrol_types=["护校"], communities=[code]).iloc[0]
+    got = totals(fixture_warehouse, [(START, NOW)], patrol_types=["护校"],
+                 communities=[code]).iloc[0]
     want = wh.execute("select count(*) from patrols where planned_start_at >= ? "
                       "and planned_start_at < ? and status = '已完成' and ended_at < ? "
                       "and patrol_type = '护校' and community_code = ?",
@@ -82,8 +89,7 @@ def test_trend_year_ago_line_as_of_its_own_end(fixture_warehouse, wh):
 def test_weekday_hour_grid_sums_to_the_total(fixture_warehouse):
     df = run("patrols/patrols_by_weekday_hour", fixture_warehouse, start=START, end=NOW,
              patrol_types=[])
-    total = run("patrols/totals", fixture_warehouse, start=START, end=NOW,
-                patrol_types=[]).iloc[0]
+    total = totals(fixture_warehouse, [(START, NOW)], patrol_types=[]).iloc[0]
     assert df["done_count"].sum() == total["done_count"]
     assert set(df["weekday"]) <= set(range(1, 8)) and set(df["hour"]) <= set(range(24))
     evening = df[df["hour"].between(18, 21)]["done_count"].sum()

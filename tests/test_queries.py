@@ -165,10 +165,10 @@ def test_fragments_are_included_and_not_runnable(fixture_warehouse):
     from queries import _INCLUDE_RE, _sql_text
 
     assert "disputes/_selection" not in list_queries()
-    assert not _INCLUDE_RE.search(_sql_text("disputes/totals"))
-    assert "selection as (" in _sql_text("disputes/totals")
+    assert not _INCLUDE_RE.search(_sql_text("disputes/dispute_records"))
+    assert "selection as (" in _sql_text("disputes/dispute_records")
     # the fragment's parameters are the query's parameters
-    assert {"dispute_types", "org_ids", "start", "end"} <= query_params("disputes/totals")
+    assert {"dispute_types", "org_ids", "start", "end"} <= query_params("disputes/dispute_records")
     with pytest.raises(QueryError, match="查询片段"):
         run_query_uncached("disputes/_selection", fixture_warehouse)
     # fragments include fragments: no query is left with an include line

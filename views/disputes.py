@@ -93,13 +93,14 @@ st.caption(f"按受理时间统计：{period.label()} · {scope}" + (f" · {narr
 
 # ---------------------------------------------------------------- headline figures
 cover = headline.coverage(run_query)
-now, ya, prev = headline.windows(lambda p: q("disputes/totals", g.with_period(p)).iloc[0], period,
-                                cover.disputes)
-# what is open now: the same totals query as of this moment (the period's end is now when the
-# period includes today; for a past period the page still lists today's open cases)
-at_now = now if period.end_before >= now_at else q(
-    "disputes/totals", g.with_period(Period.between(now_at.replace(hour=0, minute=0, second=0),
-                                                    now_at))).iloc[0]
+# what is open now: the period's own row when it ends now (it includes today); for a past
+# period, a fourth window of the same query ending now (the page still lists today's open cases)
+today_so_far = [] if period.end_before >= now_at else [
+    Period.between(now_at.replace(hour=0, minute=0, second=0), now_at)]
+now, ya, prev, *at_now = headline.windows(run_query, "disputes/totals", period, cover.disputes,
+                                          *today_so_far, communities=list(g.communities),
+                                          **page_params)
+at_now = at_now[0] if at_now else now
 overdue = q_now("disputes/overdue_disputes", limit=LIST_MAX)
 open_now = q_now("disputes/open_disputes_by_community")
 overdue_total = int(at_now["overdue_at_end_count"])

@@ -66,10 +66,8 @@ st.caption(f"{period.label()} · {scope}" + (f" · {narrowing}" if narrowing els
 # ---------------------------------------------------------------- headline figures
 cover = headline.coverage(run_query)
 # this period, 同比 and 环比 in one query; a comparison window the data does not cover: {}
-now, prev, ya = headline.incident_rows(
-    run_query, [period, period.previous(), period.year_ago()], g.communities, **page_params)
-ya = ya if cover.incidents(period.year_ago()) else {}
-prev = prev if cover.incidents(period.previous()) else {}
+now, ya, prev = headline.windows(run_query, "incidents/totals_by_period", period,
+                                 cover.incidents, communities=list(g.communities), **page_params)
 total = int(now["incident_count"])
 
 

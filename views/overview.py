@@ -42,8 +42,8 @@ st.caption(f"{config.get('county', 'name', '')} · {period.label()} · {scope}")
 now = config.now()
 cover = headline.coverage(run_query)
 today = headline.today(run_query, now, communities)
-inc = headline.compared(headline.incidents, run_query, period, communities, cover.incidents)
-dis = headline.compared(headline.disputes, run_query, period, communities, cover.disputes)
+inc = headline.compared("incidents", run_query, period, communities, cover.incidents)
+dis = headline.compared("disputes", run_query, period, communities, cover.disputes)
 orgs = headline.orgs(run_query, period, communities)
 spark = None
 if period.days > 1:

@@ -47,8 +47,8 @@ st.caption(f"{period.label()} · {scope}{narrowing} · 同比对照 {period.year
 
 # ---------------------------------------------------------------- headline figures
 cover = headline.coverage(run_query)
-now, ya, prev = headline.windows(lambda p: q("patrols/totals", g.with_period(p)).iloc[0], period,
-                                cover.patrols)
+now, ya, prev = headline.windows(run_query, "patrols/totals", period, cover.patrols,
+                                 communities=list(g.communities), **page_params)
 active = headline.patrols_active(run_query, config.now(), g.communities)  # 此刻, any period
 
 

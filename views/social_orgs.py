@@ -8,6 +8,7 @@ import folium
 import plotly.graph_objects as go
 import streamlit as st
 
+from command_center import headline
 from command_center.formatting import fmt_count
 from command_center.maps import base, layers
 from command_center.ui import charts, filters, org_filters
@@ -57,9 +58,11 @@ st.caption(
 of = org_filters.render()
 params = of.params(g.communities)
 
-summary = run_query("social_orgs/org_summary", **params, **period.params()).iloc[0]
-year_ago = run_query("social_orgs/org_summary", **params, **period.year_ago().params()).iloc[0]
-previous = run_query("social_orgs/org_summary", **params, **period.previous().params()).iloc[0]
+cover = headline.coverage(run_query)
+# this period, 同比 and 环比 in one query; the register holds its organizations' registration
+# dates, so it reaches back to any comparison window
+summary, year_ago, previous = headline.windows(run_query, "social_orgs/org_summary", period,
+                                               lambda _window: True, **params)
 
 org_count = int(summary["registered_count"])
 c = st.columns(7)
@@ -140,9 +143,10 @@ else:
 
 # ---------------------------------------------------------------- mediation
 st.subheader("参与矛盾纠纷调解")
-med = run_query("social_orgs/mediation_by_org", **params, **period.params())
-med_ya = run_query("social_orgs/mediation_by_org", **params, **period.year_ago().params())
-med_prev = run_query("social_orgs/mediation_by_org", **params, **period.previous().params())
+# this period, 同比 and 环比 in one query
+med, med_ya, med_prev = headline.frames(
+    run_query, "social_orgs/mediation_by_org",
+    [period, period.year_ago(), period.previous()], **params)
 
 
 def _rate(df):
@@ -150,19 +154,44 @@ def _rate(df):
     return df["success_count"].sum() / concluded if concluded else None
 
 
+# a comparison window the disputes data does not reach back to: None (无可比数据)
+med_ya = med_ya if cover.disputes(period.year_ago()) else None
+med_prev = med_prev if cover.disputes(period.previous()) else None
+
+
+def _before(figure, df):
+    """A comparison window's value of ``figure(rows)``, NO_DATA for a window not covered."""
+    return headline.NO_DATA if df is None else figure(df)
+
+
+def _cases(df):
+    return df["dispute_count"].sum()
+
+
+def _concluded(df):
+    return df["concluded_count"].sum()
+
+
+def _brand(df):
+    return df["brand_count"].sum()
+
+
 st.caption(f"{period.label()}受理、由社会组织调解的纠纷（按纠纷的调解组织关联）；"
            "组织调解成功率与“矛盾纠纷”页的调解成功率同一口径。")
 m = st.columns(4)
 with m[0]:
-    kpi("org_mediated_disputes", med["dispute_count"].sum(),
-        year_ago=med_ya["dispute_count"].sum(), previous=med_prev["dispute_count"].sum())
+    kpi("org_mediated_disputes", _cases(med),
+        year_ago=_before(_cases, med_ya),
+        previous=_before(_cases, med_prev))
 with m[1]:
-    kpi("org_mediation_success_rate", _rate(med), n=med["concluded_count"].sum(),
-        year_ago=_rate(med_ya), n_year_ago=med_ya["concluded_count"].sum())
+    kpi("org_mediation_success_rate", _rate(med), n=_concluded(med),
+        year_ago=_before(_rate, med_ya),
+        n_year_ago=None if med_ya is None else _concluded(med_ya))
 with m[2]:
-    kpi("orgs_mediating", len(med), year_ago=len(med_ya), previous=len(med_prev))
+    kpi("orgs_mediating", len(med), year_ago=_before(len, med_ya),
+        previous=_before(len, med_prev))
 with m[3]:
-    kpi("brand_room_disputes", med["brand_count"].sum(), year_ago=med_ya["brand_count"].sum())
+    kpi("brand_room_disputes", _brand(med), year_ago=_before(_brand, med_ya))
 
 if med.empty:
     st.info("本期没有由筛选范围内的社会组织调解的纠纷。")

@@ -79,12 +79,12 @@ def fetch(kind: str, period: Period, communities=(), *, warehouse: Path | str | 
 
     names = run("shared/communities")
     cover = headline.coverage(run)
-    inc = headline.compared(headline.incidents, run, period.with_step(prev.step), communities,
+    inc = headline.compared("incidents", run, period.with_step(prev.step), communities,
                             cover.incidents)
-    dis = headline.compared(headline.disputes, run, period.with_step(prev.step), communities,
+    dis = headline.compared("disputes", run, period.with_step(prev.step), communities,
                             cover.disputes)
     org = headline.orgs(run, period, communities)
-    pat = headline.compared(headline.patrols, run, period.with_step(prev.step), communities,
+    pat = headline.compared("patrols", run, period.with_step(prev.step), communities,
                             cover.patrols)
     typhoons = run("overview/evacuation_by_typhoon", **span)
     typhoon_communities = {

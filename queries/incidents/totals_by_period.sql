@@ -5,12 +5,8 @@
 -- percentile are exact (quantile_cont's interpolation between the two ranks around
 -- (n − 1) × q) but found in two passes: the closed cases counted per 1/8-octave bucket of
 -- seconds, then only the bucket holding a rank is sorted.
-with windows as (
-    select
-        unnest(range(1, len($period_starts) + 1)) as period_no,
-        unnest($period_starts)::timestamp as period_start,
-        unnest($period_ends)::timestamp as period_end
-),
+with
+-- @include shared/_periods
 
 selection as (
     select
@@ -22,7 +18,7 @@ selection as (
         -- the handling time's bucket: 1/8 octave of seconds (0: none or negative)
         case when s.close_hours > 0
             then 1 + floor(log2(s.close_hours * 3600.0) * 8)::integer else 0 end as bucket
-    from windows as w,
+    from periods as w,
         lateral (
             select * from incidents_at(w.period_end)
             where reported_at >= w.period_start
@@ -115,7 +111,7 @@ final as (
          from quantiles as x where x.period_no = w.period_no and x.q = 0.9) as p90_close_hours,
         coalesce(c.closed_24h_count, 0) as closed_24h_count,
         c.closed_24h_count / nullif(c.incident_count, 0) as closed_24h_rate
-    from windows as w
+    from periods as w
     left join counts as c using (period_no)
 )
 

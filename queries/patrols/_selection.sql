@@ -5,6 +5,5 @@ selection as (
     select *
     from patrols_at($end)
     where planned_start_at >= $start
-        and (len($communities) = 0 or list_contains($communities, community_code))
-        and (len($patrol_types) = 0 or list_contains($patrol_types, patrol_type))
+        -- @include patrols/_page_filters
 ),

@@ -10,7 +10,7 @@
 -- through the staging macros (queries/_staging.sql) as of the window's end: nothing stamped
 -- later is counted, and a dispute's state (open, overdue) is its state at that moment.
 with
--- @include risk/_periods
+-- @include shared/_periods
 
 spans as (
     select

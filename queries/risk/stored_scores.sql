@@ -2,7 +2,7 @@
 -- (command_center/risk_store.py, by risk/scores_by_community over the same window): the
 -- windows asked for that are stored under the model's key, numbered like the live query's
 with
--- @include risk/_periods
+-- @include shared/_periods
 final as (
     select w.period_no, s.* exclude (period_end, model_key)
     from periods as w

@@ -1,19 +1,27 @@
--- disputes received in [$start, $end) and mediated by each filtered organization
--- (disputes.mediator_org_id), as of $end (staging: disputes_at): cases, closed, concluded,
--- successes, success rate (调解成功 / concluded, the 调解成功率 of the registry), 品牌调解室 cases
+-- disputes received in each window and mediated by each filtered organization
+-- (disputes.mediator_org_id), several windows at once ($period_starts / $period_ends: this
+-- period, 环比, 同比 in one query), each as of its own end (staging: disputes_at): cases,
+-- closed, concluded, successes, success rate (调解成功 / concluded, the 调解成功率 of the
+-- registry), 品牌调解室 cases. A row per window (period_no) and organization with cases in it.
 with
 -- @include social_orgs/_selection
+-- @include shared/_periods
 
 cases as (
-    select d.mediator_org_id as org_id, d.is_closed, d.is_concluded, d.is_success,
-        d.mediation_channel
-    from disputes_at($end) as d
-    where d.received_at >= $start
-        and d.mediator_org_id in (select org_id from orgs)
+    select w.period_no, d.*
+    from periods as w,
+        lateral (
+            select mediator_org_id as org_id, is_closed, is_concluded, is_success,
+                mediation_channel
+            from disputes_at(w.period_end)
+            where received_at >= w.period_start
+        ) as d
+    where d.org_id in (select org_id from orgs)
 ),
 
 per_org as (
     select
+        period_no,
         org_id,
         count(*) as dispute_count,
         count(*) filter (where is_closed) as closed_count,
@@ -21,11 +29,12 @@ per_org as (
         count(*) filter (where is_success) as success_count,
         count(*) filter (where mediation_channel = '品牌调解室') as brand_count
     from cases
-    group by org_id
+    group by period_no, org_id
 ),
 
 final as (
     select
+        p.period_no,
         p.org_id,
         o.org_name,
         o.category,
@@ -43,4 +52,4 @@ final as (
 )
 
 select * from final
-order by dispute_count desc, org_id
+order by period_no, dispute_count desc, org_id

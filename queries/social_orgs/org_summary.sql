@@ -1,17 +1,22 @@
--- the filtered register in one row (registry: command_center/figures.py): organizations in the
--- register at $end (staging: social_orgs_at), ratings, credit lists, people, and those newly
--- registered inside [$start, $end); listed_count = every organization the filters select
+-- the filtered register in one row per window (registry: command_center/figures.py), several
+-- windows at once ($period_starts / $period_ends: this period, 环比, 同比 in one query):
+-- organizations in the register at each window's end (staging: social_orgs_at), ratings,
+-- credit lists, people, and those newly registered inside the window; listed_count = every
+-- organization the filters select
 with
 -- @include social_orgs/_selection
+-- @include shared/_periods
 
 staged as (
-    select *
-    from social_orgs_at($end)
-    where org_id in (select org_id from orgs)
+    select w.period_no, w.period_start, s.*
+    from periods as w,
+        lateral (select * from social_orgs_at(w.period_end)) as s
+    where s.org_id in (select org_id from orgs)
 ),
 
-final as (
+counts as (
     select
+        period_no,
         count(*) as listed_count,
         count(*) filter (where is_registered) as registered_count,
         count(*) filter (where is_registered and rating in ('5A', '4A', '3A')) as rated_3a_count,
@@ -24,9 +29,28 @@ final as (
         cast(coalesce(sum(volunteer_count) filter (where is_registered), 0) as bigint)
             as volunteer_total,
         count(*) filter (
-            where is_registered and registered_on >= cast($start as date)
+            where is_registered and registered_on >= cast(period_start as date)
         ) as new_count
     from staged
+    group by period_no
+),
+
+final as (
+    select
+        w.period_no,
+        coalesce(c.listed_count, 0) as listed_count,
+        coalesce(c.registered_count, 0) as registered_count,
+        coalesce(c.rated_3a_count, 0) as rated_3a_count,
+        coalesce(c.rated_count, 0) as rated_count,
+        coalesce(c.abnormal_count, 0) as abnormal_count,
+        coalesce(c.dishonest_count, 0) as dishonest_count,
+        coalesce(c.party_count, 0) as party_count,
+        coalesce(c.staff_total, 0) as staff_total,
+        coalesce(c.volunteer_total, 0) as volunteer_total,
+        coalesce(c.new_count, 0) as new_count
+    from periods as w
+    left join counts as c using (period_no)
 )
 
 select * from final
+order by period_no
