@@ -43,8 +43,8 @@ bench-build: venv
 
 bench-pages: venv
 	test -f $(BENCH)/warehouse.duckdb || $(MAKE) bench-build SCALE=$(SCALE)
-	@echo "| page | first paint (cold) | cached rerun | uncached rerun | its queries | queries |"
-	@echo "|---|---|---|---|---|---|"
+	@echo "| page | first paint (cold) | cached rerun | uncached rerun | maps too | its queries | queries |"
+	@echo "|---|---|---|---|---|---|---|"
 	@for page in views/*.py; do \
 	  $(BIN)/python scripts/bench_pages.py $$page --warehouse $(BENCH)/warehouse.duckdb \
 	    --runs 5 --today 2026-11-20 --row; \
