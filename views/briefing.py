@@ -220,8 +220,7 @@ with st.container(border=True, key="brf_doc"):
             cols = st.columns(min(max(len(section.figures), 2), 3))
             for i, fig in enumerate(section.figures):
                 with cols[i % len(cols)]:
-                    st.plotly_chart(_figure(fig), key=f"brf_fig_{fig.key}",
-                                    config=charts.NOCFG)
+                    charts.show(_figure(fig), key=f"brf_fig_{fig.key}")
         for table in section.tables:
             _table(table)
     st.markdown(f"### 附表：{b.community_table.title}")

@@ -23,7 +23,6 @@ LIST_MAX = 500  # rows of the overdue and repeat lists
 AMOUNT_BANDS = {0: "无金额", 1: "1万元以下", 2: "1万–5万元", 3: "5万–10万元", 4: "10万–50万元",
                 5: "50万元以上"}
 BLUE, GREEN, GREY, RED = charts.BLUE, charts.GREEN, charts.GREY, charts.RED
-NOCFG = charts.NOCFG
 layout = charts.style
 
 
@@ -138,7 +137,7 @@ with c1:
         hovertemplate="%{y}：%{x}件（占受理 %{percentInitial:.1%}）<extra></extra>",
     ))
     layout(funnel, height=320, title=dict(text="办理漏斗：受理 → 调处 → 结果", x=0))
-    st.plotly_chart(funnel, key="dsp_funnel", config=NOCFG)
+    charts.show(funnel, key="dsp_funnel")
     st.caption(f"进入调处 = 调处中及已有调处结果（成功、不成功、转诉讼）的件数；"
                f"另有已撤回 {fmt_count(int(now['withdrawn_count']))} 件、"
                f"尚待调处（已受理）{fmt_count(total - int(now['mediated_count']) - int(now['withdrawn_count']))} 件。")
@@ -154,7 +153,7 @@ with c2:
     ))
     layout(amount_fig, height=320, title=dict(text="涉及金额分布", x=0),
            xaxis_title="涉及金额", yaxis_title="纠纷件数")
-    st.plotly_chart(amount_fig, key="dsp_amounts", config=NOCFG)
+    charts.show(amount_fig, key="dsp_amounts")
     st.caption(f"涉及金额合计 {fmt_yuan(now['amount_total'])}，"
                f"中位数 {fmt_yuan(now['amount_median'])}。")
 
@@ -167,16 +166,16 @@ c1, c2 = st.columns(2)
 by_type = q("disputes/disputes_by_type")
 by_channel = q("disputes/disputes_by_channel")
 with c1:
-    st.plotly_chart(rate_bars(by_type, "dispute_type", "按纠纷类型"),
-                    key=dsp.chart_key("type"), on_select=dsp.on_select("type", dsp.DTYPE),
-                    selection_mode="points", config=NOCFG)
+    charts.show(rate_bars(by_type, "dispute_type", "按纠纷类型"),
+                key=dsp.chart_key("type"), on_select=dsp.on_select("type", dsp.DTYPE),
+                selection_mode="points")
     with st.expander("按类型明细（成功率、办结天数中位数）"):
         group_table(by_type, "dispute_type", "dsp_type_table")
 with c2:
-    st.plotly_chart(rate_bars(by_channel, "mediation_channel", "按调解方式"),
-                    key=dsp.chart_key("channel"),
-                    on_select=dsp.on_select("channel", dsp.CHANNEL),
-                    selection_mode="points", config=NOCFG)
+    charts.show(rate_bars(by_channel, "mediation_channel", "按调解方式"),
+                key=dsp.chart_key("channel"),
+                on_select=dsp.on_select("channel", dsp.CHANNEL),
+                selection_mode="points")
     with st.expander("按调解方式明细（成功率、办结天数中位数）", expanded=True):
         group_table(by_channel, "mediation_channel", "dsp_channel_table")
 
@@ -188,8 +187,8 @@ with c1:
     top = by_org.head(12).rename(columns={"org_id": "org_key"})
     fig = rate_bars(top.assign(org_label=top["org_name"]), "org_label", "受理件数前12的调解组织")
     fig.update_traces(customdata=top["org_key"].iloc[::-1])
-    st.plotly_chart(fig, key=dsp.chart_key("org"), on_select=dsp.on_select("org", dsp.ORG),
-                    selection_mode="points", config=NOCFG)
+    charts.show(fig, key=dsp.chart_key("org"), on_select=dsp.on_select("org", dsp.ORG),
+                selection_mode="points")
 with c2:
     st.caption(f"共 {len(by_org)} 个调解组织（社会组织库关联）参与调处，按受理件数、调解成功率排序。"
                "未登记调解组织的纠纷不计入。")

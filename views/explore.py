@@ -27,8 +27,6 @@ from command_center.ui.export import download_buttons
 from command_center.ui.sql_console import sql_console
 from command_center.ui.tables import records_table
 
-NOCFG = charts.NOCFG
-
 st.title("数据探索")
 g = filters.current()
 period = g.period
@@ -313,7 +311,7 @@ else:
     charts.style(fig, height=420, barmode="stack" if show == "stack" else "group",
                  xaxis=dict(title=dim_labels[0], type="category"), yaxis_title=m_label,
                  legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))
-    st.plotly_chart(fig, key="ex_chart", config=NOCFG)
+    charts.show(fig, key="ex_chart")
     with st.expander("查看数据表"):
         records_table(shown, key="ex_table", height=360)
 

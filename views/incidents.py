@@ -22,7 +22,6 @@ POINTS_MAX = 3000  # individual points on the map only up to this many incidents
 CELL_DEG = 0.005  # map grid cell, about 500 m
 AGE_BUCKETS = {1: "24小时内", 2: "1–3天", 3: "3–7天", 4: "7–30天", 5: "30天以上"}
 GRAIN_AXIS = {"day": "日期", "week": "周（起始日）", "month": "月份"}
-NOCFG = charts.NOCFG
 BLUE, GREY, RED = charts.BLUE, charts.GREY, charts.RED
 layout = charts.style
 
@@ -112,7 +111,7 @@ layout(fig, height=300, xaxis_title=GRAIN_AXIS[grain], yaxis_title="警情数",
        legend=dict(orientation="h", y=1.12, x=1, xanchor="right"),
        xaxis=charts.time_axis(grain, period.start, period.end,
                               tick0=min(trend["bucket_on"]) if len(trend) else None))
-st.plotly_chart(fig, key="inc_trend", config=NOCFG)
+charts.show(fig, key="inc_trend")
 st.caption(f"粒度：{inc.GRAINS[grain] if choice != 'auto' else '自动（' + inc.GRAINS[grain] + '）'}"
            "；虚线为去年同期（日期后移一年对齐）。")
 
@@ -133,11 +132,11 @@ def breakdown(query: str, column: str, title: str, pick, **bar):
     raw = bool(raw)
     df = q(query, raw=raw)
     name = f"{column}_raw" if raw else column
-    st.plotly_chart(
+    charts.show(
         hbar(df, column, "incident_count", column, f"按{VALUE_KINDS[column][int(raw)]}"
              if raw else title, "警情数", **bar),
         key=inc.chart_key(name), on_select="ignore" if raw else inc.on_select(column, pick),
-        selection_mode="points", config=NOCFG)
+        selection_mode="points")
 
 
 with c1:
@@ -147,11 +146,11 @@ with c2:
               color=charts.GREEN)
 by_status = q("incidents/incidents_by_status")
 with c3:
-    st.plotly_chart(
+    charts.show(
         hbar(by_status, "status", "incident_count", "status", "按处置状态", "警情数",
              color=charts.PURPLE),
         key=inc.chart_key("status"), on_select=inc.on_select("status", inc.pick_status),
-        selection_mode="points", config=NOCFG)
+        selection_mode="points")
 
 # ---------------------------------------------------------------- when, and how long open
 c1, c2 = st.columns([3, 2])
@@ -176,9 +175,9 @@ with c1:
                       zeroline=False),
            yaxis=dict(title="星期", autorange="reversed", type="category", showgrid=False),
            plot_bgcolor="#ffffff")
-    st.plotly_chart(heat, key=inc.chart_key("heat"),
-                    on_select=inc.on_select("heat", inc.pick_weekday_hour),
-                    selection_mode="points", config=NOCFG)
+    charts.show(heat, key=inc.chart_key("heat"),
+                on_select=inc.on_select("heat", inc.pick_weekday_hour),
+                selection_mode="points")
 ages = q("incidents/open_incidents_by_age", now=config.now())
 with c2:
     counts = dict(zip(ages["age_bucket"], ages["incident_count"], strict=True))
@@ -192,7 +191,7 @@ with c2:
     if not counts:
         age_fig.add_annotation(text="所选范围内没有未办结警情", showarrow=False, x=2, y=0.5,
                                font=dict(size=14, color=GREY))
-    st.plotly_chart(age_fig, key="inc_age", config=NOCFG)
+    charts.show(age_fig, key="inc_age")
 
 # ---------------------------------------------------------------- communities
 st.subheader("社区")
@@ -200,21 +199,21 @@ by_com = q("incidents/incidents_by_community")
 c1, c2 = st.columns(2)
 with c1:
     top = by_com[by_com["incident_count"] > 0].head(10)
-    st.plotly_chart(
+    charts.show(
         hbar(top, "community_name", "incident_count", "community_code", "警情数前10社区",
              "警情数"),
         key=inc.chart_key("com_count"), on_select=inc.on_select("com_count", inc.pick_community),
-        selection_mode="points", config=NOCFG)
+        selection_mode="points")
 with c2:
     top_rate = (by_com[by_com["incident_count"] > 0]
                 .sort_values(["rate_per_1000", "community_code"], ascending=[False, True])
                 .head(10))
-    st.plotly_chart(
+    charts.show(
         hbar(top_rate, "community_name", "rate_per_1000", "community_code",
              "每千名户籍人口警情数前10社区", "每千人警情数", color=RED,
              text_fmt=lambda v: f"{v:.1f}"),
         key=inc.chart_key("com_rate"), on_select=inc.on_select("com_rate", inc.pick_community),
-        selection_mode="points", config=NOCFG)
+        selection_mode="points")
 st.caption("每千人警情 = 所选时间范围内警情数 ÷ 户籍人口 × 1000（不折算年率）。点击柱条可筛选到该社区。")
 
 # ---------------------------------------------------------------- map

@@ -198,7 +198,7 @@ with panel:
                          title=dict(text="本期警情类别", font=dict(size=14)),
                          xaxis_title="警情数", yaxis_title=None,
                          xaxis_dtick=1 if bars["incident_count"].max() <= 5 else None)
-            st.plotly_chart(fig, key="ov_cats", config=charts.NOCFG)
+            charts.show(fig, key="ov_cats")
         st.markdown("**查看专题（已按该社区筛选）**")
         for topic in TOPIC_LINKS:
             st.page_link(topic.file, label=topic.title, icon=topic.icon,

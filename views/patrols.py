@@ -23,7 +23,6 @@ from queries import run_query
 CELL_DEG = 0.005  # map grid cell, about 500 m
 GAP_ROWS = 10
 GRAIN_AXIS = {"day": "日期", "week": "周（起始日）", "month": "月份"}
-NOCFG = charts.NOCFG
 BLUE, GREY, GREEN = charts.BLUE, charts.GREY, charts.GREEN
 layout = charts.style
 
@@ -97,7 +96,7 @@ for col, value, ya_value, title, unit in (
            legend=dict(orientation="h", y=1.12, x=1, xanchor="right"),
            xaxis=charts.time_axis(grain, period.start, period.end,
                                   tick0=min(trend["bucket_on"]) if len(trend) else None))
-    col.plotly_chart(fig, key=f"pt_trend_{value}", config=NOCFG)
+    charts.show(fig, key=f"pt_trend_{value}", where=col)
 st.caption("虚线为去年同期（日期后移一年对齐，按去年同期末的状态计）。")
 
 # ---------------------------------------------------------------- coverage by weekday × hour
@@ -119,7 +118,7 @@ layout(heat, height=320, title=dict(text="星期 × 签到时段的巡逻时长"
                   zeroline=False),
        yaxis=dict(title="星期", autorange="reversed", type="category", showgrid=False),
        plot_bgcolor="#ffffff")
-st.plotly_chart(heat, key="pt_heat", config=NOCFG)
+charts.show(heat, key="pt_heat")
 
 # ---------------------------------------------------------------- communities and hot spots
 st.subheader("社区覆盖与警情热点")
@@ -134,7 +133,7 @@ with c1:
     layout(fig, height=max(220, 28 * len(top) + 70),
            title=dict(text="巡逻时长前10社区", x=0), xaxis_title="巡逻时长（小时）",
            yaxis=dict(title=None, type="category"))
-    st.plotly_chart(fig, key="pt_com_hours", config=NOCFG)
+    charts.show(fig, key="pt_com_hours")
 with c2:
     # hot spots with thin cover: the quarter of communities with the most incidents, ordered
     # by patrol hours per incident (fewest first)

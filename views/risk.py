@@ -166,8 +166,7 @@ charts.style(
     xaxis={"title": {"text": "得分（满分 100）"}, "range": [0, 100]},
     yaxis={"title": {"text": "社区"}},
 )
-st.plotly_chart(fig, key="risk_contrib", on_select="rerun", selection_mode="points",
-                config=charts.NOCFG)
+charts.show(fig, key="risk_contrib", on_select="rerun", selection_mode="points")
 sel = st.session_state.get("risk_contrib")
 points = (sel or {}).get("selection", {}).get("points", []) if sel else []
 if points:
@@ -259,7 +258,7 @@ if code:
         xaxis={"title": {"text": "月份"}, "type": "category"},
         yaxis={"title": {"text": "风险分"}, "range": [0, 100]},
     )
-    st.plotly_chart(fig, key="risk_history", config=charts.NOCFG)
+    charts.show(fig, key="risk_history")
     last = hist.iloc[-1] if len(hist) else None
     if last is not None:
         parts = sorted(((last[f"{i.key}_points"], i.name) for i in active), reverse=True)

@@ -100,7 +100,7 @@ with left:
             fig = go.Figure(by_form(by_fc, "category", "org_count", horizontal=True))
             chart_layout(fig, barmode="stack", xaxis_title="组织数（家）",
                          yaxis_title="业务类别", yaxis_categoryorder="total ascending")
-            st.plotly_chart(fig, key="org_fc_chart", config=charts.NOCFG)
+            charts.show(fig, key="org_fc_chart")
     with tab_people:
         if not by_fc.empty:
             people = by_fc.groupby("category", as_index=False)[
@@ -110,7 +110,7 @@ with left:
                 for col, name, color in (("staff_total", "专职人员", "#1f5fbf"),
                                          ("volunteer_total", "志愿者", "#74c476"))])
             chart_layout(fig, barmode="group", xaxis_title="业务类别", yaxis_title="人数")
-            st.plotly_chart(fig, key="org_people_chart", config=charts.NOCFG)
+            charts.show(fig, key="org_people_chart")
 
 with right:
     grain = grain_for(period.days)
@@ -126,7 +126,7 @@ with right:
         chart_layout(fig, barmode="stack", xaxis_title="登记日期",
                      yaxis_title="新登记组织数（家）",
                      xaxis=charts.time_axis(grain, period.start, period.end))
-        st.plotly_chart(fig, key="org_reg_chart", config=charts.NOCFG)
+        charts.show(fig, key="org_reg_chart")
 
 # ---------------------------------------------------------------- credit lists
 st.subheader("信用异常名单")
@@ -206,7 +206,7 @@ else:
                        color="#c6dbef", horizontal=True, unit="件")])
         chart_layout(fig, height=420, barmode="stack", xaxis_title="调解纠纷（件）",
                      yaxis_title="", title_text="调解案件最多的组织")
-        st.plotly_chart(fig, key="org_med_chart", config=charts.NOCFG)
+        charts.show(fig, key="org_med_chart")
     with right:
         brands = med[med["brand_count"] > 0].sort_values(
             ["brand_count", "success_rate"], ascending=False).head(10)
@@ -234,7 +234,7 @@ with left:
         more="<br>组织数 %{customdata[0]:,} 家<br>户籍人口 %{customdata[1]:,} 人"))
     chart_layout(fig, height=520, xaxis_title="每万人组织数（家）", yaxis_title="",
                  showlegend=False)
-    st.plotly_chart(fig, key="org_cov_chart", config=charts.NOCFG)
+    charts.show(fig, key="org_cov_chart")
 with right:
     per10k = dict(zip(cov["community_code"], cov["orgs_per_10k"], strict=True))
     names = dict(zip(cov["community_code"], cov["org_count"], strict=True))

@@ -143,7 +143,7 @@ with left:
         for label, col in STATUS_COLUMNS])
     layout(fig, height=460, barmode="stack", xaxis_title="人数", yaxis_title="",
            title_text="各社区转移进度（缺口最大的 15 个）")
-    st.plotly_chart(fig, key="ty_comm_chart", config=charts.NOCFG)
+    charts.show(fig, key="ty_comm_chart")
 with right:
     cat = by_cat.iloc[::-1]
     fig = go.Figure([charts.bar(cat["category"], cat[col], label, color=STATUS_COLORS[label],
@@ -151,13 +151,13 @@ with right:
                      for label, col in STATUS_COLUMNS])
     layout(fig, height=280, barmode="stack", xaxis_title="人数", yaxis_title="",
            title_text="按转移类别")
-    st.plotly_chart(fig, key="ty_cat_chart", config=charts.NOCFG)
+    charts.show(fig, key="ty_cat_chart")
     fig = go.Figure(go.Pie(labels=["集中安置", "投亲靠友"],
                            values=[int(s["persons_central"]), int(s["persons_relatives"])],
                            hole=0.55, marker_colors=["#1f5fbf", "#74c476"], sort=False,
                            hovertemplate="%{label} %{value} 人（%{percent}）<extra></extra>"))
     layout(fig, height=220, title_text="已转移人员安置方式")
-    st.plotly_chart(fig, key="ty_place_chart", config=charts.NOCFG)
+    charts.show(fig, key="ty_place_chart")
 
 with st.expander("各社区转移进度明细", expanded=False):
     comm_table = by_comm.drop(columns=["community_code"])
@@ -302,7 +302,7 @@ else:
     layout(fig, height=420, xaxis_title="时间", yaxis_title="人数",
            legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 70, "b": 10})
     fig.update_xaxes(tickformat="%m月%d日\n%H:%M")
-    st.plotly_chart(fig, key="ty_timeline_chart", config=charts.NOCFG)
+    charts.show(fig, key="ty_timeline_chart")
     read = ty.progress_before_landfall(timeline["hour"], timeline["transferred_cum"], planned,
                                        typhoon["landfall_at"])
     if read:
@@ -341,4 +341,4 @@ with tab_chart:
                                  ("peak_in_shelter", "峰值在场", "#fd8d3c"))])
     layout(fig, height=420, barmode="group", xaxis_title="人数", yaxis_title="",
            legend={"orientation": "h", "y": -0.15})
-    st.plotly_chart(fig, key="ty_compare_chart", config=charts.NOCFG)
+    charts.show(fig, key="ty_compare_chart")

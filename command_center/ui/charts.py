@@ -1,8 +1,8 @@
 """One chart style for every plotly chart of the app: fonts, palette, margins, number
 separators, time-axis ticks and the 四色预警 level colours.
 
-Pages call ``style(fig, height, ...)`` instead of spelling a layout of their own, and take
-colours from here, so a chart reads the same on every page.
+Pages call ``style(fig, height, ...)`` instead of spelling a layout of their own, take
+colours from here and draw with ``show``, so a chart reads the same on every page.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 
 import plotly.graph_objects as go
+import streamlit as st
 from plotly.basedatatypes import _str_to_dict_path_full
 
 FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, sans-serif"
@@ -18,8 +19,16 @@ FONT = {"family": FONT_FAMILY}
 BLUE, GREEN, GREY, RED = "#1f5fbf", "#2b8a3e", "#9aa5b1", "#c92a2a"
 ORANGE, PURPLE, YELLOW, TEAL = "#f08c00", "#7048e8", "#e0a030", "#1098ad"
 PALETTE = (BLUE, YELLOW, GREEN, RED, PURPLE, TEAL, GREY)  # series in order
-NOCFG = {"displayModeBar": False}  # no plotly toolbar (its tooltips are English)
+_CONFIG = {"displayModeBar": False}  # no plotly toolbar (its tooltips are English)
 DAY_MS = 86_400_000
+
+
+def show(fig: go.Figure, key: str, where=None, **kwargs):
+    """Draw ``fig`` in ``where`` (a column or container; default: the current one) with the
+    app's chart configuration: no plotly toolbar, whose tooltips are English. ``kwargs`` are
+    ``st.plotly_chart``'s (``on_select``, ``selection_mode`` …). Every chart of the app is
+    drawn here."""
+    return (where or st).plotly_chart(fig, key=key, config=_CONFIG, **kwargs)
 
 
 def style(fig: go.Figure, height: int = 320, **layout) -> go.Figure:
