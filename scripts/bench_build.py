@@ -1,5 +1,6 @@
 """Benchmark the data path at a scale: sample exports, the build, DuckDB's own read of the same
-files (the floor), and a 1,000-row import into the built warehouse.
+files (the floor), that read with the points converted to WGS-84 and nothing checked (the floor
+of any build that converts), and a 1,000-row import into the built warehouse.
 
     python scripts/bench_build.py --scale 2M      (or 20M; make bench-build SCALE=20M)
 
@@ -19,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,13 +36,24 @@ _CHILD = (
     "raise SystemExit(rc)\n"
 )
 
-# DuckDB alone: every export CSV into a table of its own (types detected), one connection
+# DuckDB alone: every export CSV into a table of its own (types detected), one connection; an
+# argument "path|crs" (a GCJ-02 or BD-09 export) has its 经度/纬度 converted to WGS-84 on the
+# way in, as the build does (command_center.crs_sql), and nothing else
 _FLOOR = (
     "import resource, sys, duckdb\n"
-    "con = duckdb.connect(sys.argv[1])\n"
+    "sys.path.insert(0, sys.argv[1])\n"
+    "from command_center.crs_sql import wgs84_relation\n"
+    "con = duckdb.connect(sys.argv[2])\n"
     "rows = 0\n"
-    "for i, path in enumerate(sys.argv[2:]):\n"
-    "    con.execute(f\"create table t{i} as select * from read_csv('{path}')\")\n"
+    "for i, arg in enumerate(sys.argv[3:]):\n"
+    "    path, _, crs = arg.partition('|')\n"
+    "    src = f\"read_csv('{path}')\"\n"
+    "    if crs:\n"
+    "        pts = f'(select *, 经度::double as _src_lon, 纬度::double as _src_lat from {src})'\n"
+    "        cols = ', '.join(f'\"{c}\"' for c in con.sql(f'select * from {src} limit 0').columns\n"
+    "                         if c not in ('经度', '纬度'))\n"
+    "        src = f'(select {cols}, _w_lon as 经度, _w_lat as 纬度 from {wgs84_relation(pts, crs)})'\n"
+    "    con.execute(f\"create table t{i} as select * from {src}\")\n"
     "    rows += con.execute(f'select count(*) from t{i}').fetchone()[0]\n"
     "con.execute('checkpoint')\n"
     "print('ROWS', rows)\n"
@@ -102,6 +115,22 @@ def _utf8_copies(files: list[Path], scratch: Path) -> list[str]:
     return out
 
 
+def _with_crs(csvs: list[str], files: list[Path]) -> list[str]:
+    """The floor's arguments (``csvs``: the UTF-8 copies of ``files``) with "|crs" after each
+    CSV whose export's ``_source.toml`` says its points are GCJ-02 or BD-09 and that has
+    经度/纬度 columns."""
+    out = []
+    for path, original in zip(csvs, files, strict=True):
+        source = original.parent / "_source.toml"
+        crs = tomllib.loads(source.read_text(encoding="utf-8")).get("crs", "wgs84") \
+            if source.is_file() else "wgs84"
+        with open(path, encoding="utf-8-sig") as f:
+            header = f.readline()
+        points = crs in ("gcj02", "bd09") and "经度" in header and "纬度" in header
+        out.append(f"{path}|{crs}" if points else path)
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scale", choices=sorted(SCALES), default="2M")
@@ -129,11 +158,13 @@ def main() -> None:
     t_build, m_build, lines = _child(_CHILD, [root, "build", "--exports", str(exports),
                                               "--warehouse", str(warehouse)], env)
     print("\n".join(line for line in lines if "用时" in line or "仓库" in line))
-    csvs = _utf8_copies(sorted(f for f in exports.rglob("*.csv") if not f.name.startswith("_")),
-                        a.out / "floor_csv")
+    files = sorted(f for f in exports.rglob("*.csv") if not f.name.startswith("_"))
+    csvs = _utf8_copies(files, a.out / "floor_csv")
     floor_db = a.out / "floor.duckdb"
     floor_db.unlink(missing_ok=True)
-    t_floor, m_floor, floor_out = _child(_FLOOR, [str(floor_db), *csvs], env)
+    t_floor, m_floor, floor_out = _child(_FLOOR, [root, str(floor_db), *csvs], env)
+    floor_db.unlink(missing_ok=True)
+    t_conv, m_conv, _ = _child(_FLOOR, [root, str(floor_db), *_with_crs(csvs, files)], env)
     floor_db.unlink(missing_ok=True)
     floor_rows = int(next(x.split()[1] for x in floor_out if x.startswith("ROWS")))
 
@@ -163,7 +194,10 @@ def main() -> None:
     print(f"| `build` | {t_build:.1f} s | {rows / t_build:,.0f} | {m_build / gib:.2f} GiB |")
     print(f"| DuckDB `read_csv` of the same CSVs | {t_floor:.1f} s | "
           f"{floor_rows / t_floor:,.0f} | {m_floor / gib:.2f} GiB |")
+    print(f"| DuckDB `read_csv` + points to WGS-84, nothing checked | {t_conv:.1f} s | "
+          f"{floor_rows / t_conv:,.0f} | {m_conv / gib:.2f} GiB |")
     print(f"| build ÷ DuckDB | {t_build / t_floor:.2f}× | | |")
+    print(f"| (read + points) ÷ DuckDB | {t_conv / t_floor:.2f}× | | |")
     print(f"| `import` of 1,000 incidents | {t_import:.1f} s | | {m_import / gib:.2f} GiB |")
     print(f"base file {'untouched' if untouched else 'REWRITTEN'} by the import")
 
