@@ -140,3 +140,9 @@ select
     end as status_at
 from patrols
 where planned_start_at < t or coalesce(started_at < t, false)
+;;
+
+-- records per 1,000 registered residents (每千人警情): n × 1000 ÷ population, NULL for a
+-- community without a population; one definition for 一张图, 警情事件 and the briefing
+create or replace macro per_1000(n, population) as
+case when population > 0 then n * 1000.0 / population end

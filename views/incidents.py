@@ -7,7 +7,7 @@ from html import escape
 import plotly.graph_objects as go
 import streamlit as st
 
-from command_center import config, headline, rollups
+from command_center import config, figures, headline, rollups
 from command_center.formatting import fmt_count
 from command_center.maps import layers
 from command_center.ui import charts, filters
@@ -211,7 +211,7 @@ with c2:
     charts.show(
         hbar(top_rate, "community_name", "rate_per_1000", "community_code",
              "每千名户籍人口警情数前10社区", "每千人警情数", color=RED,
-             text_fmt=lambda v: f"{v:.1f}"),
+             text_fmt=lambda v: figures.value_text("incident_rate_per_1000", v)),
         key=inc.chart_key("com_rate"), on_select=inc.on_select("com_rate", inc.pick_community),
         selection_mode="points")
 st.caption("每千人警情 = 所选时间范围内警情数 ÷ 户籍人口 × 1000（不折算年率）。点击柱条可筛选到该社区。")

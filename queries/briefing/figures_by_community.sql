@@ -42,8 +42,7 @@ final as (
         coalesce(i.incident_count, 0) as incident_count,
         coalesce(i.previous_count, 0) as previous_count,
         coalesce(i.year_ago_count, 0) as year_ago_count,
-        case when c.population > 0
-            then coalesce(i.incident_count, 0) * 1000.0 / c.population end as rate_per_1000,
+        per_1000(coalesce(i.incident_count, 0), c.population) as rate_per_1000,
         coalesce(d.dispute_count, 0) as dispute_count,
         coalesce(d.dispute_year_ago_count, 0) as dispute_year_ago_count,
         coalesce(b.open_dispute_count, 0) as open_dispute_count,

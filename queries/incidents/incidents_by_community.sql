@@ -12,8 +12,7 @@ final as (
         c.community_name,
         c.population,
         coalesce(n.incident_count, 0) as incident_count,
-        case when c.population > 0
-            then coalesce(n.incident_count, 0) * 1000.0 / c.population end as rate_per_1000
+        per_1000(coalesce(n.incident_count, 0), c.population) as rate_per_1000
     from communities c
     left join counts n using (community_code)
     where len($communities) = 0 or list_contains($communities, c.community_code)

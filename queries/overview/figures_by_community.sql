@@ -45,8 +45,7 @@ final as (
         c.population,
         coalesce(i.incident_count, 0) as incident_count,
         coalesce(i.open_count, 0) as open_count,
-        round(coalesce(i.incident_count, 0) * 1000.0 / nullif(c.population, 0), 2)
-            as rate_per_1000,
+        per_1000(coalesce(i.incident_count, 0), c.population) as rate_per_1000,
         coalesce(d.dispute_count, 0) as dispute_count,
         coalesce(d.dispute_open_count, 0) as dispute_open_count,
         coalesce(d.dispute_closed_count, 0) as dispute_closed_count,
