@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from command_center.formatting import fmt_count
+from command_center.formatting import fixed, fmt_count, is_zero
 
 KINDS = ("count", "exact", "rate", "hours", "days", "yuan", "per_1000")  # exact: 14,203 not 1.4万
 
@@ -197,18 +197,17 @@ def value_text(key: str, value, *, unit: bool = False) -> str:
     if _missing(value):
         return "—"
     if f.kind == "rate":
-        return f"{value * 100:.1f}%"
+        return f"{fixed(value * 100)}%"
     if f.kind == "hours":
-        text = f"{value:.1f}小时" if value < 48 else f"{value / 24:.1f}天"
-        return text
+        return f"{fixed(value)}小时" if value < 48 else f"{fixed(value / 24)}天"
     if f.kind == "days":
-        return f"{value:.1f}天"
+        return f"{fixed(value)}天"
     if f.kind == "exact":
         return f"{int(value):,}" + (f.unit if unit else "")
     if f.kind == "yuan":
         return fmt_count(value) + "元"
     if f.kind == "per_1000":
-        return f"{value:.2f}"
+        return fixed(value, 2)
     text = fmt_count(value)
     # a total of hours (巡逻时长 558.1) is not a count of things: it always says its unit
     return text + (f.unit if unit or f.unit == "小时" else "")
@@ -233,7 +232,7 @@ def change(key: str, now, before, *, n_before=None) -> str | None:
         return None
     if f.is_rate:
         d = (now - before) * 100
-        return "持平" if round(d, 1) == 0 else f"{d:+.1f}个百分点"
+        return "持平" if is_zero(d) else f"{fixed(d, 1, '+')}个百分点"
     return relative_change(now, before)
 
 
@@ -242,7 +241,7 @@ def relative_change(now, before) -> str | None:
     if _missing(now) or _missing(before) or before == 0:
         return None
     c = (now - before) / before * 100
-    return "持平" if round(c, 1) == 0 else f"{c:+.1f}%"
+    return "持平" if is_zero(c) else f"{fixed(c, 1, '+')}%"
 
 
 def help_text(key: str, extra: str = "") -> str:

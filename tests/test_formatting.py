@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from command_center import figures
-from command_center.formatting import fmt_count, fmt_pct, mask_name, mask_phone
+from command_center.formatting import fixed, fmt_count, fmt_pct, is_zero, mask_name, mask_phone
 from command_center.periods import Period, resolve
 
 
@@ -33,6 +33,44 @@ def test_changes_and_percentages():
     assert figures.value_text("evac_planned", 14203) == "14,203"
     assert figures.value_text("patrol_hours", 558.06) == "558.1小时"  # a total of hours says so
     assert fmt_pct(0.95234) == "95.2%"
+
+
+def test_a_half_is_rounded_up_on_every_surface():
+    """四舍五入 on the exact value, as the browser (plotly, the tables) and a reader round: a
+    share of 1/16 is 6.3% on a card, in the briefing's sentences and tables, and in its Excel
+    file (written already rounded, so Excel's own rounding has nothing to change). Python's own
+    formatting would say 6.2% (ties to even)."""
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.workbook import Workbook
+
+    from command_center.briefing import wording, xlsx
+    from command_center.briefing.document import Column, Table
+
+    assert f"{1 / 16 * 100:.1f}" == "6.2"  # what this replaces
+    assert fixed(6.25) == "6.3" and fixed(-2.25) == "-2.3" and fixed(2.5, 0) == "3"
+    assert fixed(1234.55, 1, ",") == "1,234.5"  # 1234.55 is a little below in binary
+    assert fixed(0.25, 1, "+") == "+0.3"
+    assert is_zero(0.04) and not is_zero(0.05) and not is_zero(-0.05)
+    share, per_1000, score = 1 / 16, 9 * 1000 / 8000, 12.25  # 6.25%, 1.125, 12.25
+    assert figures.value_text("dispute_success_rate", share) == "6.3%"
+    assert fmt_pct(share) == wording.pct(share) == wording.cell_text(share, "pct") == "6.3%"
+    assert figures.value_text("incident_rate_per_1000", per_1000) == "1.13"
+    assert wording.cell_text(per_1000, "rate") == "1.13"
+    assert wording.cell_text(score, "score") == "12.3"
+    assert figures.change("incidents", 100.125, 100) == "+0.1%"  # +0.125%: 0.1, not a tie
+    assert figures.change("dispute_success_rate", 0.5, 0.4975, n_before=500) == "+0.3个百分点"
+    assert wording.change_text(1.0625, 1, "同比") == "同比上升6.3%"
+    table = Table("t", [Column("率", "pct"), Column("每千人", "rate"), Column("分", "score")],
+                  [[share, per_1000, score]])
+    wb = Workbook()
+    xlsx._write_table(wb.active, 1, table)
+    buf = io.BytesIO()
+    wb.save(buf)
+    ws = load_workbook(buf).active
+    assert [ws.cell(3, j).value for j in (1, 2, 3)] == [0.063, 1.13, 12.3]
+    assert ws.cell(3, 1).number_format == "0.0%"
 
 
 def test_masking():

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from command_center import config, figures, headline
-from command_center.formatting import fmt_count, fmt_pct
+from command_center.formatting import fixed, fmt_count, fmt_pct, rounded
 from command_center.periods import Period
 from command_center.ui import charts, filters
 from command_center.ui import dispute_filters as dsp
@@ -27,11 +27,11 @@ layout = charts.style
 
 
 def fmt_days(d) -> str:
-    return "—" if d is None or pd.isna(d) else f"{d:.1f}天"
+    return "—" if d is None or pd.isna(d) else f"{fixed(d)}天"
 
 
 def fmt_yuan(v) -> str:
-    return "—" if v is None or pd.isna(v) else f"{fmt_count(round(float(v)))}元"
+    return "—" if v is None or pd.isna(v) else f"{fmt_count(int(rounded(v, 0)))}元"
 
 
 def rate_bars(df: pd.DataFrame, label_col: str, title: str) -> go.Figure:

@@ -15,7 +15,7 @@ import streamlit as st
 from command_center import config, figures
 from command_center import explore as ex
 from command_center.access import current
-from command_center.formatting import fmt_count
+from command_center.formatting import fixed, fmt_count
 from command_center.privacy import html_text, md
 from command_center.schema import DATASETS
 from command_center.ui import charts, explore_form, filters
@@ -216,7 +216,7 @@ if len(by) == 1 and not time_first and "." not in by[0]:
 def value_text(v) -> str:
     if pd.isna(v):
         return "—"
-    return fmt_count(v) if whole else f"{v:,.2f}"
+    return fmt_count(v) if whole else fixed(v, 2, ",")
 
 
 def in_vocab_order(code: str, values: list[str]) -> list[str]:

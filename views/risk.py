@@ -15,7 +15,7 @@ import streamlit as st
 
 from command_center import config, risk
 from command_center.access import current
-from command_center.formatting import PLACEHOLDER
+from command_center.formatting import PLACEHOLDER, fixed
 from command_center.maps.layers import community_from_tooltip
 from command_center.maps.risk_layer import map_frame, risk_map
 from command_center.privacy import md
@@ -264,5 +264,5 @@ if code:
         parts = sorted(((last[f"{i.key}_points"], i.name) for i in active), reverse=True)
         scored = ("本月" if last["window_start"] == last["month"]
                   else f"本月（按近{model.min_window_days}天评分）")
-        st.caption(f"{md(names.get(code, code))} {scored}风险分 {last['score']:.1f}（{last['level']}），"
-                   "主要来自：" + "、".join(f"{n} {p:.1f} 分" for p, n in parts[:3] if p > 0.05))
+        st.caption(f"{md(names.get(code, code))} {scored}风险分 {fixed(last['score'])}（{last['level']}），"
+                   "主要来自：" + "、".join(f"{n} {fixed(p)} 分" for p, n in parts[:3] if p > 0.05))

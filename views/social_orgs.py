@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from command_center import headline
-from command_center.formatting import fmt_count
+from command_center.formatting import fixed, fmt_count
 from command_center.maps import base, layers
 from command_center.ui import charts, filters, org_filters
 from command_center.ui.export import download_buttons
@@ -245,7 +245,7 @@ with right:
         v = p.get("value")
         return (f"<b>{escape(str(p.get('community_name', '')))}</b><br>"
                 f"社会组织 {fmt_count(names.get(p['community_code'], 0))} 家<br>"
-                f"每万人 {'—' if v is None else f'{v:.1f}'} 家")
+                f"每万人 {'—' if v is None else fixed(v)} 家")
 
     base.community_layer(per10k, name="每万人组织数", tooltip=tip, palette=base.BLUES,
                          breaks=breaks, opacity=0.55).add_to(fmap)

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from command_center.alerts.rules import Rule
+from command_center.formatting import fixed, fmt_pct
 from command_center.privacy import mask_text
 from command_center.schema import DATASETS
 
@@ -68,7 +69,7 @@ def _risk_level(rule: Rule, now: dt.datetime, warehouse) -> list[Finding]:
         out.append(Finding(
             event_key=f"{rule.key}:{r.community_code}",
             title=f"{r.community_name} {r.level}色预警",
-            message=f"{r.community_name}四色预警为{r.level}色，风险分 {r.score:.1f}"
+            message=f"{r.community_name}四色预警为{r.level}色，风险分 {fixed(r.score)}"
                     f"（{a.window.label()}）",
             # the page's community selectbox keeps its label (the name) in the URL
             link=link("risk", period=c["period"], risk_community=r.community_name),
@@ -93,7 +94,7 @@ def _shelter_occupancy(rule: Rule, now, warehouse) -> list[Finding]:
                 title=f"{r.shelter_name}{'已满员' if full else '接近满员'}",
                 message=f"台风{t.name_cn}：{r.shelter_name}（{r.community_name or '社区不明'}）"
                         f"已安置 {r.occupancy} 人，容量 {r.capacity} 人，"
-                        f"入住率 {r.occupancy_rate:.0%}",
+                        f"入住率 {fmt_pct(r.occupancy_rate, 0)}",
                 link=_typhoon_link(t.typhoon_id, t.name_cn),
             ))
     return out
@@ -109,7 +110,7 @@ def _evacuation_pending(rule: Rule, now, warehouse) -> list[Finding]:
         out.append(Finding(
             event_key=f"{rule.key}:{r.typhoon_id}",
             title=f"台风{r.name_cn}应转未转 {r.pending_persons} 人",
-            message=f"台风{r.name_cn}预警已 {hours:.0f} 小时，仍有 {r.pending_persons} 人"
+            message=f"台风{r.name_cn}预警已 {fixed(hours, 0)} 小时，仍有 {r.pending_persons} 人"
                     f"（{r.pending_records} 户）应转未转",
             link=_typhoon_link(r.typhoon_id, r.name_cn),
         ))
@@ -149,7 +150,7 @@ def _incident_surge(rule: Rule, now, warehouse) -> list[Finding]:
             event_key=f"{rule.key}:{r.group_code}",
             title=f"{r.group_name}{'' if by_community else '类'}警情异常增多",
             message=f"近 {c['window_minutes']} 分钟{r.group_name}{'' if by_community else '类'}"
-                    f"警情 {r.current_count} 起，往周同期平均 {r.baseline_mean:.1f} 起"
+                    f"警情 {r.current_count} 起，往周同期平均 {fixed(r.baseline_mean)} 起"
                     f"（前 {r.baseline_weeks} 周同一星期、同一时段）",
             link=link("incidents", period="today", **params),
         ))
@@ -166,7 +167,7 @@ def _data_stale(rule: Rule, now, warehouse) -> list[Finding]:
         if pd.isna(r.last_imported_at):
             since = "尚未导入过"
         else:
-            since = f"已 {r.hours_since:.0f} 小时未导入（应不超过 {_fmt_num(r.max_hours)} 小时）"
+            since = f"已 {fixed(r.hours_since, 0)} 小时未导入（应不超过 {_fmt_num(r.max_hours)} 小时）"
         out.append(Finding(
             event_key=f"{rule.key}:{r.dataset}",
             title=f"{title}数据长时间未更新",

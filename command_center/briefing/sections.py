@@ -28,6 +28,7 @@ from command_center.briefing.wording import (
     points_text,
     rel_change,
 )
+from command_center.figures import value_text
 
 
 def overview_section(c: Ctx) -> Section:
@@ -82,7 +83,7 @@ def incidents_section(c: Ctx) -> Section:
     comm = comm[comm["incident_count"] > 0]
     if len(comm):
         s.paragraphs.append("警情数居前的社区：" + join_names(
-            f"{r.community_name}（{num(r.incident_count, '起')}，每千人{r.rate_per_1000:.2f}起）"
+            f"{r.community_name}（{num(r.incident_count, '起')}，每千人{value_text('incident_rate_per_1000', r.rate_per_1000)}起）"
             if not missing(r.rate_per_1000) else f"{r.community_name}（{num(r.incident_count, '起')}）"
             for r in comm.head(5).itertuples()) + "。")
     open_n = as_int(d.incidents.get("open_count")) or 0
@@ -319,7 +320,7 @@ def attention_section(c: Ctx) -> Section:
                 f"{base_name}增加{num(r.diff, '起')}"
                 + (f"（{'上年同期' if base_name == '同比' else c.prev_name}为0）"
                    if getattr(r, base_col) == 0
-                   else f"（上升{rel_change(r.incident_count, getattr(r, base_col)) * 100:.1f}%）")
+                   else f"（上升{pct(rel_change(r.incident_count, getattr(r, base_col)))}）")
                 for r in ch.itertuples()) + "。")
         else:
             items.append(f"各社区各类警情{base_name}" + (

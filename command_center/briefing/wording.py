@@ -8,6 +8,8 @@ import math
 
 import pandas as pd
 
+from command_center.formatting import fixed, is_zero
+
 
 def missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
@@ -18,7 +20,7 @@ def num(n, unit: str = "") -> str:
     if missing(n):
         return "—"
     n = float(n)
-    text = f"{int(n):,}" if n == int(n) else f"{n:,.1f}"
+    text = f"{int(n):,}" if n == int(n) else fixed(n, 1, ",")
     return text + unit
 
 
@@ -26,7 +28,7 @@ def pct(x, digits: int = 1) -> str:
     """A share 0.052 → '5.2%'."""
     if missing(x):
         return "—"
-    return f"{x * 100:.{digits}f}%"
+    return f"{fixed(x * 100, digits)}%"
 
 
 def rel_change(now, before) -> float | None:
@@ -44,9 +46,9 @@ def change_text(now, before, name: str, *, available: bool = True, base: str = "
     if before == 0:
         return f"{name}持平" if now == 0 else f"{base}为0"
     c = (now - before) / before
-    if round(c * 100, 1) == 0:
+    if is_zero(c * 100):
         return f"{name}持平"
-    return f"{name}{up if c > 0 else down}{abs(c) * 100:.1f}%"
+    return f"{name}{up if c > 0 else down}{fixed(abs(c) * 100)}%"
 
 
 def points_text(now, before, name: str, *, base: str = "上年同期") -> str:
@@ -54,9 +56,9 @@ def points_text(now, before, name: str, *, base: str = "上年同期") -> str:
     if missing(now) or missing(before):
         return f"{base}无数据"
     d = (now - before) * 100
-    if round(d, 1) == 0:
+    if is_zero(d):
         return f"{name}持平"
-    return f"{name}{'提高' if d > 0 else '降低'}{abs(d):.1f}个百分点"
+    return f"{name}{'提高' if d > 0 else '降低'}{fixed(abs(d))}个百分点"
 
 
 def cell_text(v, kind: str) -> str:
@@ -66,13 +68,13 @@ def cell_text(v, kind: str) -> str:
     if kind == "count":
         return num(v)
     if kind == "rate":
-        return f"{v:.2f}"
+        return fixed(v, 2)
     if kind == "pct":
         return pct(v)
     if kind == "change":
-        return "持平" if round(v * 100, 1) == 0 else f"{v * 100:+.1f}%"
+        return "持平" if is_zero(v * 100) else f"{fixed(v * 100, 1, '+')}%"
     if kind == "score":
-        return f"{v:.1f}"
+        return fixed(v)
     if kind == "date":
         return pd.Timestamp(v).strftime("%Y-%m-%d")
     return str(v)

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from command_center.briefing.document import Briefing, Table
+from command_center.formatting import rounded
 from command_center.privacy import mask_value, neutral
 
 
@@ -23,6 +24,9 @@ def _cell(ws, row: int, col: int, value):
 
 NUMBER_FORMATS = {"count": "#,##0", "rate": "0.00", "pct": "0.0%", "change": "+0.0%;-0.0%;0.0%",
                   "score": "0.0", "date": "yyyy-mm-dd"}
+# the decimals each format shows: a number is written already rounded to them as the page and
+# the Word/PDF round (四舍五入 on the exact value), so Excel's own rounding has nothing to change
+DECIMALS = {"rate": 2, "pct": 3, "change": 3, "score": 1}
 COMMUNITY_SHEET = "各社区情况"
 
 
@@ -36,6 +40,8 @@ def _write_table(ws, row: int, table: Table) -> int:
         for j, (v, col) in enumerate(zip(values, table.columns, strict=True), start=1):
             if col.kind == "date" and v is not None and not isinstance(v, dt.date):
                 v = getattr(v, "date", lambda v=v: v)()
+            if col.kind in DECIMALS and isinstance(v, float) and v == v:
+                v = float(rounded(v, DECIMALS[col.kind]))
             cell = _cell(ws, row, j, v)
             if col.kind in NUMBER_FORMATS and v is not None:
                 cell.number_format = NUMBER_FORMATS[col.kind]

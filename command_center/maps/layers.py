@@ -17,7 +17,7 @@ from html import escape
 import folium
 import pandas as pd
 
-from command_center.formatting import fmt_count
+from command_center.formatting import fixed, fmt_count
 from command_center.maps.base import (
     BLUES,
     GREENS,
@@ -60,7 +60,7 @@ RATE_DIGITS = 2  # incidents per 1,000 residents, as figures.value_text writes i
 
 
 def _fmt_rate(v) -> str:
-    return "—" if v is None or pd.isna(v) else f"{v:.{RATE_DIGITS}f}"
+    return "—" if v is None or pd.isna(v) else fixed(v, RATE_DIGITS)
 
 
 def community_tooltip(row: dict) -> str:

@@ -15,6 +15,7 @@ import folium
 import pandas as pd
 
 from command_center import risk
+from command_center.formatting import fixed
 from command_center.maps.base import (
     NO_DATA,
     communities_geojson,
@@ -29,11 +30,11 @@ def risk_tooltip(row: dict, names: dict[str, str] | None = None) -> str:
     names = names or risk.indicator_names()
     parts = sorted(
         ((row.get(f"{k}_points") or 0.0, n) for k, n in names.items()), reverse=True)
-    top = "、".join(f"{n} {p:.1f}" for p, n in parts[:3] if p and p > 0.05) or "—"
+    top = "、".join(f"{n} {fixed(p)}" for p, n in parts[:3] if p and p > 0.05) or "—"
     return (
         f"<b>{escape(str(row['community_name']))}</b><br>"
         f"预警等级 <b style=\"color:{row['color']}\">{escape(str(row['level']))}</b>"
-        f" · 风险分 <b>{row['score']:.1f}</b><br>"
+        f" · 风险分 <b>{fixed(row['score'])}</b><br>"
         f"主要得分项：{escape(top)}"
     )
 
