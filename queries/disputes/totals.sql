@@ -56,24 +56,17 @@ at_end as (
     group by period_no
 ),
 final as (
+    -- every window keeps its row: one without disputes has 0 in each count and no rate,
+    -- median or sum (columns(…) as '\0' keeps each column's name)
     select
         w.period_no,
-        coalesce(r.dispute_count, 0) as dispute_count,
-        coalesce(r.closed_count, 0) as closed_count,
-        coalesce(r.concluded_count, 0) as concluded_count,
-        coalesce(r.success_count, 0) as success_count,
+        coalesce(columns(r.* exclude (period_no, success_rate, median_close_days, amount_total,
+                                      amount_median)), 0) as '\0',
         r.success_rate,
         r.median_close_days,
         r.amount_total,
-        coalesce(r.open_count, 0) as open_count,
-        coalesce(r.mediated_count, 0) as mediated_count,
-        coalesce(r.failed_count, 0) as failed_count,
-        coalesce(r.litigation_count, 0) as litigation_count,
-        coalesce(r.withdrawn_count, 0) as withdrawn_count,
         r.amount_median,
-        coalesce(r.with_amount_count, 0) as with_amount_count,
-        coalesce(e.open_at_end_count, 0) as open_at_end_count,
-        coalesce(e.overdue_at_end_count, 0) as overdue_at_end_count
+        coalesce(columns(e.* exclude (period_no)), 0) as '\0'
     from periods as w
     left join received as r using (period_no)
     left join at_end as e using (period_no)

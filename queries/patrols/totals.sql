@@ -30,16 +30,9 @@ counts as (
     group by period_no
 ),
 final as (
-    select
-        w.period_no,
-        coalesce(c.task_count, 0) as task_count,
-        coalesce(c.done_count, 0) as done_count,
-        coalesce(c.cancelled_count, 0) as cancelled_count,
-        coalesce(c.participant_count, 0) as participant_count,
-        coalesce(c.patrol_hours, 0) as patrol_hours,
-        coalesce(c.person_hours, 0) as person_hours,
-        coalesce(c.community_count, 0) as community_count,
-        coalesce(c.points_total, 0) as points_total
+    -- every window keeps its row: one without records has 0 in each column (columns(…) as
+    -- '\0' keeps each column's name)
+    select w.period_no, coalesce(columns(c.* exclude (period_no)), 0) as '\0'
     from periods as w
     left join counts as c using (period_no)
 )

@@ -36,18 +36,9 @@ counts as (
 ),
 
 final as (
-    select
-        w.period_no,
-        coalesce(c.listed_count, 0) as listed_count,
-        coalesce(c.registered_count, 0) as registered_count,
-        coalesce(c.rated_3a_count, 0) as rated_3a_count,
-        coalesce(c.rated_count, 0) as rated_count,
-        coalesce(c.abnormal_count, 0) as abnormal_count,
-        coalesce(c.dishonest_count, 0) as dishonest_count,
-        coalesce(c.party_count, 0) as party_count,
-        coalesce(c.staff_total, 0) as staff_total,
-        coalesce(c.volunteer_total, 0) as volunteer_total,
-        coalesce(c.new_count, 0) as new_count
+    -- every window keeps its row: one without records has 0 in each column (columns(…) as
+    -- '\0' keeps each column's name)
+    select w.period_no, coalesce(columns(c.* exclude (period_no)), 0) as '\0'
     from periods as w
     left join counts as c using (period_no)
 )
