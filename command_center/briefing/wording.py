@@ -8,7 +8,7 @@ import math
 
 import pandas as pd
 
-from command_center.formatting import fixed, is_zero
+from command_center.formatting import fixed, fmt_pct, is_zero
 
 
 def missing(v) -> bool:
@@ -26,9 +26,7 @@ def num(n, unit: str = "") -> str:
 
 def pct(x, digits: int = 1) -> str:
     """A share 0.052 → '5.2%'."""
-    if missing(x):
-        return "—"
-    return f"{fixed(x * 100, digits)}%"
+    return "—" if missing(x) else fmt_pct(x, digits)
 
 
 def rel_change(now, before) -> float | None:
